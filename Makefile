@@ -1,0 +1,41 @@
+# Two commands do all set-up on a fresh machine (Python 3.11): `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := .make
+
+.PHONY: run test install install-dev demo bench clean-lake
+
+run: install demo
+	@echo ""
+	@echo "Demo customers are in ./data_lake (raw/, clean/, quarantine/, logs/)."
+	@echo "  $(PY) -m pipeline list              # customers, profiles, last run"
+	@echo "  cat data_lake/logs/CUST_MSM_00001/clean_report.json"
+
+test: install-dev
+	$(PY) -m pytest
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP)/runtime: requirements.txt pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . 2>/dev/null || $(PY) -m pip install --quiet --no-deps -e .
+	@mkdir -p $(STAMP) && touch $@
+
+$(STAMP)/dev: requirements-dev.txt $(STAMP)/runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@mkdir -p $(STAMP) && touch $@
+
+install: $(STAMP)/runtime
+install-dev: $(STAMP)/dev
+
+demo: install
+	$(PY) -m pipeline prepare-demo
+
+bench: install-dev
+	$(PY) -m bench
+
+clean-lake:
+	rm -rf data_lake/raw data_lake/clean data_lake/quarantine data_lake/analytics data_lake/logs data_lake/audit data_lake/models

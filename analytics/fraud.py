@@ -1,0 +1,164 @@
+"""GST fraud indicators: four documented red flags and one documented way to combine them.
+
+Indicator kinds (thresholds in ``config["analytics"]["gst_fraud"]``):
+
+* ``itc_ratio_high`` — a month whose net ITC exceeds ``itc_ratio_threshold`` (0.95) x output tax: the
+  business pays almost no GST in cash, the classic footprint of purchases booked on fake invoices.
+* ``late_filing`` — a GSTR-3B filed after its due date, or still unfiled after it.
+* ``turnover_vs_bank`` — a month whose GSTR-3B taxable turnover exceeds ``gst_to_bank_ratio_threshold``
+  (1.5) x bank business credits of that month *and* of each of the next ``collection_lag_months`` (1)
+  months present in the table, i.e. more than 1.5x the largest of them. Sales collected a month late
+  (seasonal peaks, credit terms) therefore do not flag; turnover that never reaches the bank does.
+  Assessed only when bank business credits were given. Turnover excludes tax, bank credits include it, so
+  the test leans in the borrower's favour.
+* ``circular_flows`` — money received from a party and sent back to it within days, as found by the bank
+  analysis; months are the months of the credit dates, the count is the number of flows.
+
+Per-indicator severity, from ``severity_rules[kind]``: count >= HIGH -> HIGH, >= MEDIUM -> MEDIUM,
+>= LOW -> LOW; a kind with count 0 did not fire and is not listed.
+
+Overall severity: HIGH when at least two kinds are HIGH, or one is HIGH and at least two others are
+MEDIUM or worse; MEDIUM when any kind is HIGH or at least two are MEDIUM; LOW when any kind fired;
+NONE otherwise. When no kind could be assessed at all (no GST, bank or circular-flow data), severity
+is ``None``, never a reassuring NONE. One kind alone, however strong, is never more than MEDIUM: a
+business that only files late is struggling, not necessarily dishonest.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from analytics.metric import metric, missing
+
+LEVELS = ("HIGH", "MEDIUM", "LOW")
+RANK = {"HIGH": 3, "MEDIUM": 2, "LOW": 1, "NONE": 0}
+TITLES = {
+    "itc_ratio_high": "Input tax credit close to output tax",
+    "late_filing": "GSTR-3B filed late",
+    "turnover_vs_bank": "GST turnover well above bank business credits",
+    "circular_flows": "Circular flows with the same party",
+}
+OVERALL_RULES = (
+    "Overall HIGH: at least two indicator kinds are HIGH, or one is HIGH and at least two others are MEDIUM or worse.",
+    "Overall MEDIUM: any indicator kind is HIGH, or at least two are MEDIUM.",
+    "Overall LOW: any indicator fired.",
+    "Overall NONE: no indicator fired.",
+    "Overall null: no indicator kind could be assessed (no data), which is not the same as NONE.",
+)
+
+
+def grade(count: int, thresholds: dict[str, int]) -> str:
+    """Severity of one indicator kind from how often it fired (``severity_rules`` of that kind)."""
+    for level in LEVELS:
+        if count >= thresholds[level]:
+            return level
+    return "NONE"
+
+
+def overall_severity(severities: list[str]) -> str:
+    """Combine per-kind severities by the documented rule (see module docstring and ``OVERALL_RULES``)."""
+    highs = sum(1 for s in severities if s == "HIGH")
+    medium_or_worse = sum(1 for s in severities if RANK[s] >= RANK["MEDIUM"])
+    if highs >= 2 or (highs == 1 and medium_or_worse - 1 >= 2):
+        return "HIGH"
+    if highs >= 1 or medium_or_worse >= 2:
+        return "MEDIUM"
+    if any(RANK[s] >= RANK["LOW"] for s in severities):
+        return "LOW"
+    return "NONE"
+
+
+def _itc(rows: list[dict], cfg: dict) -> tuple[str, Any]:
+    t = cfg["itc_ratio_threshold"]
+    rule = f"a month where net ITC / output tax on outward taxable supplies > {t}"
+    rated = [r for r in rows if r.get("itc_ratio") is not None]
+    if not rated:
+        return rule, "no filed GSTR-3B with output tax"
+    hits = [r for r in rated if r["itc_ratio"] > t]
+    return rule, metric(len(hits), "months", f"count of months with itc / output_tax > {t}",
+                        {"months": [r["month"] for r in hits], "itc_ratio": [r["itc_ratio"] for r in hits],
+                         "months_assessed": len(rated)},
+                        f"{len(hits)} of {len(rated)} months pay almost no output tax in cash.")
+
+
+def _late(rows: list[dict], cfg: dict) -> tuple[str, Any]:
+    rule = "a GSTR-3B filed after its due date, or unfiled past it"
+    due = [r for r in rows if r.get("days_late") is not None]
+    if not due:
+        return rule, "no GSTR-3B filed or past due"
+    hits = [r for r in due if r["late"]]
+    return rule, metric(len(hits), "months", "count of GSTR-3B periods with days_late > 0",
+                        {"months": [r["month"] for r in hits], "days_late": [r["days_late"] for r in hits],
+                         "returns_assessed": len(due)},
+                        f"{len(hits)} of {len(due)} GSTR-3B returns were late.")
+
+
+def _bank(rows: list[dict], cfg: dict) -> tuple[str, Any]:
+    t, lag = cfg["gst_to_bank_ratio_threshold"], cfg.get("collection_lag_months", 1)
+    rule = (f"a month where GSTR-3B turnover > {t} x bank business credits of that month and of each of the "
+            f"next {lag} month(s) in the table")
+    if not any("bank_business_credits" in r for r in rows):
+        return rule, "no bank business credits given"
+    bank = {r["month"]: r.get("bank_business_credits") for r in rows}
+    order = [r["month"] for r in rows]
+    hits, assessed = [], 0
+    for i, r in enumerate(rows):
+        if r.get("turnover_3b") is None or bank.get(r["month"]) is None:
+            continue
+        assessed += 1
+        window = [bank[m] for m in order[i:i + 1 + lag] if bank.get(m) is not None]
+        best = max(window)
+        if r["turnover_3b"] > t * best:
+            hits.append((r["month"], r["turnover_3b"], best))
+    if not assessed:
+        return rule, "no month with both GST turnover and bank business credits"
+    return rule, metric(len(hits), "months", f"count of months with turnover_3b > {t} x max(bank credits, "
+                                              f"month .. month+{lag})",
+                        {"months": [h[0] for h in hits], "turnover_3b": [h[1] for h in hits],
+                         "bank_credits_compared": [h[2] for h in hits], "months_assessed": assessed},
+                        f"{len(hits)} of {assessed} months declare far more sales than reached the bank.")
+
+
+def _circular(flows: list[dict] | None, cfg: dict) -> tuple[str, Any]:
+    rule = "money from a party returned to the same party within days (bank statement analysis)"
+    if flows is None:
+        return rule, "no circular-flow analysis given"
+    return rule, metric(len(flows), "flows", "count of circular flows found in the bank statement",
+                        {"credit_txn_ids": [f.get("credit_txn_id") for f in flows],
+                         "debit_txn_ids": [f.get("debit_txn_id") for f in flows],
+                         "counterparties": [f.get("counterparty") for f in flows]},
+                        f"{len(flows)} round-trips of money with the same counterparty.")
+
+
+def assess_gst_fraud(monthly_rows: list[dict], circular_flows: list[dict] | None, config: dict) -> dict:
+    """Evaluate the four GST fraud indicators and their overall severity, with the rules as text.
+
+    Why: a lender must see not only that a customer looks risky but which rule fired, in which months,
+    and on what numbers; ``rules`` carries the policy itself so the output is self-explaining.
+    """
+    cfg = config["analytics"]["gst_fraud"]
+    sev_rules = cfg["severity_rules"]
+    checks = {"itc_ratio_high": _itc(monthly_rows, cfg), "late_filing": _late(monthly_rows, cfg),
+              "turnover_vs_bank": _bank(monthly_rows, cfg), "circular_flows": _circular(circular_flows, cfg)}
+    indicators, not_assessed, rules = [], [], []
+    for code, (rule, evidence) in checks.items():
+        th = sev_rules[code]
+        rules.append(f"{code}: {rule}; severity by count: >= {th['HIGH']} HIGH, >= {th['MEDIUM']} MEDIUM, "
+                     f">= {th['LOW']} LOW.")
+        if isinstance(evidence, str):
+            not_assessed.append({"code": code, "title": TITLES[code], "reason": evidence,
+                                 "evidence": missing("count", rule, evidence)})
+            continue
+        count = evidence["value"]
+        if count == 0:
+            continue
+        if code == "circular_flows":
+            months = sorted({str(f.get("credit_date"))[:7] for f in circular_flows or [] if f.get("credit_date")})
+        else:
+            months = list(evidence["inputs"]["months"])
+        indicators.append({"code": code, "title": TITLES[code], "severity": grade(count, th), "months": months,
+                           "count": count, "evidence": evidence, "rule": rule})
+    rules.extend(OVERALL_RULES)
+    assessed = [code for code in checks if code not in {n["code"] for n in not_assessed}]
+    severity = overall_severity([i["severity"] for i in indicators]) if assessed else None
+    return {"severity": severity, "indicators": indicators, "assessed": assessed, "not_assessed": not_assessed,
+            "rules": rules}

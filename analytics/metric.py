@@ -1,0 +1,52 @@
+"""The one shape every number a person sees takes: ``{value, unit, formula, inputs, explanation}``.
+
+Analyzers never return a bare number. ``inputs`` holds the numbers a value was
+computed from (or, for counts, the ids of the records counted), so the
+dashboard's Calculations view can show any figure's derivation. Missing data
+gives ``value: None`` with the reason, never a made-up default.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+MAX_INPUT_IDS = 200
+
+
+def _clean_number(value: Any) -> Any:
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return round(value, 4)
+    if hasattr(value, "item"):  # numpy scalars
+        return _clean_number(value.item())
+    return value
+
+
+def metric(value: Any, unit: str, formula: str, inputs: dict[str, Any] | None, explanation: str) -> dict[str, Any]:
+    """A computed figure with how it was computed."""
+    clean_inputs = {}
+    for key, item in (inputs or {}).items():
+        if isinstance(item, (list, tuple)) and len(item) > MAX_INPUT_IDS:
+            clean_inputs[key] = [_clean_number(v) for v in item[:MAX_INPUT_IDS]]
+            clean_inputs[f"{key}_total"] = len(item)
+        elif isinstance(item, (list, tuple)):
+            clean_inputs[key] = [_clean_number(v) for v in item]
+        else:
+            clean_inputs[key] = _clean_number(item)
+    value = _clean_number(value)
+    return {"value": value, "unit": unit, "formula": formula, "inputs": clean_inputs, "explanation": explanation}
+
+
+def missing(unit: str, formula: str, reason: str, inputs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A figure that cannot be computed from the data, with the reason why."""
+    out = metric(None, unit, formula, inputs, reason)
+    out["reason"] = reason
+    return out
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    """``numerator / denominator``, or None when the denominator is zero or missing."""
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return numerator / denominator

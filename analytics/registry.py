@@ -1,0 +1,71 @@
+"""Runs every analysis for one customer, in dependency order, on clean data held in memory.
+
+:func:`analyze_customer` is pure: it takes the clean records of every source
+and returns one JSON-ready document per output name. The pipeline's
+``analyze`` stage loads the records through the Lake and writes what this
+returns, all at once, so a failure leaves the previous outputs in place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from analytics.bank_statement import business_credits_by_month, summarize_transactions
+from analytics.bureau import summarize_bureau
+from analytics.credit_score import score_customer
+from analytics.earnings_spendings import summarize_earnings_spendings
+from analytics.gst import summarize_gst
+from analytics.insurance import summarize_insurance
+from analytics.mutual_funds import summarize_mutual_funds
+from analytics.ocen import summarize_ocen
+from analytics.ondc import summarize_ondc
+from analytics.overall import summarize_overall
+from analytics.rule_anomalies import detect_rule_anomalies
+from analytics.smart_collect import plan_collections
+from analytics.statement import prepare_transactions
+
+OUTPUT_NAMES = (
+    "transaction_summary", "gst_summary", "credit_summary", "mutual_funds_summary", "insurance_summary",
+    "ocen_summary", "ondc_summary", "earnings_spendings", "anomalies_report", "credit_score", "smart_collect",
+    "overall_summary",
+)
+
+
+@dataclass
+class CustomerData:
+    """Everything an analysis may read: the clean layer of one customer plus who they are."""
+
+    customer_id: str
+    as_of: date
+    records: dict[str, list[dict]]
+    customer: dict[str, Any] = field(default_factory=dict)
+    consent: dict[str, Any] | None = None
+
+
+def analyze_customer(data: CustomerData, config: dict, code_version: str, generated_at: str) -> dict[str, dict]:
+    """Compute every analytics document of one customer; returns ``{name: document}``."""
+    records = data.records
+    txns = prepare_transactions(records.get("transactions", []), records.get("accounts", []))
+    bank = summarize_transactions(txns, records.get("accounts", []), data.as_of, config)
+    bank_credits = business_credits_by_month(txns) if len(txns) else None
+    gst = summarize_gst(records.get("gst_returns", []), data.as_of, config,
+                        bank_business_credits=bank_credits, circular_flows=bank.get("circular_flows"))
+    bodies: dict[str, dict] = {
+        "transaction_summary": bank,
+        "gst_summary": gst,
+        "credit_summary": summarize_bureau(records.get("credit_bureau", []), data.as_of, config),
+        "mutual_funds_summary": summarize_mutual_funds(records.get("mutual_funds", []), data.as_of, config),
+        "insurance_summary": summarize_insurance(records.get("insurance_policies", []), data.as_of, config),
+        "ocen_summary": summarize_ocen(records.get("ocen_applications", []), data.as_of, config),
+        "ondc_summary": summarize_ondc(records.get("ondc_orders", []), data.as_of, config),
+        "earnings_spendings": summarize_earnings_spendings(txns, data.as_of, config),
+    }
+    bodies["anomalies_report"] = detect_rule_anomalies(txns, bank, gst, config)
+    bodies["credit_score"] = score_customer(bodies, data.customer, data.as_of, config)
+    bodies["smart_collect"] = plan_collections(txns, bank, bodies["credit_summary"], data.as_of, config,
+                                               records.get("accounts", []))
+    bodies["overall_summary"] = summarize_overall(bodies, data.customer, data.consent, data.as_of)
+    envelope = {"customer_id": data.customer_id, "as_of": data.as_of.isoformat(), "generated_at": generated_at,
+                "code_version": code_version}
+    return {name: {**envelope, "name": name, **bodies[name]} for name in OUTPUT_NAMES}

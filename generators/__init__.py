@@ -1,0 +1,1 @@
+"""Profile-aware synthetic data for MSME borrowers, in the shapes real sources deliver."""

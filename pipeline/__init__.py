@@ -1,0 +1,1 @@
+"""The lake pipeline: paths, cleaning, validation, import, the runner and the CLI."""

@@ -1,0 +1,303 @@
+"""Cleaning as a pure function: raw NDJSON lines in, clean records + quarantine + counts out.
+
+Order matters and is deliberate: parse, repair formats, validate, then drop
+duplicates among the valid records. Validating before de-duplicating means a
+damaged copy of a good record is quarantined instead of hiding the good one.
+The conservation law ``read = written + duplicates + quarantined`` holds for
+every source, and it is checked here, not assumed.
+"""
+from __future__ import annotations
+
+import gc
+import multiprocessing
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from fastjsonschema import JsonSchemaValueException
+
+from pipeline.normalize import (NormalizeError, parse_amount, parse_bool, parse_date, parse_decimal, parse_integer,
+                                parse_timestamp)
+from pipeline.fastpath import compile_top_level
+from pipeline.sources import SOURCE_REPAIRS, SPECS, SourceSpec, compile_paths, iter_slots
+from pipeline.validation import Reason, SchemaValidator, validator_for
+
+
+@dataclass
+class CleanResult:
+    """What cleaning one source produced: clean records already serialised as NDJSON lines."""
+
+    source: str
+    clean_lines: list[bytes]
+    quarantine: list[dict]
+    report: dict = field(default_factory=dict)
+
+    @property
+    def clean(self) -> list[dict]:
+        """The clean records as dicts (decoded on demand; the stage writes ``clean_lines``)."""
+        return [orjson.loads(line) for line in self.clean_lines]
+
+
+class _FieldNormalizer:
+    """Applies parsers to every slot the nested paths of a spec point at, counting repairs."""
+
+    def __init__(self, groups: list[tuple[tuple[str, ...], object, str]]):
+        self.nested: list[tuple[str, list[str], object, str]] = []
+        for paths, parser, suffix in groups:
+            for path, steps in compile_paths(paths):
+                if len(steps) > 1:  # top-level fields are handled by pipeline.fastpath
+                    self.nested.append((path, steps, parser, suffix))
+
+    def apply(self, record: dict, repairs: Counter, problems: list[Reason]) -> None:
+        for path, steps, parser, suffix in self.nested:
+            for container, key in list(iter_slots(record, steps)):
+                value = container[key]
+                if value is None:
+                    continue
+                try:
+                    container[key], kind = parser(value)
+                except NormalizeError as exc:
+                    field_name = path.replace(".", "/")
+                    problems.append(Reason(f"{field_name}:{suffix}", field_name, str(exc)))
+                    continue
+                if kind:
+                    repairs[kind] += 1
+
+
+class SourceCleaner:
+    """Everything needed to clean one source, built once and reused for every customer."""
+
+    def __init__(self, spec: SourceSpec, validator: SchemaValidator):
+        self.spec = spec
+        self.validator = validator
+        self.normalizer = _FieldNormalizer([
+            (spec.amounts, parse_amount, "unparseable_amount"),
+            (spec.decimals, parse_decimal, "unparseable_number"),
+            (spec.dates, parse_date, "unparseable_date"),
+            (spec.timestamps, parse_timestamp, "unparseable_timestamp"),
+            (spec.booleans, parse_bool, "unparseable_boolean"),
+            (spec.integers, parse_integer, "unparseable_integer"),
+        ])
+        self.top = compile_top_level(spec)
+        self.enums = [(steps, frozenset(allowed), {v.upper(): v for v in allowed}) for (_, steps), allowed
+                      in zip(compile_paths(tuple(spec.enums)), spec.enums.values()) if len(steps) > 1]
+        self.droppable = [(path, steps, kind) for (path, steps), kind
+                          in zip(compile_paths(tuple(spec.droppable)), spec.droppable.values())]
+        self.repair = SOURCE_REPAIRS.get(spec.name)
+        self.key_fields = spec.natural_key
+
+    def _fix_enums(self, record: dict, repairs: Counter) -> None:
+        for steps, valid, upper in self.enums:
+            for container, key in list(iter_slots(record, steps)):
+                value = container[key]
+                if isinstance(value, str) and value not in valid:
+                    canonical = upper.get(value.strip().upper())
+                    if canonical is not None:
+                        container[key] = canonical
+                        repairs["enum_case"] += 1
+
+    def _count_missing(self, record: dict, missing: Counter) -> None:
+        for path, steps, kind in self.droppable:
+            if kind is None and len(steps) > 1:
+                parent_steps, leaf = steps[:-1], steps[-1]
+                for container, key in iter_slots(record, parent_steps):
+                    if isinstance(container[key], dict) and leaf not in container[key]:
+                        missing[path] += 1
+
+    def process(self, lines: list[bytes], first_line: int = 1) -> "_Partial":
+        """Parse, repair and validate lines (no de-duplication yet, so chunks can run in parallel)."""
+        part = _Partial(read=len(lines))
+        repairs, missing, by_reason = part.repairs, part.missing, part.by_reason
+        quarantine, valid = part.quarantine, part.valid
+        key_fields, dumps, loads, top = self.key_fields, orjson.dumps, orjson.loads, self.top
+        nested, fix_enums, repair, errors = bool(self.normalizer.nested), bool(self.enums), self.repair, self.validator.errors
+        fast = self.validator.fast
+        has_nested_droppable = any(kind is None and len(steps) > 1 for _, steps, kind in self.droppable)
+        for line_no, line in enumerate(lines, start=first_line):
+            try:
+                record = loads(line)
+            except orjson.JSONDecodeError as exc:
+                quarantine.append(_quarantine_entry(line_no, line, [Reason("malformed_json", "$", f"not valid JSON: {exc}")]))
+                by_reason["malformed_json"] += 1
+                continue
+            if not isinstance(record, dict):
+                reasons = [Reason("not_an_object", "$", f"expected a JSON object, got {type(record).__name__}")]
+                quarantine.append(_quarantine_entry(line_no, line, reasons))
+                by_reason["not_an_object"] += 1
+                continue
+            problems: list[Reason] = []
+            needs_repair = top(record, repairs, missing, problems)
+            if nested:
+                self.normalizer.apply(record, repairs, problems)
+            if fix_enums:
+                self._fix_enums(record, repairs)
+            if needs_repair and repair is not None:
+                for kind in repair(record):
+                    repairs[kind] += 1
+            if has_nested_droppable:
+                self._count_missing(record, missing)
+            try:
+                fast(record)
+                reasons = []
+            except JsonSchemaValueException:
+                reasons = errors(record)
+            if problems:
+                reasons = sorted({(r.code, r.message): r for r in problems + reasons}.values(),
+                                 key=lambda r: (r.code, r.message))
+            if reasons:
+                quarantine.append(_quarantine_entry(line_no, line, reasons))
+                for code in {r.code for r in reasons}:
+                    by_reason[code] += 1
+                continue
+            valid.append((line_no, tuple(map(record.get, key_fields)), dumps(record)))
+        return part
+
+    def _key_of_line(self, line: bytes) -> tuple:
+        record = orjson.loads(line)
+        return tuple(map(record.get, self.key_fields))
+
+    def finish(self, parts: list["_Partial"], hashed: bool = False) -> CleanResult:
+        """Drop duplicates across all parts in line order (first wins) and build the report.
+
+        With ``hashed`` the parts carry hashes of the natural keys (from
+        parallel workers); two records whose hashes meet are compared on their
+        real keys, so a hash collision can never drop a record.
+        """
+        repairs, missing, by_reason = Counter(), Counter(), Counter()
+        clean: list[bytes] = []
+        quarantine: list[dict] = []
+        seen: dict = {}
+        duplicates, duplicate_keys, read = 0, [], 0
+        for part in parts:
+            read += part.read
+            repairs.update(part.repairs)
+            missing.update(part.missing)
+            by_reason.update(part.by_reason)
+            quarantine.extend(part.quarantine)
+            for line_no, key, line in part.valid:
+                earlier = seen.get(key)
+                if earlier is not None and hashed:
+                    real_key = self._key_of_line(line)
+                    if not any(self._key_of_line(previous) == real_key for previous in earlier):
+                        earlier.append(line)  # a hash collision, not a duplicate
+                        clean.append(line)
+                        continue
+                if earlier is not None:
+                    duplicates += 1
+                    if len(duplicate_keys) < 50:
+                        duplicate_keys.append([line_no, *(self._key_of_line(line) if hashed else key)])
+                    continue
+                seen[key] = [line] if hashed else True
+                clean.append(line)
+        report = {
+            "source": self.spec.name,
+            "status": "ok",
+            "read": read,
+            "repaired": dict(sorted(repairs.items())),
+            "missing_optional": dict(sorted(missing.items())),
+            "duplicates": duplicates,
+            "duplicate_examples": duplicate_keys,
+            "quarantined": {"total": len(quarantine), "by_reason": dict(sorted(by_reason.items()))},
+            "written": len(clean),
+            "conserved": read == len(clean) + duplicates + len(quarantine),
+        }
+        if not report["conserved"]:  # a bug here would silently lose data; refuse loudly instead
+            raise AssertionError(f"{self.spec.name}: read {read} != written + duplicates + quarantined")
+        return CleanResult(self.spec.name, clean, quarantine, report)
+
+    def clean(self, lines: list[bytes]) -> CleanResult:
+        """Clean one source's raw lines; never raises on bad records, it quarantines them."""
+        return self.finish([self.process(lines)])
+
+
+@dataclass
+class _Partial:
+    """What one chunk of lines produced before de-duplication."""
+
+    read: int
+    valid: list[tuple[int, tuple, bytes]] = field(default_factory=list)
+    quarantine: list[dict] = field(default_factory=list)
+    repairs: Counter = field(default_factory=Counter)
+    missing: Counter = field(default_factory=Counter)
+    by_reason: Counter = field(default_factory=Counter)
+
+
+def _quarantine_entry(line_no: int, line: bytes, reasons: list[Reason]) -> dict[str, Any]:
+    return {
+        "line": line_no,
+        "raw": line.decode("utf-8", errors="replace"),
+        "reasons": [r.as_dict() for r in reasons],
+    }
+
+
+_CLEANERS: dict[str, SourceCleaner] = {}
+
+
+def cleaner_for(source: str) -> SourceCleaner:
+    """The cleaner of a source, compiled once per process."""
+    if source not in _CLEANERS:
+        _CLEANERS[source] = SourceCleaner(SPECS[source], validator_for(source))
+    return _CLEANERS[source]
+
+
+_SHARED_JOB: dict[str, Any] = {}
+
+
+def _process_range(start: int, end: int) -> _Partial:
+    """Worker side of a parallel clean: the lines are inherited through fork, not pickled.
+
+    The valid records go back packed into three flat buffers (line numbers,
+    key hashes, clean lines): pickling a few bytes objects is far cheaper than
+    pickling tens of thousands of tuples. Forked workers share the parent's
+    hash seed, so the parent can compare the hashes.
+    """
+    source, lines = _SHARED_JOB["source"], _SHARED_JOB["lines"]
+    part = cleaner_for(source).process(lines[start:end], start + 1)
+    line_nos, keys, clean = zip(*part.valid) if part.valid else ((), (), ())
+    part.valid = [array("q", line_nos).tobytes(), array("q", map(hash, keys)).tobytes(), b"\n".join(clean)]
+    return part
+
+
+def _unpack(part: _Partial) -> _Partial:
+    line_buf, hash_buf, clean_buf = part.valid
+    part.valid = list(zip(array("q", line_buf), array("q", hash_buf), clean_buf.split(b"\n"))) if clean_buf else []
+    return part
+
+
+def clean_source(source: str, lines: list[bytes], workers: int = 1) -> CleanResult:
+    """Clean the raw lines of one source (pure: no I/O).
+
+    With ``workers > 1`` the lines are parsed, repaired and validated in that
+    many processes (this one and ``workers - 1`` forked children), in
+    contiguous chunks; de-duplication then runs over the chunks in line order,
+    so the result is identical to ``workers=1``.
+    """
+    cleaner = cleaner_for(source)
+    if workers <= 1 or len(lines) < 2 * workers:
+        return cleaner.clean(lines)
+    # the parent takes a slightly smaller chunk: it also unpacks the results and de-duplicates
+    own = int(len(lines) * 0.95 / workers)
+    size = -(-(len(lines) - own) // (workers - 1))
+    ranges = [(0, own)] + [(i, min(i + size, len(lines))) for i in range(own, len(lines), size)]
+    _SHARED_JOB.update(source=source, lines=lines)
+    gc.freeze()  # keep the parent's heap out of the children's collections: no copy-on-write storms
+    pool = multiprocessing.get_context("fork").Pool(len(ranges) - 1)
+    try:
+        pending = [pool.apply_async(_process_range, r) for r in ranges[1:]]
+        start, end = ranges[0]
+        own = cleaner.process(lines[start:end], start + 1)  # the parent works too instead of waiting
+        own.valid = [(line_no, hash(key), line) for line_no, key, line in own.valid]
+        parts = [own] + [_unpack(result.get()) for result in pending]
+    finally:
+        pool.close()
+        pool.join()
+        gc.unfreeze()
+        _SHARED_JOB.clear()
+    return cleaner.finish(parts, hashed=True)
+
+
+def validate_consent(document: Any) -> list[Reason]:
+    """Reasons a consent artefact is not valid; empty when it is."""
+    return validator_for("consent").errors(document)

@@ -1,0 +1,216 @@
+"""``python -m pipeline <command>``: the one command-line entry point to the lake.
+
+Every command checks the customer id before anything touches the disk (exit
+status 2 and one line on stderr), and reports failures as one clear line with
+a non-zero status, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from typing import Any
+
+from pipeline.config import ConfigError, load_config
+from pipeline.lake import InvalidCustomerIdError, Lake, LakeError, validate_customer_id
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A command failed in a way the user can act on; the message says how."""
+
+
+def _as_of(text: str) -> date:
+    try:
+        year, month = text.split("-")
+        return date(int(year), int(month), 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid --as-of {text!r}: expected YYYY-MM") from None
+
+
+def _printer(quiet: bool = False):
+    def progress(level: str, message: str) -> None:
+        if not quiet or level in ("warning", "error"):
+            print(f"[{level}] {message}", flush=True)
+    return progress
+
+
+def _lake(args: argparse.Namespace) -> tuple[Lake, dict[str, Any]]:
+    config = load_config({"lake_root": getattr(args, "lake", None)})
+    return Lake(config["lake_root"]), config
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from pipeline.stages import generate_stage
+    from generators.registry import PROFILE_NAMES
+
+    if args.profile and args.profile not in PROFILE_NAMES:
+        raise CommandError(f"unknown profile {args.profile!r}; known: {', '.join(PROFILE_NAMES)}")
+    lake, config = _lake(args)
+    result = generate_stage(lake, args.customer_id, config, _printer(), profile=args.profile, as_of=args.as_of)
+    print(f"generated {args.customer_id} ({result['profile']}, as of {result['as_of'][:7]}) "
+          f"into {lake.customer_dir('raw', args.customer_id)}")
+    return 0
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from pipeline.stages import clean_stage
+
+    lake, config = _lake(args)
+    clean_stage(lake, args.customer_id, config, _printer())
+    print(f"cleaned {args.customer_id}: report at {lake.log_path(args.customer_id, 'clean_report')}")
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from pipeline.stages import analyze_stage
+
+    lake, config = _lake(args)
+    analyze_stage(lake, args.customer_id, config, _printer())
+    print(f"analysed {args.customer_id}: documents in {lake.customer_dir('analytics', args.customer_id)}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.runner import UnknownStepError, parse_steps, run_steps
+
+    try:
+        steps = parse_steps(args.steps)
+    except UnknownStepError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    lake, config = _lake(args)
+    options = {"generate": {"profile": args.profile, "as_of": args.as_of}}
+    outcome = run_steps(lake, args.customer_id, steps, config, _printer(), options)
+    if outcome["status"] != "done":
+        raise CommandError(outcome["error"])
+    print(f"run finished for {args.customer_id}: {', '.join(steps)}")
+    return 0
+
+
+def cmd_import_aa(args: argparse.Namespace) -> int:
+    from pipeline.aa_import import AAImportError
+    from pipeline.aa_store import import_aa
+
+    lake, _ = _lake(args)
+    try:
+        result = import_aa(lake, args.customer_id, args.file)
+    except AAImportError as exc:
+        raise CommandError(f"import failed: {exc}") from None
+    for warning in result.warnings:
+        print(f"[warning] {warning}")
+    lake.audit("import_aa", args.customer_id, accounts=len(result.accounts), transactions=len(result.transactions))
+    print(f"imported {len(result.accounts)} account(s) and {len(result.transactions)} transaction(s) "
+          f"for {args.customer_id} (FI schema {', '.join(result.fi_versions) or 'unknown'}); run clean next")
+    return 0
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    lake, _ = _lake(args)
+    layers = lake.erase(args.customer_id)
+    lake.audit("erase", args.customer_id, reason=args.reason, layers=layers, actor="cli")
+    if layers:
+        print(f"erased {args.customer_id} from {', '.join(layers)}")
+    else:
+        print(f"nothing to erase for {args.customer_id}; the request is recorded in the audit log")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    import orjson
+
+    from pipeline.customers import list_customers
+
+    lake, _ = _lake(args)
+    rows = list_customers(lake)
+    if args.json:
+        print(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
+        return 0
+    if not rows:
+        print(f"no customers in {lake.root}")
+        return 0
+    print(f"{'CUSTOMER':<16} {'PROFILE':<24} {'CONSENT':<9} LAST RUN")
+    for row in rows:
+        run = row["last_run"]
+        last = f"{run['ts']} {run['status']} ({','.join(run['steps'])})" if run else "never"
+        print(f"{row['customer_id']:<16} {row['profile'] or '-':<24} {row['consent_status'] or '-':<9} {last}")
+    return 0
+
+
+def cmd_prepare_demo(args: argparse.Namespace) -> int:
+    from pipeline.runner import DEFAULT_STEPS, run_steps
+
+    lake, config = _lake(args)
+    failed = []
+    for customer_id, profile in config["demo_customers"].items():
+        print(f"== {customer_id} ({profile})", flush=True)
+        outcome = run_steps(lake, customer_id, list(DEFAULT_STEPS), config, _printer(quiet=True),
+                            {"generate": {"profile": profile, "as_of": args.as_of}})
+        if outcome["status"] != "done":
+            failed.append(f"{customer_id}: {outcome['error']}")
+    if failed:
+        raise CommandError("demo preparation failed for " + "; ".join(failed))
+    print(f"{len(config['demo_customers'])} demo customers ready in {lake.root}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command (also used to document them)."""
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description="MSME lending data lake pipeline")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, func, help_text: str, customer: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if customer:
+            p.add_argument("--customer-id", required=True, help="customer id, CUST_XXX_NNNNN")
+        p.add_argument("--lake", help="lake root (default: config.json lake_root, or $LAKE_DIR)")
+        p.set_defaults(func=func)
+        return p
+
+    p = command("generate", cmd_generate, "write a synthetic customer into the raw layer")
+    p.add_argument("--profile", help="profile name (default: from config or the id's hash)")
+    p.add_argument("--as-of", type=_as_of, help="last month + 1 of the history, YYYY-MM (default: this month)")
+    command("clean", cmd_clean, "repair, de-duplicate and validate raw data into clean + quarantine")
+    command("analyze", cmd_analyze, "compute the underwriting analytics from the clean layer")
+    p = command("run", cmd_run, "run pipeline steps in order")
+    p.add_argument("--steps", help="comma-separated steps (default: generate,clean,analyze)")
+    p.add_argument("--profile", help="profile for the generate step")
+    p.add_argument("--as-of", type=_as_of, help="as-of month for the generate step, YYYY-MM")
+    p = command("import-aa", cmd_import_aa, "import real AA FI data (JSON or ReBIT XML) into the raw layer")
+    p.add_argument("--file", required=True, help="FI data file")
+    p = command("erase", cmd_erase, "erase a customer from every layer (DPDP) and record it in the audit log")
+    p.add_argument("--reason", default="erasure requested", help="why (kept in the audit log)")
+    p = command("prepare-demo", cmd_prepare_demo, "generate and process the ten demo customers", customer=False)
+    p.add_argument("--as-of", type=_as_of, help="as-of month, YYYY-MM (default: this month)")
+    p = command("list", cmd_list, "list customers with profile, consent status and last run", customer=False)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, check the customer id first, run the command; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if hasattr(args, "customer_id"):
+        try:
+            validate_customer_id(args.customer_id)
+        except InvalidCustomerIdError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    try:
+        return args.func(args)
+    except (CommandError, ConfigError, LakeError, InvalidCustomerIdError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as exc:  # noqa: BLE001 - the user gets one line, never a traceback
+        from pipeline.stages import StageError
+        if isinstance(exc, StageError):
+            print(f"error: {exc}", file=sys.stderr)
+        else:
+            print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130

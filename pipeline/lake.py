@@ -1,0 +1,274 @@
+"""The only module that knows where data lives in the lake.
+
+Layout (per customer)::
+
+    <root>/raw/<customer_id>/<source>.ndjson        immutable input (generators, importers)
+    <root>/raw/<customer_id>/consent.json           the AA consent artefact
+    <root>/raw/<customer_id>/customer.json          who the customer is and which profile made them
+    <root>/clean/<customer_id>/<source>.ndjson      validated, canonical records
+    <root>/quarantine/<customer_id>/<source>.ndjson rejected records with every reason
+    <root>/analytics/<customer_id>/<name>.json      computed views
+    <root>/logs/<customer_id>/...                   injected.json, clean_report.json, run history
+    <root>/audit/audit.ndjson                       append-only audit trail (no personal data)
+
+Every write is atomic: a temp file in the same directory, then ``os.replace``,
+so a reader never sees half a file. The customer id is checked before any
+path is built, so a bad id never reaches the file system.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+CUSTOMER_ID_PATTERN = re.compile(r"^CUST_[A-Z]{3}_\d{5}$")
+LAYERS = ("raw", "clean", "quarantine", "analytics", "logs")
+SOURCES = (
+    "accounts",
+    "transactions",
+    "gst_returns",
+    "credit_bureau",
+    "mutual_funds",
+    "insurance_policies",
+    "ocen_applications",
+    "ondc_orders",
+)
+_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+class InvalidCustomerIdError(ValueError):
+    """A customer id that does not match ``^CUST_[A-Z]{3}_\\d{5}$``."""
+
+
+class LakeError(Exception):
+    """A lake file is missing or cannot be read."""
+
+
+def validate_customer_id(customer_id: Any) -> str:
+    """Return ``customer_id`` if it is well-formed, else raise :class:`InvalidCustomerIdError`.
+
+    Called before every path is built so traversal ids such as ``../etc`` are
+    refused without touching the disk.
+    """
+    if not isinstance(customer_id, str) or not CUSTOMER_ID_PATTERN.fullmatch(customer_id):
+        shown = customer_id if isinstance(customer_id, str) and len(customer_id) <= 40 else repr(customer_id)[:40]
+        raise InvalidCustomerIdError(
+            f"invalid customer id {shown!r}: expected CUST_XXX_NNNNN (three capital letters, five digits)"
+        )
+    return customer_id
+
+
+def _check_name(name: str, what: str) -> str:
+    if not isinstance(name, str) or not _NAME_PATTERN.fullmatch(name):
+        raise ValueError(f"invalid {what} name {name!r}")
+    return name
+
+
+def utc_now_iso() -> str:
+    """Current UTC time as ISO 8601 with offset, for audit and run records."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def dumps_line(record: Any) -> bytes:
+    """Serialise one record the way every NDJSON file in the lake is written."""
+    return orjson.dumps(record)
+
+
+class Lake:
+    """Paths and atomic I/O for one lake root."""
+
+    def __init__(self, root: str | os.PathLike[str]):
+        self.root = Path(root)
+
+    # ---- paths -------------------------------------------------------
+    def customer_dir(self, layer: str, customer_id: str) -> Path:
+        """Directory of one customer in one layer."""
+        if layer not in LAYERS:
+            raise ValueError(f"unknown layer {layer!r}")
+        return self.root / layer / validate_customer_id(customer_id)
+
+    def raw_path(self, customer_id: str, source: str) -> Path:
+        """Raw NDJSON file of a source."""
+        return self.customer_dir("raw", customer_id) / f"{_check_name(source, 'source')}.ndjson"
+
+    def clean_path(self, customer_id: str, source: str) -> Path:
+        """Clean NDJSON file of a source."""
+        return self.customer_dir("clean", customer_id) / f"{_check_name(source, 'source')}.ndjson"
+
+    def quarantine_path(self, customer_id: str, source: str) -> Path:
+        """Quarantine NDJSON file of a source."""
+        return self.customer_dir("quarantine", customer_id) / f"{_check_name(source, 'source')}.ndjson"
+
+    def layer_path(self, layer: str, customer_id: str, source: str) -> Path:
+        """NDJSON file of a source in the raw, clean or quarantine layer."""
+        if layer not in ("raw", "clean", "quarantine"):
+            raise ValueError(f"unknown data layer {layer!r}")
+        return self.customer_dir(layer, customer_id) / f"{_check_name(source, 'source')}.ndjson"
+
+    def consent_path(self, customer_id: str, layer: str = "raw") -> Path:
+        """The consent artefact of a customer (raw as received, clean once validated)."""
+        return self.customer_dir(layer, customer_id) / "consent.json"
+
+    def customer_meta_path(self, customer_id: str) -> Path:
+        """Who the customer is (name, profile) as written by the generator or importer."""
+        return self.customer_dir("raw", customer_id) / "customer.json"
+
+    def analytics_path(self, customer_id: str, name: str) -> Path:
+        """One analytics JSON document."""
+        return self.customer_dir("analytics", customer_id) / f"{_check_name(name, 'analytics')}.json"
+
+    def log_path(self, customer_id: str, name: str) -> Path:
+        """A JSON log document such as ``injected`` or ``clean_report``."""
+        return self.customer_dir("logs", customer_id) / f"{_check_name(name, 'log')}.json"
+
+    def run_log_path(self, customer_id: str) -> Path:
+        """Append-only progress lines of pipeline runs."""
+        return self.customer_dir("logs", customer_id) / "runs.ndjson"
+
+    @property
+    def audit_path(self) -> Path:
+        """The append-only audit log shared by all customers."""
+        return self.root / "audit" / "audit.ndjson"
+
+    @property
+    def models_dir(self) -> Path:
+        """Where trained models and their cards are kept."""
+        return self.root / "models"
+
+    # ---- reading -----------------------------------------------------
+    def read_lines(self, path: Path) -> list[bytes]:
+        """Lines of an NDJSON file as bytes (blank lines dropped); a missing file is a LakeError."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise LakeError(f"missing file {self._rel(path)}") from exc
+        except OSError as exc:
+            raise LakeError(f"cannot read {self._rel(path)}: {exc.strerror}") from exc
+        return [line for line in data.splitlines() if line.strip()]
+
+    def read_ndjson(self, path: Path) -> list[Any]:
+        """All records of a trusted NDJSON file (clean or analytics layers)."""
+        try:
+            return [orjson.loads(line) for line in self.read_lines(path)]
+        except orjson.JSONDecodeError as exc:
+            raise LakeError(f"corrupt NDJSON in {self._rel(path)}: {exc}") from exc
+
+    def read_json(self, path: Path) -> Any:
+        """One JSON document; missing or corrupt is a LakeError."""
+        try:
+            return orjson.loads(path.read_bytes())
+        except FileNotFoundError as exc:
+            raise LakeError(f"missing file {self._rel(path)}") from exc
+        except orjson.JSONDecodeError as exc:
+            raise LakeError(f"corrupt JSON in {self._rel(path)}: {exc}") from exc
+
+    def read_clean(self, customer_id: str, source: str) -> list[dict]:
+        """Clean records of a source, or an empty list when the source was never delivered."""
+        path = self.clean_path(customer_id, source)
+        return self.read_ndjson(path) if path.exists() else []
+
+    def exists(self, path: Path) -> bool:
+        """Whether a lake file exists."""
+        return path.exists()
+
+    # ---- writing -----------------------------------------------------
+    def _atomic_write(self, path: Path, chunks: Iterable[bytes]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+
+    def write_bytes(self, path: Path, data: bytes) -> None:
+        """Write raw bytes atomically."""
+        self._atomic_write(path, [data])
+
+    def write_lines(self, path: Path, lines: Iterable[bytes]) -> None:
+        """Write pre-serialised NDJSON lines atomically (each gets a trailing newline)."""
+        self._atomic_write(path, (line + b"\n" for line in lines))
+
+    def write_ndjson(self, path: Path, records: Iterable[Any]) -> None:
+        """Write records as NDJSON atomically."""
+        self._atomic_write(path, (orjson.dumps(r) + b"\n" for r in records))
+
+    def write_json(self, path: Path, document: Any) -> None:
+        """Write one JSON document atomically, pretty-printed with sorted keys for stable diffs."""
+        self._atomic_write(path, [orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"])
+
+    def append_line(self, path: Path, record: Any) -> None:
+        """Append one record to an append-only log (audit, run history)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "ab") as handle:
+            handle.write(orjson.dumps(record) + b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    # ---- customers ---------------------------------------------------
+    def customers(self) -> list[str]:
+        """Ids of every customer that has data in any layer, sorted."""
+        found: set[str] = set()
+        for layer in LAYERS:
+            base = self.root / layer
+            if base.is_dir():
+                found.update(p.name for p in base.iterdir() if p.is_dir() and CUSTOMER_ID_PATTERN.fullmatch(p.name))
+        return sorted(found)
+
+    def has_customer(self, customer_id: str) -> bool:
+        """Whether the customer has any data in the lake."""
+        validate_customer_id(customer_id)
+        return any(self.customer_dir(layer, customer_id).is_dir() for layer in LAYERS)
+
+    def clear_layer(self, layer: str, customer_id: str) -> None:
+        """Remove one customer's directory in one layer (used before a fresh generate)."""
+        target = self.customer_dir(layer, customer_id)
+        if target.is_dir():
+            shutil.rmtree(target)
+
+    def erase(self, customer_id: str) -> list[str]:
+        """Remove a customer's files from every layer; return the layers that held data."""
+        removed = []
+        for layer in LAYERS:
+            target = self.customer_dir(layer, customer_id)
+            if target.is_dir():
+                shutil.rmtree(target)
+                removed.append(layer)
+        return removed
+
+    def audit(self, action: str, customer_id: str | None, **fields: Any) -> dict:
+        """Append an audit entry (timestamp, customer id, action and non-personal fields)."""
+        entry = {"ts": utc_now_iso(), "customer_id": customer_id, "action": action, **fields}
+        self.append_line(self.audit_path, entry)
+        return entry
+
+    def read_audit(self, customer_id: str | None = None) -> list[dict]:
+        """Audit entries, optionally for one customer."""
+        if not self.audit_path.exists():
+            return []
+        entries = self.read_ndjson(self.audit_path)
+        return [e for e in entries if customer_id is None or e.get("customer_id") == customer_id]
+
+    def _rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def iter_ndjson(self, path: Path) -> Iterator[Any]:
+        """Records of a trusted NDJSON file, lazily."""
+        for line in self.read_lines(path):
+            yield orjson.loads(line)

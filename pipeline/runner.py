@@ -1,0 +1,75 @@
+"""A small runner: walks named steps in order for one customer and records each run.
+
+Later issues register their steps (analyze, score, models) in :data:`STEPS`;
+the CLI's ``run`` command and the API's pipeline jobs both go through
+:func:`run_steps`, so a run looks the same wherever it was started.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from pipeline.lake import Lake, utc_now_iso, validate_customer_id
+from pipeline.stages import Progress, StageError, analyze_stage, clean_stage, generate_stage
+
+StageFn = Callable[..., dict[str, Any]]
+STEPS: dict[str, StageFn] = {
+    "generate": generate_stage,
+    "clean": clean_stage,
+    "analyze": analyze_stage,
+}
+DEFAULT_STEPS = ("generate", "clean", "analyze")
+
+
+class UnknownStepError(ValueError):
+    """A step name that the runner does not know."""
+
+
+def parse_steps(text: str | None) -> list[str]:
+    """Turn ``"generate,clean"`` into a validated list of step names."""
+    names = [s.strip() for s in (text or ",".join(DEFAULT_STEPS)).split(",") if s.strip()]
+    unknown = [n for n in names if n not in STEPS]
+    if unknown or not names:
+        raise UnknownStepError(f"unknown step(s) {', '.join(unknown) or '(none given)'}; known: {', '.join(STEPS)}")
+    return names
+
+
+def run_steps(lake: Lake, customer_id: str, steps: list[str], config: dict,
+              progress: Progress, options: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Run ``steps`` in order; stop at the first failure and record the run in the customer's log.
+
+    ``options`` passes extra keyword arguments to a step (e.g. the profile and
+    as-of month for ``generate``).
+    """
+    validate_customer_id(customer_id)
+    options = options or {}
+    results: dict[str, Any] = {}
+    started = time.perf_counter()
+    status, error = "done", None
+    for index, name in enumerate(steps, start=1):
+        progress("info", f"[{index}/{len(steps)}] {name}: started")
+        t0 = time.perf_counter()
+        try:
+            results[name] = STEPS[name](lake, customer_id, config, progress, **options.get(name, {}))
+        except StageError as exc:
+            status, error = "error", f"{name}: {exc}"
+            progress("error", f"[{index}/{len(steps)}] {name}: failed: {exc}")
+            break
+        progress("success", f"[{index}/{len(steps)}] {name}: done in {time.perf_counter() - t0:.2f}s")
+    entry = {"ts": utc_now_iso(), "steps": steps, "status": status, "error": error,
+             "duration_s": round(time.perf_counter() - started, 3)}
+    if lake.has_customer(customer_id):
+        lake.append_line(lake.run_log_path(customer_id), entry)
+    return {"status": status, "error": error, "results": results}
+
+
+def last_run(lake: Lake, customer_id: str) -> dict[str, Any] | None:
+    """The most recent run of a customer, or None if it never ran."""
+    path = lake.run_log_path(customer_id)
+    if not path.exists():
+        return None
+    lines = lake.read_lines(path)
+    return orjson.loads(lines[-1]) if lines else None

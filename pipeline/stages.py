@@ -1,0 +1,163 @@
+"""The I/O edge of each pipeline step: load through the Lake, call pure code, save through the Lake.
+
+Each stage takes ``(lake, customer_id, config, progress)`` and returns a short
+summary dict. ``progress(level, message)`` is how a stage reports; the CLI
+prints it and the API server streams it to the dashboard.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from generators.messiness import mess_rng, render_source
+from pipeline.cleaning import clean_source, validate_consent
+from pipeline.lake import SOURCES, Lake, LakeError, utc_now_iso, validate_customer_id
+from pipeline.sources import SPECS
+
+Progress = Callable[[str, str], None]
+
+
+class StageError(Exception):
+    """A step could not do its job for this customer; the message says why."""
+
+
+def _quiet(level: str, message: str) -> None:
+    return None
+
+
+def generate_stage(lake: Lake, customer_id: str, config: dict, progress: Progress = _quiet,
+                   profile: str | None = None, as_of: date | None = None) -> dict[str, Any]:
+    """Generate a synthetic customer into the raw layer, with ``logs/injected.json`` saying what mess went in."""
+    from generators.registry import generate_customer, profile_for
+
+    validate_customer_id(customer_id)
+    as_of = as_of or date.today().replace(day=1)
+    profile = profile or profile_for(customer_id, config)
+    progress("info", f"generating {customer_id} with profile {profile}, as of {as_of:%Y-%m}")
+    generated = generate_customer(customer_id, profile, as_of, config)
+    mess = config["messiness_config"]
+    seed = generated.customer.get("seed")
+    injected: dict[str, Any] = {
+        "customer_id": customer_id, "profile": generated.profile, "as_of": generated.as_of.isoformat(),
+        "seed": seed, "messiness_config": mess, "sources": {}, "truth": generated.truth,
+    }
+    written = []
+    for source in SOURCES:
+        records = generated.records.get(source, [])
+        lines, account = render_source(SPECS[source], records, mess, mess_rng(seed, source))
+        lake.write_lines(lake.raw_path(customer_id, source), lines)
+        injected["sources"][source] = account
+        written.append(f"{source} {account['lines']}")
+    lake.write_json(lake.consent_path(customer_id), generated.consent)
+    lake.write_json(lake.customer_meta_path(customer_id), generated.customer)
+    lake.write_json(lake.log_path(customer_id, "injected"), injected)
+    progress("info", "raw lines written: " + ", ".join(written))
+    return {"profile": generated.profile, "as_of": generated.as_of.isoformat(),
+            "lines": {s: injected["sources"][s]["lines"] for s in SOURCES}}
+
+
+def _clean_workers(config: dict, n_lines: int) -> int:
+    """Processes to clean a source with: more than one only for large deliveries, where it pays."""
+    settings = config.get("pipeline", {})
+    if n_lines < int(settings.get("parallel_clean_min_lines", 50_000)):
+        return 1
+    return max(1, int(settings.get("clean_workers", 2)))
+
+
+def clean_stage(lake: Lake, customer_id: str, config: dict, progress: Progress = _quiet) -> dict[str, Any]:
+    """Clean every delivered source of a customer into clean + quarantine, with ``logs/clean_report.json``.
+
+    A source that was never delivered is reported and skipped; one that cannot
+    be read is an error for that source and fails the step after the others
+    have been cleaned.
+    """
+    validate_customer_id(customer_id)
+    if not lake.customer_dir("raw", customer_id).is_dir():
+        raise StageError(f"no raw data for {customer_id}: run generate or import-aa first")
+    report: dict[str, Any] = {"customer_id": customer_id, "sources": {}}
+    failures = []
+    for source in SOURCES:
+        raw_path = lake.raw_path(customer_id, source)
+        if not raw_path.exists():
+            report["sources"][source] = {"source": source, "status": "missing",
+                                         "message": "source not delivered for this customer"}
+            for stale in (lake.clean_path(customer_id, source), lake.quarantine_path(customer_id, source)):
+                stale.unlink(missing_ok=True)
+            progress("warning", f"{source}: not delivered, skipped")
+            continue
+        try:
+            lines = lake.read_lines(raw_path)
+        except LakeError as exc:
+            report["sources"][source] = {"source": source, "status": "error", "message": str(exc)}
+            failures.append(f"{source}: {exc}")
+            progress("error", f"{source}: {exc}")
+            continue
+        result = clean_source(source, lines, workers=_clean_workers(config, len(lines)))
+        lake.write_lines(lake.clean_path(customer_id, source), result.clean_lines)
+        lake.write_ndjson(lake.quarantine_path(customer_id, source), result.quarantine)
+        report["sources"][source] = result.report
+        r = result.report
+        level = "warning" if r["quarantined"]["total"] else "success"
+        progress(level, f"{source}: read {r['read']}, written {r['written']}, "
+                        f"duplicates {r['duplicates']}, quarantined {r['quarantined']['total']}")
+    report["consent"] = _clean_consent(lake, customer_id, progress)
+    lake.write_json(lake.log_path(customer_id, "clean_report"), report)
+    if failures:
+        raise StageError("; ".join(failures))
+    return {"sources": {s: r.get("written") for s, r in report["sources"].items()}}
+
+
+def _clean_consent(lake: Lake, customer_id: str, progress: Progress) -> dict[str, Any]:
+    raw = lake.consent_path(customer_id)
+    if not raw.exists():
+        progress("warning", "consent.json: no consent artefact delivered")
+        return {"status": "missing"}
+    try:
+        consent = lake.read_json(raw)
+    except LakeError as exc:
+        progress("error", f"consent.json: {exc}")
+        return {"status": "error", "message": str(exc)}
+    reasons = validate_consent(consent)
+    if reasons:
+        progress("error", f"consent.json: invalid ({reasons[0].code})")
+        return {"status": "invalid", "reasons": [r.as_dict() for r in reasons]}
+    lake.write_json(lake.consent_path(customer_id, "clean"), consent)
+    return {"status": "ok", "consentId": consent.get("consentId"), "consent_status": consent.get("status")}
+
+
+def _analysis_as_of(meta: dict, transactions: list[dict]) -> date:
+    """The date analytics are computed as of: the generator's as-of, else the day after the last transaction."""
+    if meta.get("as_of"):
+        return date.fromisoformat(str(meta["as_of"])[:10])
+    stamps = [t.get("transactionTimestamp", "") for t in transactions]
+    if stamps:
+        return date.fromisoformat(max(stamps)[:10]) + timedelta(days=1)
+    return date.today()
+
+
+def analyze_stage(lake: Lake, customer_id: str, config: dict, progress: Progress = _quiet) -> dict[str, Any]:
+    """Compute the underwriting analytics from the clean layer only and write ``analytics/<name>.json``.
+
+    Every document is computed before any is written, so a failure leaves the
+    previous outputs in place.
+    """
+    from analytics.registry import CustomerData, analyze_customer
+
+    validate_customer_id(customer_id)
+    if not lake.customer_dir("clean", customer_id).is_dir():
+        raise StageError(f"no clean data for {customer_id}: run clean first")
+    records = {source: lake.read_clean(customer_id, source) for source in SOURCES}
+    meta_path, consent_path = lake.customer_meta_path(customer_id), lake.consent_path(customer_id, "clean")
+    meta = lake.read_json(meta_path) if meta_path.exists() else {}
+    consent = lake.read_json(consent_path) if consent_path.exists() else None
+    as_of = _analysis_as_of(meta, records["transactions"])
+    progress("info", f"analysing {sum(map(len, records.values())):,} clean records as of {as_of}")
+    documents = analyze_customer(CustomerData(customer_id, as_of, records, meta, consent), config,
+                                 code_version=str(config.get("version", "0")), generated_at=utc_now_iso())
+    for name, document in documents.items():
+        lake.write_json(lake.analytics_path(customer_id, name), document)
+    score = documents["credit_score"].get("score", {}).get("value")
+    fraud = documents["gst_summary"].get("fraud_indicators", {}).get("severity")
+    progress("success", f"wrote {len(documents)} analytics documents (credit score {score}, GST fraud severity {fraud})")
+    return {"documents": sorted(documents), "credit_score": score}
