@@ -8,9 +8,10 @@ STAMP := .make
 
 run: install demo
 	@echo ""
-	@echo "Demo customers are in ./data_lake (raw/, clean/, quarantine/, logs/)."
+	@echo "Demo customers are in ./data_lake (raw/, clean/, quarantine/, analytics/, logs/)."
 	@echo "  $(PY) -m pipeline list              # customers, profiles, last run"
 	@echo "  cat data_lake/logs/CUST_MSM_00001/clean_report.json"
+	@echo "  cat data_lake/analytics/CUST_MSM_00006/overall_summary.json   # the fraud customer, declined"
 
 test: install-dev
 	$(PY) -m pytest

@@ -33,6 +33,16 @@ METRIC_UNITS = {**{k: INR for k in (
                           "income_cv regular_inflow_confidence regular_inflow_share").split()}}
 
 
+MONTHLY_COLUMNS = {
+    "credit_count": "count(CREDIT transactions in the month)", "credit_value": "sum(CREDIT amounts)",
+    "debit_count": "count(DEBIT transactions)", "debit_value": "sum(DEBIT amounts)",
+    "net_flow": "credit_value - debit_value",
+    "business_credits": "credits - self-transfers - loan disbursals - reversals - refunds - interest - returned cheques",
+    "emi_debits": "sum(debits of detected EMIs)", "surplus": "business_credits - debits except self-transfers out",
+    "avg_eod_balance": "mean(end-of-day balance over the month's days)",
+    "min_eod_balance": "min(end-of-day balance)", "abb": "mean(EOD balance on the configured ABB days)",
+}
+
 def business_credits_by_month(df: pd.DataFrame) -> dict[str, float]:
     """Business credits per calendar month (every month of the window, zero when none), for the GST
     turnover cross-check: credits minus self-transfers, loan disbursals, reversals, refunds, interest
@@ -338,6 +348,7 @@ def summarize_transactions(df: pd.DataFrame, accounts: list[dict[str, Any]], as_
     return {
         "metrics": metrics,
         "monthly": rows.astype(object).where(rows.notna(), None).to_dict("records"),
+        "monthly_columns": MONTHLY_COLUMNS,
         "eod_balance": [{"date": d.date().isoformat(), "balance": round(float(b), 2)} for d, b in eod.items()],
         "top_counterparties": party,
         "emis": emis,

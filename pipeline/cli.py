@@ -7,6 +7,7 @@ a non-zero status, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from typing import Any
@@ -204,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     except (CommandError, ConfigError, LakeError, InvalidCustomerIdError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
+    except BrokenPipeError:  # output piped into `head`: stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - the user gets one line, never a traceback
         from pipeline.stages import StageError
         if isinstance(exc, StageError):
