@@ -62,8 +62,10 @@ def _derived_value(bodies: dict, customer: dict, as_of: date, key: str) -> tuple
                               {"last_12m": last, "previous_12m": prev},
                               "Year-on-year growth of business credits in the bank statement.")
     if key == "gst_fraud_severity":
-        severity = bodies.get("gst_summary", {}).get("fraud_indicators", {}).get("severity")
-        return severity, None
+        gst = bodies.get("gst_summary", {})
+        if not gst.get("monthly"):  # no returns: the GST component must not score on bank-only checks
+            return None, None
+        return gst.get("fraud_indicators", {}).get("severity"), None
     if key == "abb_to_monthly_debits":
         abb, _ = _metric_value(bodies, "transaction_summary", "abb")
         debits, _ = _metric_value(bodies, "transaction_summary", "avg_monthly_debits")
@@ -135,6 +137,7 @@ def score_customer(bodies: dict[str, dict], customer: dict, as_of: date, config:
     band = band_for(final)
     reasons = _reason_codes([(r, share * 100 / weight_used) for r, share in factor_rows])
     missing_components = [c["id"] for c in components_out if c["points"]["value"] is None]
+    sufficiency = _sufficiency(bodies, missing_components, config)
     score_metric = metric(final, "score (300-900)", "min(300 + 600 x sum(weight x points) / sum(weights) / 100, overlay cap)",
                         {"weighted_points": base_points, "raw_score": raw_score, "cap": cap if overlays else None,
                          "components_used": [c["id"] for c in components_out if c["points"]["value"] is not None]},
@@ -146,10 +149,23 @@ def score_customer(bodies: dict[str, dict], customer: dict, as_of: date, config:
         "bands": BANDS,
         "components": components_out,
         "missing_components": missing_components,
+        "data_sufficiency": sufficiency,
         "overlays": overlays,
         "reasons": reasons,
         "methodology": "docs/credit_methodology.md",
     }
+
+
+def _sufficiency(bodies: dict, missing_components: list[str], config: dict) -> dict[str, Any]:
+    """Whether there is enough data behind the score for it to decide anything on its own."""
+    rules = {"min_statement_months": 6, "max_missing_components": 2, **config.get("analytics", {}).get("credit_score", {})}
+    months, _ = _metric_value(bodies, "transaction_summary", "months_covered")
+    reasons = []
+    if months is None or months < rules["min_statement_months"]:
+        reasons.append(f"only {months or 0} months of bank statement (policy minimum {rules['min_statement_months']})")
+    if len(missing_components) > rules["max_missing_components"]:
+        reasons.append(f"{len(missing_components)} of 6 components have no data ({', '.join(missing_components)})")
+    return {"sufficient": not reasons, "reasons": reasons, "rules": rules}
 
 
 def _factor_out(result: FactorResult, share: float | None) -> dict[str, Any]:

@@ -51,6 +51,10 @@ def _recommendation(bodies: dict) -> dict[str, Any]:
     elif band is None:
         decision = "REFER"
         reasons.append("No credit score could be computed from the data delivered")
+    elif not (score.get("data_sufficiency") or {}).get("sufficient", True):
+        decision = "REFER"
+        reasons.append(f"Credit score {score['score']['value']} is not decisive: "
+                       + "; ".join(score["data_sufficiency"]["reasons"]))
     else:
         decision = DECISIONS[band]
         reasons.append(f"Credit score {score['score']['value']} in band {band} ({score['band']['label']})")
@@ -68,7 +72,7 @@ def _recommendation(bodies: dict) -> dict[str, Any]:
     for reason in (score.get("reasons") or {}).get("lowered", [])[:3]:
         reasons.append(reason["text"])
     return {"decision": decision, "reasons": reasons, "conditions": conditions,
-            "policy": "fraud HIGH -> DECLINE; band A/B APPROVE, C APPROVE_WITH_CONDITIONS, D REFER, E DECLINE; "
+            "policy": "fraud HIGH -> DECLINE; too little data -> REFER; band A/B APPROVE, C APPROVE_WITH_CONDITIONS, D REFER, E DECLINE; "
                       "MEDIUM fraud turns APPROVE into REFER"}
 
 

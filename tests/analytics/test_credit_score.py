@@ -18,10 +18,10 @@ def bodies(**overrides):
                                        "revolving_utilisation": m(0.3), "enquiries_3m": m(0)}},
         "transaction_summary": {"metrics": {"inward_bounces": m(0), "negative_balance_days": m(0), "abb": m(50_000),
                                             "avg_monthly_debits": m(100_000), "income_cv": m(0.1), "surplus_ratio": m(0.3),
-                                            "foir": m(0.2), "dscr": m(2.5)},
+                                            "foir": m(0.2), "dscr": m(2.5), "months_covered": m(24)},
                                 "monthly": [{"business_credits": 100.0}] * 12 + [{"business_credits": 150.0}] * 12},
         "gst_summary": {"metrics": {"filing_punctuality": m(1.0), "yoy_growth": m(0.3)},
-                        "fraud_indicators": {"severity": "NONE"}},
+                        "monthly": [{"month": "2026-09"}], "fraud_indicators": {"severity": "NONE"}},
     }
     for path, value in overrides.items():
         doc, key = path.split(".")
@@ -74,3 +74,21 @@ def test_same_inputs_same_score():
 def test_interpolation_is_linear_and_flat_at_the_ends():
     table = ((0, 100), (30, 55), (60, 30), (90, 0))
     assert interpolate(table, 15) == 77.5 and interpolate(table, -5) == 100 and interpolate(table, 365) == 0
+
+
+def test_a_thin_file_is_flagged_not_decided():
+    data = bodies(**{"transaction_summary.months_covered": 3})
+    data["credit_summary"]["metrics"] = {}
+    data["gst_summary"] = {"metrics": {}, "monthly": [], "fraud_indicators": {"severity": "NONE"}}
+    result = score_customer(data, {}, AS_OF, {})
+    assert set(result["missing_components"]) == {"bureau_history", "gst"}
+    assert result["data_sufficiency"]["sufficient"] is False
+    assert "only 3 months of bank statement" in result["data_sufficiency"]["reasons"][0]
+
+
+def test_gst_fraud_factor_needs_gst_returns():
+    # bank-only circular-flow checks must not earn the GST component full marks
+    data = bodies()
+    data["gst_summary"] = {"metrics": {}, "monthly": [], "fraud_indicators": {"severity": "NONE"}}
+    result = score_customer(data, CUSTOMER, AS_OF, {})
+    assert "gst" in result["missing_components"]
