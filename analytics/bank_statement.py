@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .circular import find_circular_flows
-from .metric import metric, missing, ratio
+from .metric import metric, missing, ratio_metric
 from .obligations import detect_bounces, detect_emis, regular_inflows
 from .statement import balance_tally_breaks, eod_by_account, month_range, opening_balances
 
@@ -183,7 +183,7 @@ def _flow_metrics(df: pd.DataFrame, monthly: pd.DataFrame, cfg: dict) -> dict[st
         "avg_monthly_debits": metric(float(monthly["debit_value"].sum()) / n, INR, "total_debits / months",
                                      {"total_debits": float(monthly["debit_value"].sum()), "months": n},
                                      "Average monthly outflow of every kind."),
-        "cash_deposit_share": _ratio_metric(float(cash["amount"].sum()), bc_total,
+        "cash_deposit_share": ratio_metric(float(cash["amount"].sum()), bc_total,
                                             "cash deposits / business credits",
                                             ("cash_deposits", "business_credits_total"),
                                             "Share of turnover deposited in cash; a high share is harder to verify."),
@@ -191,21 +191,12 @@ def _flow_metrics(df: pd.DataFrame, monthly: pd.DataFrame, cfg: dict) -> dict[st
                                        {"txn_ids": atm["txnId"].tolist()}, "Cash taken out of the account."),
         "atm_withdrawal_count": metric(len(atm), COUNT, "count(ATM / cash withdrawals)",
                                        {"txn_ids": atm["txnId"].tolist()}, "Number of cash withdrawals."),
-        "top_counterparty_share": _ratio_metric(top[0]["business_credits"] if top else 0.0, bc_total,
+        "top_counterparty_share": ratio_metric(top[0]["business_credits"] if top else 0.0, bc_total,
                                                 "largest payer's business credits / business credits",
                                                 ("top_counterparty_credits", "business_credits_total"),
                                                 "Customer concentration: how much turnover depends on one payer.",
                                                 {"counterparty": top[0]["counterparty"] if top else None}),
     }
-
-
-def _ratio_metric(num: float, den: float, formula: str, names: tuple[str, str], explanation: str,
-                  extra: dict | None = None) -> dict:
-    inputs = {names[0]: num, names[1]: den, **(extra or {})}
-    value = ratio(num, den)
-    if value is None:
-        return missing(RATIO, formula, f"{names[1]} is zero", inputs)
-    return metric(value, RATIO, formula, inputs, explanation)
 
 
 def _obligation_metrics(df: pd.DataFrame, monthly: pd.DataFrame, emis: list, bounces: list) -> dict[str, dict]:
@@ -236,10 +227,10 @@ def _obligation_metrics(df: pd.DataFrame, monthly: pd.DataFrame, emis: list, bou
                                       "mean over months(business credits - debits except self-transfers out)",
                                       _series_inputs(monthly, "surplus"),
                                       "What the business keeps each month after paying everything but the owner."),
-        "surplus_ratio": _ratio_metric(surplus_total, float(monthly["business_credits"].sum()),
+        "surplus_ratio": ratio_metric(surplus_total, float(monthly["business_credits"].sum()),
                                        "total surplus / business credits", ("surplus_total", "business_credits_total"),
                                        "Share of turnover left over after all outflows."),
-        "foir": _ratio_metric(emi_total, avg_bc, "emi_monthly_total / avg_monthly_business_credits",
+        "foir": ratio_metric(emi_total, avg_bc, "emi_monthly_total / avg_monthly_business_credits",
                               ("emi_monthly_total", "avg_monthly_business_credits"),
                               "Fixed obligations to income: share of monthly business income already committed "
                               "to EMIs."),
@@ -288,7 +279,7 @@ def _stability_metrics(monthly: pd.DataFrame, months: list[str], breaks: pd.Data
                                              "confidences": conf.tolist(), "typical_amounts": weights.tolist()},
                                             "How regular the recurring payers are (1 = same amount every month); "
                                             "0 when no payer pays a similar amount monthly."),
-        "regular_inflow_share": _ratio_metric(float(strong), avg_bc,
+        "regular_inflow_share": ratio_metric(float(strong), avg_bc,
                                               "sum(typical monthly amount of regular inflows with confidence >= 0.5)"
                                               " / avg monthly business credits",
                                               ("regular_inflows_monthly", "avg_monthly_business_credits"),

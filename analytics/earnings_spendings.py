@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .metric import metric, missing, ratio
+from .metric import metric, missing, ratio_metric
 from .statement import month_range
 
 INR, RATIO = "INR", "ratio"
@@ -94,7 +94,7 @@ def summarize_earnings_spendings(df: pd.DataFrame, as_of: dt.date, config: dict[
                                     {"credit_count": len(business), "total_earnings": total_in},
                                     "Credits that are turnover: excludes self-transfers, loans, reversals, refunds, "
                                     "interest and returned cheques."),
-        "business_share_of_earnings": _share(biz_total, total_in, "business_earnings / total_earnings",
+        "business_share_of_earnings": ratio_metric(biz_total, total_in, "business_earnings / total_earnings",
                                              ("business_earnings", "total_earnings"),
                                              "How much of the inflow is real business; a low share means the "
                                              "account is fed by loans or own transfers."),
@@ -107,11 +107,11 @@ def summarize_earnings_spendings(df: pd.DataFrame, as_of: dt.date, config: dict[
         "avg_monthly_spendings": metric(spend_total / n, INR, "total_spendings / months",
                                         {"total_spendings": spend_total, "months": n},
                                         "Average monthly spending over every month of the statement."),
-        "top_payer_share": _share(received[0]["total"] if received else 0.0, biz_total,
+        "top_payer_share": ratio_metric(received[0]["total"] if received else 0.0, biz_total,
                                   "largest payer / business_earnings", ("top_payer_total", "business_earnings"),
                                   "Dependence on the largest customer.",
                                   {"counterparty": received[0]["counterparty"] if received else None}),
-        "top_payee_share": _share(paid[0]["total"] if paid else 0.0, spend_total,
+        "top_payee_share": ratio_metric(paid[0]["total"] if paid else 0.0, spend_total,
                                   "largest payee / total_spendings", ("top_payee_total", "total_spendings"),
                                   "Dependence on the largest supplier or payee.",
                                   {"counterparty": paid[0]["counterparty"] if paid else None}),
@@ -127,12 +127,3 @@ def summarize_earnings_spendings(df: pd.DataFrame, as_of: dt.date, config: dict[
         "top_received_from": received,
         "top_paid_to": paid,
     }
-
-
-def _share(num: float, den: float, formula: str, names: tuple[str, str], explanation: str,
-           extra: dict | None = None) -> dict:
-    inputs = {names[0]: num, names[1]: den, **(extra or {})}
-    value = ratio(num, den)
-    if value is None:
-        return missing(RATIO, formula, f"{names[1]} is zero", inputs)
-    return metric(value, RATIO, formula, inputs, explanation)

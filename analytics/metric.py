@@ -50,3 +50,13 @@ def ratio(numerator: float | None, denominator: float | None) -> float | None:
     if numerator is None or denominator is None or denominator == 0:
         return None
     return numerator / denominator
+
+
+def ratio_metric(numerator: float, denominator: float, formula: str, names: tuple[str, str], explanation: str,
+                 extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A ratio as a metric, with both operands named in its inputs; missing (with reason) when the denominator is 0."""
+    inputs = {names[0]: numerator, names[1]: denominator, **(extra or {})}
+    value = ratio(numerator, denominator)
+    if value is None:
+        return missing("ratio", formula, f"{names[1]} is zero", inputs)
+    return metric(value, "ratio", formula, inputs, explanation)

@@ -12,7 +12,6 @@ import sys
 import tempfile
 import time
 from datetime import date
-from pathlib import Path
 
 from pipeline.cleaning import clean_source
 from pipeline.config import PROJECT_ROOT, load_config

@@ -1,5 +1,5 @@
 """Every amount, date and timestamp the generator can write parses back to the same canonical value."""
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from hypothesis import given, settings
