@@ -6,12 +6,19 @@ STAMP := .make
 
 .PHONY: run test install install-dev demo bench clean-lake
 
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
 run: install demo
 	@echo ""
 	@echo "Demo customers are in ./data_lake (raw/, clean/, quarantine/, analytics/, logs/)."
 	@echo "  $(PY) -m pipeline list              # customers, profiles, last run"
-	@echo "  cat data_lake/logs/CUST_MSM_00001/clean_report.json"
 	@echo "  cat data_lake/analytics/CUST_MSM_00006/overall_summary.json   # the fraud customer, declined"
+	@echo ""
+	@$(PY) -m api_panel demo-tokens
+	@echo ""
+	@echo "Serving the API and dashboard on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(PY) -m api_panel serve --host $(HOST) --port $(PORT)
 
 test: install-dev
 	$(PY) -m pytest
@@ -36,6 +43,7 @@ demo: install
 	$(PY) -m pipeline prepare-demo
 
 bench: install-dev
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || echo "wrk unavailable: the API load figure is skipped"
 	$(PY) -m bench
 
 clean-lake:

@@ -14,10 +14,10 @@ MAX_INPUT_IDS = 200
 
 
 def _clean_number(value: Any) -> Any:
-    if isinstance(value, float):
+    if isinstance(value, float):  # numpy.float64 is a float subclass: make it a plain float for JSON
         if math.isnan(value) or math.isinf(value):
             return None
-        return round(value, 4)
+        return round(float(value), 4)
     if hasattr(value, "item"):  # numpy scalars
         return _clean_number(value.item())
     return value

@@ -43,8 +43,20 @@ class CustomerData:
     consent: dict[str, Any] | None = None
 
 
-def analyze_customer(data: CustomerData, config: dict, code_version: str, generated_at: str) -> dict[str, dict]:
-    """Compute every analytics document of one customer; returns ``{name: document}``."""
+OPTIONAL_OUTPUTS = ("earnings_spendings", "smart_collect")  # nothing else depends on them
+
+
+def analyze_customer(data: CustomerData, config: dict, code_version: str, generated_at: str,
+                     skip: tuple[str, ...] = ()) -> dict[str, dict]:
+    """Compute every analytics document of one customer; returns ``{name: document}``.
+
+    ``skip`` may name documents of :data:`OPTIONAL_OUTPUTS` that the caller does
+    not need (the risk model's training portfolio builds features thousands of
+    times and never reads them).
+    """
+    unknown = set(skip) - set(OPTIONAL_OUTPUTS)
+    if unknown:
+        raise ValueError(f"cannot skip {sorted(unknown)}: other documents depend on them")
     records = data.records
     txns = prepare_transactions(records.get("transactions", []), records.get("accounts", []))
     bank = summarize_transactions(txns, records.get("accounts", []), data.as_of, config)
@@ -59,13 +71,20 @@ def analyze_customer(data: CustomerData, config: dict, code_version: str, genera
         "insurance_summary": summarize_insurance(records.get("insurance_policies", []), data.as_of, config),
         "ocen_summary": summarize_ocen(records.get("ocen_applications", []), data.as_of, config),
         "ondc_summary": summarize_ondc(records.get("ondc_orders", []), data.as_of, config),
-        "earnings_spendings": summarize_earnings_spendings(txns, data.as_of, config),
     }
+    if "earnings_spendings" not in skip:
+        bodies["earnings_spendings"] = summarize_earnings_spendings(txns, data.as_of, config)
     bodies["anomalies_report"] = detect_rule_anomalies(txns, bank, gst, config)
     bodies["credit_score"] = score_customer(bodies, data.customer, data.as_of, config)
-    bodies["smart_collect"] = plan_collections(txns, bank, bodies["credit_summary"], data.as_of, config,
-                                               records.get("accounts", []))
+    if "smart_collect" not in skip:
+        bodies["smart_collect"] = plan_collections(txns, bank, bodies["credit_summary"], data.as_of, config,
+                                                   records.get("accounts", []))
     bodies["overall_summary"] = summarize_overall(bodies, data.customer, data.consent, data.as_of)
-    envelope = {"customer_id": data.customer_id, "as_of": data.as_of.isoformat(), "generated_at": generated_at,
-                "code_version": code_version}
-    return {name: {**envelope, "name": name, **bodies[name]} for name in OUTPUT_NAMES}
+    return {name: with_envelope(name, bodies[name], data, code_version, generated_at)
+            for name in OUTPUT_NAMES if name in bodies}
+
+
+def with_envelope(name: str, body: dict, data: CustomerData, code_version: str, generated_at: str) -> dict:
+    """A document as written to the lake: who, as of when, computed when and by which code, then the body."""
+    return {"customer_id": data.customer_id, "as_of": data.as_of.isoformat(), "generated_at": generated_at,
+            "code_version": code_version, "name": name, **body}

@@ -138,7 +138,7 @@ COMPONENTS: tuple[Component, ...] = (
           good="GST returns filed on time ({value})", bad="GST returns often filed late (on time {value})"),
         F("R14", "yoy_growth", "gst_summary", "GST turnover growth, year on year", 0.4,
           ((-0.5, 0), (-0.2, 25), (0.0, 60), (0.15, 85), (0.3, 100)), unit="%",
-          good="GST turnover growing ({value} YoY)", bad="GST turnover shrinking ({value} YoY)"),
+          good="GST turnover holding up ({value} YoY)", bad="GST turnover shrinking ({value} YoY)"),
         F("R15", "gst_fraud_severity", "derived", "GST fraud indicators", 0.2,
           categories={"NONE": 100.0, "LOW": 70.0, "MEDIUM": 35.0, "HIGH": 0.0},
           good="No material GST red flags ({value})", bad="GST red flags of {value} severity"),
@@ -149,7 +149,7 @@ COMPONENTS: tuple[Component, ...] = (
           good="Established business ({value} months)", bad="Young business ({value} months)"),
         F("R17", "business_credit_growth", "derived", "Bank business credits growth, year on year", 0.5,
           ((-0.4, 0), (-0.1, 30), (0.0, 55), (0.2, 85), (0.5, 100)), unit="%",
-          good="Bank inflows growing ({value} YoY)", bad="Bank inflows falling ({value} YoY)"),
+          good="Bank inflows holding up ({value} YoY)", bad="Bank inflows falling ({value} YoY)"),
     )),
 )
 

@@ -187,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_as_of, help="as-of month, YYYY-MM (default: this month)")
     p = command("list", cmd_list, "list customers with profile, consent status and last run", customer=False)
     p.add_argument("--json", action="store_true", help="print JSON")
+    # ---- risk model (analytics/risk_cli.py owns the command) ----
+    from analytics.risk_cli import add_train_risk_command
+    add_train_risk_command(sub)
     return parser
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-CUSTOMER_ID_PATTERN = re.compile(r"^CUST_[A-Z]{3}_\d{5}$")
+CUSTOMER_ID_PATTERN = re.compile(r"^CUST_[A-Z]{3}_\d{5}$", re.ASCII)  # ASCII: \d must not match other scripts' digits
 LAYERS = ("raw", "clean", "quarantine", "analytics", "logs")
 SOURCES = (
     "accounts",
@@ -132,6 +132,25 @@ class Lake:
         """Append-only progress lines of pipeline runs."""
         return self.customer_dir("logs", customer_id) / "runs.ndjson"
 
+    def consent_registry_path(self, customer_id: str) -> Path:
+        """The customer's consent artefacts; kept outside the data layers so erasure keeps the evidence."""
+        return self.root / "consents" / f"{validate_customer_id(customer_id)}.json"
+
+    def consent_registry_customers(self) -> list[str]:
+        """Customers with a consent registry file."""
+        base = self.root / "consents"
+        return sorted(p.stem for p in base.glob("CUST_*.json") if CUSTOMER_ID_PATTERN.fullmatch(p.stem)) \
+            if base.is_dir() else []
+
+    @property
+    def token_store_path(self) -> Path:
+        """Hashed API tokens with their roles (never the tokens themselves)."""
+        return self.root / "security" / "tokens.json"
+
+    def job_path(self, customer_id: str, job_id: str) -> Path:
+        """The last known state of one pipeline job, for a page reload after a server restart."""
+        return self.customer_dir("logs", customer_id) / "jobs" / f"{_check_name(job_id, 'job')}.json"
+
     @property
     def audit_path(self) -> Path:
         """The append-only audit log shared by all customers."""
@@ -141,6 +160,12 @@ class Lake:
     def models_dir(self) -> Path:
         """Where trained models and their cards are kept."""
         return self.root / "models"
+
+    def model_path(self, name: str, suffix: str = "joblib") -> Path:
+        """A persisted model (``<lake>/models/<name>.joblib``) or its card (``suffix="json"``)."""
+        if suffix not in ("joblib", "json"):
+            raise ValueError(f"unknown model file kind {suffix!r}")
+        return self.models_dir / f"{_check_name(name, 'model')}.{suffix}"
 
     # ---- reading -----------------------------------------------------
     def read_lines(self, path: Path) -> list[bytes]:
@@ -210,13 +235,18 @@ class Lake:
         """Write one JSON document atomically, pretty-printed with sorted keys for stable diffs."""
         self._atomic_write(path, [orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"])
 
-    def append_line(self, path: Path, record: Any) -> None:
-        """Append one record to an append-only log (audit, run history)."""
+    def append_line(self, path: Path, record: Any, sync: bool = True) -> None:
+        """Append one record to an append-only log (audit, run history).
+
+        One ``write`` of one line under ``O_APPEND``, so concurrent writers never
+        interleave; ``sync=False`` skips the fsync for high-volume access logs.
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "ab") as handle:
             handle.write(orjson.dumps(record) + b"\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
 
     # ---- customers ---------------------------------------------------
     def customers(self) -> list[str]:
@@ -249,10 +279,10 @@ class Lake:
                 removed.append(layer)
         return removed
 
-    def audit(self, action: str, customer_id: str | None, **fields: Any) -> dict:
+    def audit(self, action: str, customer_id: str | None, sync: bool = True, **fields: Any) -> dict:
         """Append an audit entry (timestamp, customer id, action and non-personal fields)."""
         entry = {"ts": utc_now_iso(), "customer_id": customer_id, "action": action, **fields}
-        self.append_line(self.audit_path, entry)
+        self.append_line(self.audit_path, entry, sync=sync)
         return entry
 
     def read_audit(self, customer_id: str | None = None) -> list[dict]:

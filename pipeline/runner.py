@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from pipeline.lake import Lake, utc_now_iso, validate_customer_id
+from pipeline.model_stages import models_stage, score_stage
 from pipeline.stages import Progress, StageError, analyze_stage, clean_stage, generate_stage
 
 StageFn = Callable[..., dict[str, Any]]
@@ -20,8 +21,10 @@ STEPS: dict[str, StageFn] = {
     "generate": generate_stage,
     "clean": clean_stage,
     "analyze": analyze_stage,
+    "score": score_stage,
+    "models": models_stage,
 }
-DEFAULT_STEPS = ("generate", "clean", "analyze")
+DEFAULT_STEPS = ("generate", "clean", "analyze", "score", "models")
 
 
 class UnknownStepError(ValueError):

@@ -12,6 +12,7 @@ from typing import Any
 
 from generators.messiness import mess_rng, render_source
 from pipeline.cleaning import clean_source, validate_consent
+from pipeline.consents import ConsentRegistry
 from pipeline.lake import SOURCES, Lake, LakeError, utc_now_iso, validate_customer_id
 from pipeline.sources import SPECS
 
@@ -32,6 +33,11 @@ def generate_stage(lake: Lake, customer_id: str, config: dict, progress: Progres
     from generators.registry import generate_customer, profile_for
 
     validate_customer_id(customer_id)
+    registry = ConsentRegistry(lake)
+    known = registry.list(customer_id)
+    if known and not any(a["effectiveStatus"] == "ACTIVE" for a in known):
+        raise StageError(f"consent {known[-1]['consentId']} of {customer_id} is {known[-1]['effectiveStatus']}: "
+                         "a new consent is needed before any data is fetched")
     as_of = as_of or date.today().replace(day=1)
     profile = profile or profile_for(customer_id, config)
     progress("info", f"generating {customer_id} with profile {profile}, as of {as_of:%Y-%m}")
@@ -50,6 +56,9 @@ def generate_stage(lake: Lake, customer_id: str, config: dict, progress: Progres
         injected["sources"][source] = account
         written.append(f"{source} {account['lines']}")
     lake.write_json(lake.consent_path(customer_id), generated.consent)
+    if not known:  # first contact: the simulated AA consent journey ends with the customer's approval
+        registry.add(customer_id, generated.consent)
+        progress("info", f"consent {generated.consent['consentId']} approved by the customer (simulated AA journey)")
     lake.write_json(lake.customer_meta_path(customer_id), generated.customer)
     lake.write_json(lake.log_path(customer_id, "injected"), injected)
     progress("info", "raw lines written: " + ", ".join(written))
@@ -136,13 +145,9 @@ def _analysis_as_of(meta: dict, transactions: list[dict]) -> date:
     return date.today()
 
 
-def analyze_stage(lake: Lake, customer_id: str, config: dict, progress: Progress = _quiet) -> dict[str, Any]:
-    """Compute the underwriting analytics from the clean layer only and write ``analytics/<name>.json``.
-
-    Every document is computed before any is written, so a failure leaves the
-    previous outputs in place.
-    """
-    from analytics.registry import CustomerData, analyze_customer
+def load_customer_data(lake: Lake, customer_id: str):
+    """The clean layer, who the customer is, the consent and the as-of date, for the analytics steps."""
+    from analytics.registry import CustomerData
 
     validate_customer_id(customer_id)
     if not lake.customer_dir("clean", customer_id).is_dir():
@@ -151,10 +156,20 @@ def analyze_stage(lake: Lake, customer_id: str, config: dict, progress: Progress
     meta_path, consent_path = lake.customer_meta_path(customer_id), lake.consent_path(customer_id, "clean")
     meta = lake.read_json(meta_path) if meta_path.exists() else {}
     consent = lake.read_json(consent_path) if consent_path.exists() else None
-    as_of = _analysis_as_of(meta, records["transactions"])
-    progress("info", f"analysing {sum(map(len, records.values())):,} clean records as of {as_of}")
-    documents = analyze_customer(CustomerData(customer_id, as_of, records, meta, consent), config,
-                                 code_version=str(config.get("version", "0")), generated_at=utc_now_iso())
+    return CustomerData(customer_id, _analysis_as_of(meta, records["transactions"]), records, meta, consent)
+
+
+def analyze_stage(lake: Lake, customer_id: str, config: dict, progress: Progress = _quiet) -> dict[str, Any]:
+    """Compute the underwriting analytics from the clean layer only and write ``analytics/<name>.json``.
+
+    Every document is computed before any is written, so a failure leaves the
+    previous outputs in place.
+    """
+    from analytics.registry import analyze_customer
+
+    data = load_customer_data(lake, customer_id)
+    progress("info", f"analysing {sum(map(len, data.records.values())):,} clean records as of {data.as_of}")
+    documents = analyze_customer(data, config, code_version=str(config.get("version", "0")), generated_at=utc_now_iso())
     for name, document in documents.items():
         lake.write_json(lake.analytics_path(customer_id, name), document)
     score = documents["credit_score"].get("score", {}).get("value")

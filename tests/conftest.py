@@ -27,3 +27,25 @@ def demo_lake(tmp_path_factory, config):
                             {"generate": {"profile": profile, "as_of": AS_OF}})
         assert outcome["status"] == "done", outcome
     return lake
+
+
+@pytest.fixture(scope="session")
+def small_risk_model(tmp_path_factory, config):
+    """A risk model trained once on a small synthetic portfolio (the same code path as the demo model).
+
+    Returns a function that installs it into a lake, so tests of the score/models steps and of the API do
+    not each train the 300-customer demo model.
+    """
+    import shutil
+
+    from analytics.risk_model import save_risk_model, train_portfolio_model
+
+    source = Lake(tmp_path_factory.mktemp("small_model"))
+    bundle, _card = train_portfolio_model(80, config)
+    save_risk_model(source, bundle, config)
+
+    def install(lake: Lake) -> Lake:
+        shutil.copytree(source.models_dir, lake.models_dir, dirs_exist_ok=True)
+        return lake
+
+    return install

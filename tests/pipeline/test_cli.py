@@ -36,7 +36,7 @@ def test_import_aa_refuses_a_bad_id_too(tmp_path):
 def test_generate_clean_list_erase_round_trip(tmp_path):
     lake = tmp_path / "lake"
     result = run_cli("run", "--customer-id", "CUST_ABC_00042", "--profile", "stable_income", "--as-of", "2026-11",
-                     lake=lake)
+                     "--steps", "generate,clean,analyze", lake=lake)
     assert result.returncode == 0, result.stderr
     assert "[1/3] generate: started" in result.stdout and "[3/3] analyze: done" in result.stdout
     assert (lake / "clean" / "CUST_ABC_00042" / "transactions.ndjson").stat().st_size > 0

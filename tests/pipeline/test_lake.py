@@ -6,7 +6,7 @@ import pytest
 from pipeline.lake import InvalidCustomerIdError, Lake
 
 
-@pytest.mark.parametrize("bad", ["../etc", "CUST_MSM_1", "", None, 12345, "CUST_MSM_000011", "CUST_MsM_00001",
+@pytest.mark.parametrize("bad", ["../etc", "CUST_MSM_1", "", None, 12345, "CUST_MSM_000011", "CUST_MsM_00001", "CUST_MSM_0000١",
                                  "CUST_MSM_00001\n", "/abs/CUST_MSM_00001"])
 def test_every_path_refuses_bad_ids_without_touching_the_disk(tmp_path, bad):
     lake = Lake(tmp_path / "lake")

@@ -1,0 +1,45 @@
+"""``python -m api_panel serve | create-token | demo-tokens``."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pipeline.config import load_config
+from pipeline.lake import Lake
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command and run it; errors are one line on stderr."""
+    parser = argparse.ArgumentParser(prog="python -m api_panel", description="MSME lending data lake API server")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the API, Socket.IO and the dashboard")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--threads", type=int, default=16, help="request threads (default 16)")
+    token = sub.add_parser("create-token", help="create an API token (printed once, stored hashed)")
+    token.add_argument("--role", required=True, choices=["officer", "analyst", "admin"])
+    token.add_argument("--label", help="a name for the audit log (default: derived from the token)")
+    sub.add_parser("demo-tokens", help="(re)create one demo token per role and print them")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "serve":
+            from api_panel.server import serve as run_server
+            run_server(args.host, args.port, args.threads)
+            return 0
+        from api_panel.auth import ROLES, TokenStore
+        store = TokenStore(Lake(load_config()["lake_root"]))
+        if args.command == "create-token":
+            print(f"token for role {args.role} (shown once; stored hashed):", file=sys.stderr)
+            print(store.create(args.role, args.label))
+            return 0
+        print("Demo API tokens (new on every start; paste one into the dashboard's sign-in):")
+        for role in ROLES:
+            print(f"  {role:<8} {store.create(role, f'demo-{role}', replace_label=True)}")
+        return 0
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

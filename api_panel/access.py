@@ -1,0 +1,163 @@
+"""The gate every read of a customer's data goes through: id, existence, consent, audit.
+
+A route names the customer and what it reads; this module validates the id
+(400, before the disk is touched), finds the customer (404), checks an active
+consent whose purpose allows lending use and whose fiTypes cover the data
+(403 with the reason), and appends who read what, why and when to the audit
+log. It also serves analytics documents as bytes from a small cache, so hot
+GETs do not re-read or re-parse JSON.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+from flask import current_app, request
+
+from api_panel.auth import current_principal
+from api_panel.errors import APIError, CustomerNotFoundError, NotFoundError
+from pipeline.consents import ConsentCheck, ConsentError, ConsentRegistry, enforce_data_life
+from pipeline.lake import Lake, validate_customer_id
+
+LENDING_PURPOSES = ("103", "104", "105")
+
+
+@dataclass(frozen=True)
+class CustomerAccess:
+    """A checked, audited permission to read one customer's data."""
+
+    customer_id: str
+    consent: ConsentCheck
+
+
+def lake() -> Lake:
+    """The lake this app serves."""
+    return current_app.extensions["lake"]
+
+
+def registry() -> ConsentRegistry:
+    """The consent registry of this lake."""
+    return current_app.extensions["consents"]
+
+
+def customer_id_arg(value: object = None) -> str:
+    """The ``customer_id`` from the query string or the given value, validated (400 names the field)."""
+    raw = value if value is not None else request.args.get("customer_id")
+    if raw is None or raw == "":
+        raise APIError("customer_id is required", field="customer_id", code="missing_field")
+    if not isinstance(raw, str):
+        raise APIError("customer_id must be a string", field="customer_id", code="invalid_customer_id")
+    return validate_customer_id(raw)
+
+
+def require_customer(customer_id: str) -> None:
+    """404 unless the customer has a consent on record or data in the lake."""
+    if not registry().list(customer_id) and not lake().has_customer(customer_id):
+        raise CustomerNotFoundError(f"customer {customer_id} not found")
+
+
+def authorize_read(customer_id: str, what: str, fi_types: tuple[str, ...] = ("DEPOSIT",)) -> CustomerAccess:
+    """Check consent for reading ``what`` of a customer and record the access in the audit log."""
+    require_customer(customer_id)
+    try:
+        check = registry().check(customer_id, LENDING_PURPOSES, fi_types)
+    except ConsentError as exc:
+        erased = enforce_data_life(lake(), registry(), customer_id, actor=current_principal().label)
+        if erased:
+            raise ConsentError(f"{exc}; the customer's data has been erased as the consent requires") from None
+        raise
+    principal = current_principal()
+    current_app.extensions["audit_log"].append(
+        "read", customer_id, who=principal.label, role=principal.role, purpose=check.purpose,
+        consent_id=check.consent_id, endpoint=request.path, what=what)
+    return CustomerAccess(customer_id, check)
+
+
+def audit_action(action: str, customer_id: str | None, **fields) -> dict:
+    """Record a change made through the API (durably: these are rare and matter)."""
+    principal = current_principal()
+    return lake().audit(action, customer_id, who=principal.label, role=principal.role, endpoint=request.path, **fields)
+
+
+class AccessLog:
+    """Appends read-access audit entries through one open handle: one write per entry, no open/close.
+
+    Reads are the hot path of the API; keeping the file open avoids two system
+    calls (and two GIL hand-offs) per request. Entries are flushed as written.
+    """
+
+    def __init__(self, lake_: Lake):
+        self.lake = lake_
+        self._handle = None
+        self._lock = threading.Lock()
+
+    def append(self, action: str, customer_id: str, **fields) -> None:
+        """Append one entry in the audit log's format."""
+        from pipeline.lake import utc_now_iso
+
+        line = orjson.dumps({"ts": utc_now_iso(), "customer_id": customer_id, "action": action, **fields}) + b"\n"
+        with self._lock:
+            if self._handle is None or self._handle.closed or not self.lake.audit_path.exists():
+                self.lake.audit_path.parent.mkdir(parents=True, exist_ok=True)
+                self._handle = open(self.lake.audit_path, "ab", buffering=0)  # noqa: SIM115 - kept open on purpose
+            self._handle.write(line)
+
+
+class DocumentCache:
+    """File bytes keyed by path and modification time: a changed file is re-read, an unchanged one never."""
+
+    def __init__(self, max_entries: int = 512):
+        self._entries: dict[Path, tuple[int, int, bytes]] = {}
+        self._parsed: dict[Path, tuple[bytes, object]] = {}
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+
+    def read(self, path: Path) -> bytes:
+        """The file's bytes, or NotFoundError."""
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            raise NotFoundError(f"{path.stem.replace('_', ' ')} has not been computed for this customer yet; "
+                                "run the pipeline step that produces it") from None
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = self._entries.get(path)
+        if cached and cached[:2] == key:
+            return cached[2]
+        data = path.read_bytes()
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.pop(next(iter(self._entries)))
+            self._entries[path] = (*key, data)
+        return data
+
+
+    def read_parsed(self, path: Path):
+        """The file parsed as JSON, re-parsed only when its bytes changed (treat the result as read-only)."""
+        data = self.read(path)
+        cached = self._parsed.get(path)
+        if cached is not None and cached[0] is data:
+            return cached[1]
+        parsed = orjson.loads(data)
+        with self._lock:
+            if len(self._parsed) >= self.max_entries:
+                self._parsed.pop(next(iter(self._parsed)))
+            self._parsed[path] = (data, parsed)
+        return parsed
+
+
+def analytics_bytes(customer_id: str, name: str) -> bytes:
+    """One analytics document of a customer as stored (JSON bytes)."""
+    return current_app.extensions["documents"].read(lake().analytics_path(customer_id, name))
+
+
+def analytics_document(customer_id: str, name: str) -> dict | None:
+    """One analytics document parsed (cached), or None when it has not been computed."""
+    path = lake().analytics_path(customer_id, name)
+    if not path.exists():
+        return None
+    try:
+        return current_app.extensions["documents"].read_parsed(path)
+    except (NotFoundError, orjson.JSONDecodeError):
+        return None

@@ -1,0 +1,134 @@
+"""API tokens with roles: officer < analyst < admin. Tokens are stored hashed, never in plain text.
+
+Tokens come from two places: the ``API_TOKENS`` environment variable
+(``role:token,role:token``, for deployments that inject secrets) and the
+token store ``<lake>/security/tokens.json`` written by
+``python -m api_panel create-token`` (SHA-256 hashes only).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import wraps
+
+from flask import current_app, g, request
+
+from api_panel.errors import ForbiddenError, UnauthorizedError
+from pipeline.lake import Lake, LakeError
+
+ROLES = ("officer", "analyst", "admin")
+RANK = {role: i for i, role in enumerate(ROLES)}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a role and a non-secret token label for the audit log."""
+
+    role: str
+    label: str
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of a token: what the store keeps."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class TokenStore:
+    """Hashed tokens from the lake's store plus the environment."""
+
+    def __init__(self, lake: Lake, env_tokens: str | None = None):
+        self.lake = lake
+        self._env = {}
+        for item in (env_tokens or "").split(","):
+            role, _, token = item.strip().partition(":")
+            if role in ROLES and token:
+                self._env[hash_token(token)] = Principal(role, f"env-{role}")
+        self._cache: tuple[float, dict] | None = None
+        self._checked = 0.0
+
+    def _stored(self) -> dict[str, Principal]:
+        path = self.lake.token_store_path
+        now = time.monotonic()
+        if self._cache and now - self._checked < 1.0:  # re-check the file at most once a second
+            return self._cache[1]
+        self._checked = now
+        try:
+            mtime = path.stat().st_mtime
+        except FileNotFoundError:
+            self._cache = None
+            return {}
+        if self._cache and self._cache[0] == mtime:
+            return self._cache[1]
+        try:
+            rows = self.lake.read_json(path)
+        except LakeError:
+            return {}
+        table = {r["hash"]: Principal(r["role"], r["label"]) for r in rows if r.get("role") in ROLES}
+        self._cache = (mtime, table)
+        return table
+
+    def resolve(self, token: str) -> Principal | None:
+        """The principal of a presented token, compared in constant time per candidate."""
+        digest = hash_token(token)
+        for table in (self._env, self._stored()):
+            for stored, principal in table.items():
+                if hmac.compare_digest(stored, digest):
+                    return principal
+        return None
+
+    def create(self, role: str, label: str | None = None, replace_label: bool = False) -> str:
+        """Create a token for ``role``; store only its hash; return the token (shown once)."""
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+        token = f"msme_{role}_{secrets.token_urlsafe(24)}"
+        label = label or f"{role}-{hash_token(token)[:8]}"
+        path = self.lake.token_store_path
+        rows = self.lake.read_json(path) if path.exists() else []
+        if replace_label:
+            rows = [r for r in rows if r.get("label") != label]
+        rows.append({"hash": hash_token(token), "role": role, "label": label,
+                     "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        self.lake.write_json(path, rows)
+        os.chmod(path, 0o600)
+        self._cache = None
+        return token
+
+
+def current_principal() -> Principal:
+    """The authenticated caller of this request."""
+    return g.principal
+
+
+def authenticate() -> Principal:
+    """Resolve the Bearer token of the request or raise 401."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise UnauthorizedError("missing bearer token: send Authorization: Bearer <token>")
+    principal = current_app.extensions["token_store"].resolve(token.strip())
+    if principal is None:
+        raise UnauthorizedError("invalid or revoked token")
+    g.principal = principal
+    return principal
+
+
+def require_role(minimum: str):
+    """Decorator: the caller must hold ``minimum`` or a higher role (401 without a token, 403 below it)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = authenticate()
+            if RANK[principal.role] < RANK[minimum]:
+                raise ForbiddenError(f"this needs the {minimum} role; your token has {principal.role}")
+            return view(*args, **kwargs)
+
+        wrapper.required_role = minimum
+        return wrapper
+
+    return decorate

@@ -1,0 +1,102 @@
+"""The OpenAPI 3 document, built from the app's own routes so it cannot miss one.
+
+Paths, methods, path parameters, summaries (the view docstrings) and the role
+each route needs come from the registered rules; query parameters, request
+bodies and response shapes that the rules cannot tell are declared here.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+
+CUSTOMER_ID = {"name": "customer_id", "in": "query", "required": True,
+               "schema": {"type": "string", "pattern": r"^CUST_[A-Z]{3}_\d{5}$"}, "description": "customer id"}
+PAGING = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}, "description": "page size (capped)"},
+          {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}]
+QUERY: dict[str, list[dict]] = {
+    "/api/analytics": [CUSTOMER_ID], "/api/customer-profile": [CUSTOMER_ID], "/api/credit-score": [CUSTOMER_ID],
+    "/api/risk-model": [CUSTOMER_ID], "/api/forecast": [CUSTOMER_ID], "/api/reconciliation": [CUSTOMER_ID],
+    "/api/anomalies": [CUSTOMER_ID], "/api/recommendations": [CUSTOMER_ID], "/api/smart-collect": [CUSTOMER_ID],
+    "/api/consents": [CUSTOMER_ID], "/api/audit": [CUSTOMER_ID, PAGING[0]],
+    "/api/datasets/{layer}/{source}": [CUSTOMER_ID, *PAGING],
+    "/api/transactions": [CUSTOMER_ID, *PAGING,
+                          {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "search narration/txnId"},
+                          {"name": "sort", "in": "query", "schema": {"type": "string"}},
+                          {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}}],
+}
+BODIES: dict[str, dict] = {
+    "/api/pipeline/{step}": {"type": "object", "required": ["customer_id"],
+                             "properties": {"customer_id": {"type": "string"}}},
+    "/api/ai-insights": {"type": "object", "required": ["customer_id"], "properties": {"customer_id": {"type": "string"}}},
+    "/api/consents": {"type": "object", "required": ["customer_id"], "properties": {
+        "customer_id": {"type": "string"}, "purpose": {"type": "string", "enum": ["101", "102", "103", "104", "105"]},
+        "fiTypes": {"type": "array", "items": {"type": "string"}}, "fetchType": {"type": "string"},
+        "dataRangeMonths": {"type": "integer"}, "DataLife": {"type": "object"}, "Frequency": {"type": "object"}}},
+    "/api/consents/{consent_id}/revoke": {"type": "object", "properties": {}},
+}
+PATH_ENUMS = {"step": ["generate", "clean", "analyze", "calculate_score", "models", "run_all"],
+              "layer": ["raw", "clean", "quarantine"]}
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _openapi_path(rule: str) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def _operation(app: Flask, rule, method: str, path: str) -> dict[str, Any]:
+    view = app.view_functions[rule.endpoint]
+    doc = (view.__doc__ or rule.endpoint).strip().splitlines()[0]
+    role = getattr(view, "required_role", None)
+    params = [{"name": name, "in": "path", "required": True,
+               "schema": {"type": "string", **({"enum": PATH_ENUMS[name]} if name in PATH_ENUMS else {})}}
+              for name in rule.arguments]
+    params += QUERY.get(path, []) if method == "get" else []
+    op: dict[str, Any] = {"summary": doc, "operationId": f"{method}_{rule.endpoint.replace('.', '_')}",
+                          "tags": [rule.endpoint.split(".")[0]], "parameters": params}
+    ok_code = "202" if path.startswith("/api/pipeline/") else ("201" if path == "/api/consents" and method == "post" else "200")
+    op["responses"] = {ok_code: {"description": "success", "content": {"application/json": {"schema": {"type": "object"}}}},
+                       "400": {"description": "bad input (the field is named)", "content": {"application/json": {"schema": ERROR}}},
+                       "404": {"description": "unknown customer, document or resource", "content": {"application/json": {"schema": ERROR}}}}
+    if role:
+        op["security"] = [{"bearerAuth": []}]
+        op["description"] = f"Needs the {role} role (or higher)."
+        op["responses"]["401"] = {"description": "missing or invalid token", "content": {"application/json": {"schema": ERROR}}}
+        op["responses"]["403"] = {"description": "role too low, or no consent allows this use",
+                                  "content": {"application/json": {"schema": ERROR}}}
+    else:
+        op["security"] = []
+    if method == "post":
+        op["requestBody"] = {"required": path in BODIES and bool(BODIES[path].get("required")),
+                             "content": {"application/json": {"schema": BODIES.get(path, {"type": "object"})}}}
+        op["responses"]["415"] = {"description": "body is not JSON", "content": {"application/json": {"schema": ERROR}}}
+        op["responses"]["413"] = {"description": "body too large", "content": {"application/json": {"schema": ERROR}}}
+    if path.startswith("/api/pipeline/"):
+        op["responses"]["409"] = {"description": "a job is already running for this customer",
+                                  "content": {"application/json": {"schema": ERROR}}}
+    return op
+
+
+def build_openapi(app: Flask) -> dict[str, Any]:
+    """OpenAPI 3.0 for every registered ``/api`` route of ``app``."""
+    paths: dict[str, dict] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.rule.startswith("/api/"):
+            continue
+        path = _openapi_path(rule.rule)
+        for method in sorted(m.lower() for m in rule.methods - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method] = _operation(app, rule, method, path)
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "MSME Lending Data Lake API", "version": app.config["CODE_VERSION"],
+                 "description": "Underwriting analytics, pipeline jobs, consents and audit for MSME lending. "
+                                "Live pipeline logs stream over Socket.IO (`pipeline_log`, `pipeline_status`)."},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Error": {"type": "object", "required": ["error", "message"],
+                                  "properties": {"error": {"type": "string"}, "message": {"type": "string"},
+                                                 "field": {"type": "string"}}}},
+        },
+    }

@@ -1,0 +1,83 @@
+"""Read-only analytics: the bundle and each model's document, served as stored (bytes, cached)."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app
+
+from api_panel.access import analytics_bytes, authorize_read, customer_id_arg, lake
+from api_panel.auth import require_role
+from api_panel.errors import NotFoundError
+from pipeline.config import PROJECT_ROOT
+
+bp = Blueprint("analytics", __name__)
+
+BUNDLE = ("overall_summary", "credit_score", "transaction_summary", "gst_summary", "credit_summary",
+          "earnings_spendings", "anomalies_report", "smart_collect", "mutual_funds_summary", "insurance_summary",
+          "ocen_summary", "ondc_summary", "risk_model", "cashflow_forecast", "reconciliation", "enhanced_anomalies",
+          "recommendations")
+SINGLE = {
+    "/api/credit-score": ("credit_score",),
+    "/api/risk-model": ("risk_model",),
+    "/api/forecast": ("cashflow_forecast",),
+    "/api/reconciliation": ("reconciliation",),
+    "/api/recommendations": ("recommendations",),
+    "/api/smart-collect": ("smart_collect",),
+}
+
+
+def _json(data: bytes) -> Response:
+    return Response(data, mimetype="application/json")
+
+
+@bp.get("/api/analytics")
+@require_role("officer")
+def analytics_bundle():
+    """Every analytics document of the customer, keyed by name; ``missing`` lists those not computed yet."""
+    customer_id = customer_id_arg()
+    authorize_read(customer_id, "analytics")
+    parts, missing = [], []
+    for name in BUNDLE:
+        path = lake().analytics_path(customer_id, name)
+        if path.exists():
+            parts.append(b'"' + name.encode() + b'":' + analytics_bytes(customer_id, name))
+        else:
+            missing.append(name)
+    if not parts:
+        raise NotFoundError(f"no analytics for {customer_id} yet: run the analyze step", code="analytics_not_found")
+    head = b'{"customer_id":"' + customer_id.encode() + b'","missing":' + _names(missing) + b","
+    return _json(head + b",".join(parts) + b"}")
+
+
+def _names(names: list[str]) -> bytes:
+    return b"[" + b",".join(b'"' + n.encode() + b'"' for n in names) + b"]"
+
+
+def _single(names: tuple[str, ...]):
+    def view():
+        customer_id = customer_id_arg()
+        authorize_read(customer_id, names[0])
+        return _json(analytics_bytes(customer_id, names[0]))
+    return view
+
+
+for _path, _names_ in SINGLE.items():
+    bp.add_url_rule(_path, endpoint=_names_[0], view_func=require_role("officer")(_single(_names_)), methods=["GET"])
+
+
+@bp.get("/api/anomalies")
+@require_role("officer")
+def anomalies():
+    """Rule-based and machine-learning anomalies side by side."""
+    customer_id = customer_id_arg()
+    authorize_read(customer_id, "anomalies")
+    rules = analytics_bytes(customer_id, "anomalies_report")
+    ml_path = lake().analytics_path(customer_id, "enhanced_anomalies")
+    ml = analytics_bytes(customer_id, "enhanced_anomalies") if ml_path.exists() else b"null"
+    return _json(b'{"customer_id":"' + customer_id.encode() + b'","rules":' + rules + b',"ml":' + ml + b"}")
+
+
+@bp.get("/api/methodology")
+@require_role("officer")
+def methodology():
+    """The credit methodology document (Markdown) the dashboard's Methodology tab renders."""
+    text = (PROJECT_ROOT / "docs" / "credit_methodology.md").read_text(encoding="utf-8")
+    return current_app.response_class(text, mimetype="text/markdown")
