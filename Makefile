@@ -4,12 +4,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := .make
 
-.PHONY: run test install install-dev demo bench clean-lake
+FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/package.json frontend/package-lock.json \
+	frontend/index.html frontend/vite.config.js
+
+.PHONY: run test install install-dev demo bench clean-lake frontend chromium
 
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-run: install demo
+run: install frontend demo
 	@echo ""
 	@echo "Demo customers are in ./data_lake (raw/, clean/, quarantine/, analytics/, logs/)."
 	@echo "  $(PY) -m pipeline list              # customers, profiles, last run"
@@ -20,7 +23,8 @@ run: install demo
 	@echo "Serving the API and dashboard on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(PY) -m api_panel serve --host $(HOST) --port $(PORT)
 
-test: install-dev
+test: install-dev frontend chromium
+	cd frontend && npm test
 	$(PY) -m pytest
 
 $(PY):
@@ -35,6 +39,18 @@ $(STAMP)/runtime: requirements.txt pyproject.toml | $(PY)
 $(STAMP)/dev: requirements-dev.txt $(STAMP)/runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@mkdir -p $(STAMP) && touch $@
+
+$(STAMP)/node: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	@mkdir -p $(STAMP) && touch $@
+
+frontend/dist/index.html: $(STAMP)/node $(FRONTEND_SRC)
+	cd frontend && npm run build
+
+frontend: frontend/dist/index.html
+
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
 
 install: $(STAMP)/runtime
 install-dev: $(STAMP)/dev

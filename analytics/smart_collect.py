@@ -16,8 +16,9 @@ instalment loans not seen in it) this plans the next three collections:
   has bounced a mandate before (re-registration with pre-debit notice and a
   presentation date moved into the window); NACH otherwise;
 * **history**: the last 12 months reconstructed from the statement (paid on
-  time within ``on_time_days`` of the due day, late, bounced, missed), or from
-  the bureau DPD grid for obligations the statement does not show.
+  time within ``on_time_days`` of the due day, late, bounced, missed; months
+  before the first instalment are ``not_started``), or from the bureau DPD
+  grid for obligations the statement does not show.
 """
 from __future__ import annotations
 
@@ -108,13 +109,16 @@ def _history(obligation: dict, txns: pd.DataFrame, bounces: list[dict], as_of: d
         if b.get("direction") == "inward" and (_same_lender(b.get("counterparty", ""), obligation["lender"])
                                                or abs((b.get("amount") or 0) - obligation["amount"]) < 1):
             lender_bounces.setdefault(b["date"][:7], []).append(b)
+    first_month = min(by_month) if by_month else None
     out = []
     for period in months:
         key = str(period)
         due = _due_on(period.year, period.month, obligation["day_of_month"])
         row = {"month": key, "due_date": due.isoformat(), "basis": "bank_statement"}
         debit = by_month.get(key)
-        if key in lender_bounces:
+        if first_month is not None and key < first_month and key not in lender_bounces:
+            row.update(status="not_started")  # before the first instalment: nothing was due yet
+        elif key in lender_bounces:
             row.update(status="bounced", bounce_date=lender_bounces[key][0]["date"],
                        txn_ids=[t for b in lender_bounces[key] for t in b.get("txn_ids", [])])
             if debit is not None:

@@ -1,8 +1,8 @@
 """Pipeline jobs: 202 now, the work in a background task, progress over Socket.IO, state pollable.
 
-A job runs ``pipeline.runner.run_steps`` — exactly what the CLI runs — with a
-progress callback that appends the line to the job and emits it as a
-``pipeline_log`` event to the customer's room. The final state is emitted as
+A job runs ``python -m pipeline run --progress-json`` — exactly what an analyst
+would type — in its own process; each progress line it prints is appended to
+the job and emitted as a ``pipeline_log`` event to the customer's room. The final state is emitted as
 ``pipeline_status`` from a ``finally`` so a client always learns how it ended.
 One job per customer at a time (409 otherwise). Job state is mirrored to
 ``logs/<customer_id>/jobs/<job_id>.json`` so a page reload — even after a
@@ -10,6 +10,9 @@ server restart — finds it.
 """
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 import uuid
 from collections import deque
@@ -18,8 +21,8 @@ from typing import Any
 
 from api_panel.errors import ConflictError, NotFoundError
 from api_panel.extensions import socketio
+from pipeline.config import PROJECT_ROOT
 from pipeline.lake import Lake, LakeError, validate_customer_id
-from pipeline.runner import run_steps
 
 STEP_PLANS: dict[str, list[str]] = {
     "generate": ["generate"],
@@ -32,6 +35,7 @@ STEP_PLANS: dict[str, list[str]] = {
 LOG_LINES_KEPT = 500
 LOG_LINES_RETURNED = 100
 STATUSES = ("pending", "running", "done", "error")
+LEVELS = ("info", "success", "warning", "error")
 
 
 def _now() -> str:
@@ -67,7 +71,7 @@ class JobManager:
             job = {"job_id": job_id, "customer_id": customer_id, "step": step, "steps": steps, "status": "pending",
                    "message": None, "requested_by": requested_by, "created_at": _now(), "started_at": None,
                    "finished_at": None, "command": f"python -m pipeline run --customer-id {customer_id} "
-                                                   f"--steps {','.join(steps)}"}
+                                                   f"--steps {','.join(steps)} --lake {self.lake.root}"}
             self._jobs[job_id] = job
             self._logs[job_id] = deque(maxlen=LOG_LINES_KEPT)
             self._finished[job_id] = threading.Event()
@@ -88,19 +92,13 @@ class JobManager:
         job.update(status="running", started_at=_now())
         self._persist(job_id)
         socketio.emit("pipeline_status", self._public(job), to=room_for(job["customer_id"]))
-
-        def progress(level: str, message: str) -> None:
-            if message.startswith("[") and "] " in message and ": started" in message:
-                job["current_step"] = message.split("] ", 1)[1].split(":", 1)[0]
-            self._emit_log(job, "success" if level == "success" else level, message)
-            socketio.sleep(0)
-
         try:
             if not job["steps"]:
                 raise RuntimeError(f"step {job['step']} is not available in this installation")
-            outcome = run_steps(self.lake, job["customer_id"], job["steps"], self.config, progress)
-            job["status"] = "done" if outcome["status"] == "done" else "error"
-            job["message"] = outcome["error"] or f"{', '.join(job['steps'])} finished"
+            returncode, stderr = self._run_command(job)
+            job["status"] = "done" if returncode == 0 else "error"
+            job["message"] = f"{', '.join(job['steps'])} finished" if returncode == 0 else \
+                (stderr.strip().splitlines() or [f"exit status {returncode}"])[-1].removeprefix("error: ")
         except Exception as exc:  # noqa: BLE001 - a job must always end with a state, never vanish
             job["status"], job["message"] = "error", f"{type(exc).__name__}: {exc}"
             self._emit_log(job, "error", job["message"])
@@ -111,6 +109,30 @@ class JobManager:
             self._persist(job_id)
             socketio.emit("pipeline_status", self._public(job), to=room_for(job["customer_id"]))
             self._finished[job_id].set()
+
+    def _run_command(self, job: dict) -> tuple[int, str]:
+        """Run the pipeline CLI for the job in its own process and relay every progress line.
+
+        A separate process keeps CPU-heavy steps (training, models) off the
+        server's GIL, so the API stays responsive while jobs run, and the job
+        is exactly the command shown to the analyst.
+        """
+        argv = [sys.executable, "-m", "pipeline", "run", "--customer-id", job["customer_id"],
+                "--steps", ",".join(job["steps"]), "--lake", str(self.lake.root), "--progress-json"]
+        process = subprocess.Popen(argv, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   bufsize=1)
+        job["pid"] = process.pid
+        for raw in process.stdout:
+            try:
+                line = json.loads(raw)
+                level, message = str(line["level"]), str(line["message"])
+            except (ValueError, KeyError, TypeError):
+                level, message = "info", raw.rstrip()
+            if message.startswith("[") and "] " in message and ": started" in message:
+                job["current_step"] = message.split("] ", 1)[1].split(":", 1)[0]
+            self._emit_log(job, level if level in LEVELS else "info", message)
+        stderr = process.stderr.read()
+        return process.wait(), stderr
 
     def wait(self, job_id: str, timeout: float | None = None) -> bool:
         """Block until the job has ended (for tests and scripts); True if it ended within ``timeout``."""

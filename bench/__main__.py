@@ -1,12 +1,13 @@
 """Run every benchmark and print its figures (``python -m bench [name ...]``)."""
 import sys
 
-from bench import (bench_analytics, bench_api, bench_forecast, bench_lake, bench_models, bench_models_quality,
-                   bench_risk)
+from bench import (bench_analytics, bench_api, bench_forecast, bench_frontend, bench_lake, bench_models,
+                   bench_models_quality, bench_risk)
 
 BENCHMARKS = {"lake": bench_lake.main, "analytics": bench_analytics.main, "risk": bench_risk.main, "models": bench_models.main,
               "forecast": bench_forecast.main,
-              "models_quality": bench_models_quality.main, "api": bench_api.main}
+              "models_quality": bench_models_quality.main, "api": bench_api.main,
+              "frontend": bench_frontend.main}
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or list(BENCHMARKS)

@@ -7,6 +7,7 @@ a non-zero status, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from datetime import date
@@ -31,9 +32,11 @@ def _as_of(text: str) -> date:
         raise argparse.ArgumentTypeError(f"invalid --as-of {text!r}: expected YYYY-MM") from None
 
 
-def _printer(quiet: bool = False):
+def _printer(quiet: bool = False, as_json: bool = False):
     def progress(level: str, message: str) -> None:
-        if not quiet or level in ("warning", "error"):
+        if as_json:  # one JSON object a line, for programs that follow a run (the API's job runner)
+            print(json.dumps({"level": level, "message": message}), flush=True)
+        elif not quiet or level in ("warning", "error"):
             print(f"[{level}] {message}", flush=True)
     return progress
 
@@ -84,10 +87,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     lake, config = _lake(args)
     options = {"generate": {"profile": args.profile, "as_of": args.as_of}}
-    outcome = run_steps(lake, args.customer_id, steps, config, _printer(), options)
+    outcome = run_steps(lake, args.customer_id, steps, config, _printer(as_json=args.progress_json), options)
     if outcome["status"] != "done":
         raise CommandError(outcome["error"])
-    print(f"run finished for {args.customer_id}: {', '.join(steps)}")
+    if not args.progress_json:
+        print(f"run finished for {args.customer_id}: {', '.join(steps)}")
     return 0
 
 
@@ -179,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", help="comma-separated steps (default: generate,clean,analyze)")
     p.add_argument("--profile", help="profile for the generate step")
     p.add_argument("--as-of", type=_as_of, help="as-of month for the generate step, YYYY-MM")
+    p.add_argument("--progress-json", action="store_true", help="print progress as JSON lines {level, message}")
     p = command("import-aa", cmd_import_aa, "import real AA FI data (JSON or ReBIT XML) into the raw layer")
     p.add_argument("--file", required=True, help="FI data file")
     p = command("erase", cmd_erase, "erase a customer from every layer (DPDP) and record it in the audit log")

@@ -1,11 +1,11 @@
 """Read-only analytics: the bundle and each model's document, served as stored (bytes, cached)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, request
 
 from api_panel.access import analytics_bytes, authorize_read, customer_id_arg, lake
 from api_panel.auth import require_role
-from api_panel.errors import NotFoundError
+from api_panel.errors import APIError, NotFoundError
 from pipeline.config import PROJECT_ROOT
 
 bp = Blueprint("analytics", __name__)
@@ -31,11 +31,19 @@ def _json(data: bytes) -> Response:
 @bp.get("/api/analytics")
 @require_role("officer")
 def analytics_bundle():
-    """Every analytics document of the customer, keyed by name; ``missing`` lists those not computed yet."""
+    """Every analytics document of the customer (or those named in ``names``), keyed by name; ``missing`` lists
+    those not computed yet."""
     customer_id = customer_id_arg()
+    wanted = BUNDLE
+    if request.args.get("names"):
+        wanted = tuple(n.strip() for n in request.args["names"].split(",") if n.strip())
+        unknown = [n for n in wanted if n not in BUNDLE]
+        if unknown or not wanted:
+            raise APIError(f"unknown document name(s) {', '.join(unknown)}; names: {', '.join(BUNDLE)}",
+                           field="names", code="invalid_argument")
     authorize_read(customer_id, "analytics")
     parts, missing = [], []
-    for name in BUNDLE:
+    for name in wanted:
         path = lake().analytics_path(customer_id, name)
         if path.exists():
             parts.append(b'"' + name.encode() + b'":' + analytics_bytes(customer_id, name))

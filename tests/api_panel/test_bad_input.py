@@ -106,3 +106,13 @@ def test_consent_requests_name_the_bad_field(client, tokens):
         response = client.post("/api/consents", json=body, headers=headers)
         assert_json_error(response, 400)
         assert response.get_json()["field"] == field
+
+
+def test_the_bundle_can_be_narrowed_to_named_documents(client, tokens):
+    headers = auth(tokens["officer"])
+    body = client.get("/api/analytics?customer_id=CUST_API_00001&names=overall_summary,credit_score",
+                      headers=headers).get_json()
+    assert set(body) == {"customer_id", "missing", "overall_summary", "credit_score"}
+    bad = client.get("/api/analytics?customer_id=CUST_API_00001&names=../../etc", headers=headers)
+    assert_json_error(bad, 400)
+    assert bad.get_json()["field"] == "names"

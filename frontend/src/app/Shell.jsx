@@ -1,0 +1,85 @@
+import { Suspense, useEffect } from "react";
+import Badge from "../components/Badge.jsx";
+import ErrorBoundary from "../components/ErrorBoundary.jsx";
+import StateView from "../components/StateView.jsx";
+import Tabs from "../components/Tabs.jsx";
+import { signOut } from "../lib/auth.js";
+import { humanize } from "../lib/format.js";
+import CustomerHeader from "./CustomerHeader.jsx";
+import CustomerPicker from "./CustomerPicker.jsx";
+import { useCustomers } from "./customers.js";
+import { TABS, resolveTab, visibleTabs } from "./tabs.js";
+import { useUrlState } from "./url-state.js";
+
+/** The signed-in dashboard: header (picker, role, sign-out), the selected customer, the role's tabs. */
+export default function Shell({ session, tabs = TABS }) {
+  const { role, token } = session;
+  const [url, setUrl] = useUrlState();
+  const { customers, error, loading, refresh } = useCustomers(token);
+  const visible = visibleTabs(role, tabs);
+  const active = resolveTab(url.tab, role, tabs);
+  const customer = customers?.find((c) => c.customer_id === url.customerId) || null;
+
+  useEffect(() => {
+    // a tab this role may not see (or a typo in a shared link) falls back to the landing tab
+    if (url.tab && active && url.tab !== active.id) setUrl({ tab: active.id }, { replace: true });
+  }, [url.tab, active, setUrl]);
+
+  useEffect(() => {
+    const name = customer?.name || url.customerId;
+    document.title = `${name ? `${name} · ` : ""}${active ? `${active.label} · ` : ""}MSME Lending Dashboard`;
+  }, [customer, url.customerId, active]);
+
+  const Page = active?.page;
+  const needsPick = active?.needsCustomer && !url.customerId;
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">Skip to content</a>
+      <header className="topbar">
+        <p className="brand">
+          MSME Lending
+          <small>Data lake dashboard</small>
+        </p>
+        <CustomerPicker
+          customers={customers}
+          loading={loading}
+          error={error}
+          selectedId={url.customerId}
+          onSelect={(id) => setUrl({ customerId: id })}
+          onOpen={refresh}
+        />
+        <div className="user">
+          <span className="role-text">Signed in as</span>
+          <Badge tone="info" title={session.label || undefined}>{humanize(role)}</Badge>
+          <button type="button" className="button button-secondary" onClick={signOut}>Sign out</button>
+        </div>
+      </header>
+      <CustomerHeader customerId={url.customerId} customer={customer} listLoaded={Boolean(customers)} />
+      <main id="main" className="content" tabIndex={-1}>
+        {visible.length === 0 ? (
+          <StateView empty emptyText="Your role has no views." />
+        ) : (
+          <Tabs
+            className="main-tabs"
+            label="Dashboard views"
+            idPrefix="view"
+            tabs={visible.map((t) => ({ id: t.id, label: t.label }))}
+            active={active?.id}
+            onChange={(id) => setUrl({ tab: id })}
+          >
+            {needsPick ? (
+              <StateView empty emptyText="Pick a customer to start: search by name or customer id above." />
+            ) : (
+              <ErrorBoundary resetKey={`${active?.id}|${url.customerId}`} label={active?.label}>
+                <Suspense fallback={<StateView loading loadingText={`Loading ${active?.label || "view"}…`} />}>
+                  {Page && <Page key={`${active.id}|${url.customerId || ""}`} customerId={url.customerId} role={role} />}
+                </Suspense>
+              </ErrorBoundary>
+            )}
+          </Tabs>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import ProfilePage from "./index.jsx";
+import { dpdClass } from "./components/dpd-grid.jsx";
+import { saveSession } from "../../lib/session.js";
+import { pending, stubFetch } from "../../test/fetch-stub.js";
+import profile from "./__fixtures__/profile-baseline.json";
+import anomalies from "./__fixtures__/anomalies-fraud.json";
+import transactions from "./__fixtures__/transactions-page.json";
+
+const ID = "CUST_MSM_00001";
+
+function routes(extra = {}) {
+  return {
+    "/api/customer-profile": profile,
+    "/api/anomalies": anomalies,
+    "/api/transactions": (url) => ({
+      ...transactions,
+      total: url.searchParams.get("q") ? 1 : 11637,
+      items: url.searchParams.get("q") ? transactions.items.slice(0, 1) : transactions.items,
+    }),
+    ...extra,
+  };
+}
+
+beforeEach(() => saveSession({ token: "officer-token", role: "officer" }));
+
+describe("Customer Profile", () => {
+  it("shows a loading state", () => {
+    stubFetch({ "/api/customer-profile": () => pending() });
+    render(<ProfilePage customerId={ID} />);
+    expect(screen.getByRole("status")).toHaveTextContent("Loading the profile…");
+  });
+
+  it("shows the API's error", async () => {
+    stubFetch({ "/api/customer-profile": { status: 404, body: { error: "customer_not_found", message: "customer CUST_MSM_00001 not found" } } });
+    render(<ProfilePage customerId={ID} />);
+    expect(await screen.findByRole("alert")).toHaveTextContent("customer CUST_MSM_00001 not found");
+    expect(screen.getByRole("button", { name: "Try again" })).toBeInTheDocument();
+  });
+
+  it("has ten sections and opens on the overview", async () => {
+    stubFetch(routes());
+    render(<ProfilePage customerId={ID} />);
+    const list = await screen.findByRole("tablist", { name: "Profile sections" });
+    expect(within(list).getAllByRole("tab").map((t) => t.textContent)).toEqual([
+      "Overview", "Transactions", "GST Returns", "Credit", "Earnings & Spendings", "Anomalies", "Mutual Funds", "Insurance", "OCEN", "ONDC",
+    ]);
+    expect(screen.getByText("Royal Murugan Wood Works")).toBeInTheDocument();
+    expect(screen.getByText("XXXXXXXXX3481")).toBeInTheDocument();
+    expect(screen.getByText("₹4,78,561.03")).toBeInTheDocument();
+  });
+
+  it("pages, sorts and searches transactions on the server", async () => {
+    const fetchMock = stubFetch(routes());
+    const user = userEvent.setup();
+    render(<ProfilePage customerId={ID} />);
+    await user.click(await screen.findByRole("tab", { name: "Transactions" }));
+    expect(await screen.findByText(/1–25 of 11,637/)).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Next page" }));
+    await waitFor(() => expect(fetchMock.mock.calls.some(([u]) => String(u).includes("offset=25"))).toBe(true));
+    await user.click(screen.getByRole("button", { name: /Amount/ }));
+    await waitFor(() => expect(fetchMock.mock.calls.some(([u]) => /sort=amount&order=asc&limit=25&offset=0/.test(String(u)))).toBe(true));
+    await user.type(screen.getByRole("searchbox", { name: "Search transactions" }), "upi{Enter}");
+    await waitFor(() => expect(fetchMock.mock.calls.some(([u]) => String(u).includes("q=upi"))).toBe(true));
+    expect(screen.getAllByText(transactions.items[0].txnId).length).toBeGreaterThan(0);
+  });
+
+  it("shows GST turnover, filing punctuality with days late and the DPD grid", async () => {
+    stubFetch(routes());
+    const user = userEvent.setup();
+    render(<ProfilePage customerId={ID} />);
+    await user.click(await screen.findByRole("tab", { name: "GST Returns" }));
+    expect(await screen.findByRole("figure", { name: "GST turnover by month" })).toBeInTheDocument();
+    const filing = screen.getByRole("table", { name: "GSTR-3B filing punctuality" });
+    expect(within(filing).getByRole("columnheader", { name: /Days late/ })).toBeInTheDocument();
+    expect(within(filing).getByText("Dec 2024")).toBeInTheDocument(); // newest first
+
+    await user.click(screen.getByRole("tab", { name: "Credit" }));
+    const grid = await screen.findByRole("table", { name: "Days past due by month and tradeline" });
+    expect(within(grid).getAllByRole("columnheader").length).toBe(profile.credit.tradelines.length + 1);
+    expect(within(grid).getAllByText("000").length).toBeGreaterThan(0);
+    expect(screen.getByRole("table", { name: "Bureau tradelines" })).toBeInTheDocument();
+  });
+
+  it("links a flagged transaction to Transactions filtered by its id", async () => {
+    const fetchMock = stubFetch(routes());
+    const user = userEvent.setup();
+    render(<ProfilePage customerId={ID} />);
+    await user.click(await screen.findByRole("tab", { name: "Anomalies" }));
+    expect(await screen.findByRole("heading", { name: "Circular flows" })).toBeInTheDocument();
+    expect(screen.getByRole("heading", { name: "Machine-learning anomalies" })).toBeInTheDocument();
+    const mlId = anomalies.ml.flagged[0].txnId;
+    expect(screen.getAllByText(anomalies.ml.flagged[0].reasons[0]).length).toBeGreaterThan(0);
+    await user.click(screen.getAllByRole("button", { name: `Show transaction ${mlId} in Transactions` })[0]);
+    expect(screen.getByRole("tab", { name: "Transactions", selected: true })).toBeInTheDocument();
+    expect(screen.getByRole("searchbox", { name: "Search transactions" })).toHaveValue(mlId);
+    await waitFor(() => expect(fetchMock.mock.calls.some(([u]) => String(u).includes(`q=${mlId}`))).toBe(true));
+  });
+
+  it("shows empty sections for sources that were not delivered", async () => {
+    stubFetch(routes({ "/api/customer-profile": { ...profile, mutual_funds: null, insurance: null, ocen: null, ondc: null, gst: { metrics: null, monthly: [] } } }));
+    const user = userEvent.setup();
+    render(<ProfilePage customerId={ID} />);
+    for (const [tab, text] of [["Mutual Funds", "mutual fund"], ["Insurance", "insurance"], ["OCEN", "OCEN"], ["ONDC", "ONDC"], ["GST Returns", "GST"]]) {
+      await user.click(await screen.findByRole("tab", { name: tab }));
+      expect(screen.getByText(`No ${text} data for this customer: the source was not delivered or not analysed yet.`)).toBeInTheDocument();
+    }
+  });
+
+  it("renders the holdings, OCEN and ONDC sections", async () => {
+    stubFetch(routes());
+    const user = userEvent.setup();
+    render(<ProfilePage customerId={ID} />);
+    await user.click(await screen.findByRole("tab", { name: "Mutual Funds" }));
+    expect(screen.getByText("SBI Bluechip Fund - Direct Plan - Growth")).toBeInTheDocument();
+    await user.click(screen.getByRole("tab", { name: "Insurance" }));
+    expect(screen.getByText("LIC Tech Term")).toBeInTheDocument();
+    await user.click(screen.getByRole("tab", { name: "OCEN" }));
+    expect(screen.getByRole("table", { name: "OCEN loan applications" })).toBeInTheDocument();
+    expect(screen.getByRole("table", { name: "Applications by state" })).toBeInTheDocument();
+    await user.click(screen.getByRole("tab", { name: "ONDC" }));
+    expect(screen.getByText("pincode.phonepe.com")).toBeInTheDocument();
+    await user.click(screen.getByRole("tab", { name: "Earnings & Spendings" }));
+    expect(screen.getByText("GUPTA WOOD WORKS")).toBeInTheDocument();
+  });
+
+  it("colours DPD cells by days past due", () => {
+    expect(dpdClass({ code: "000", dpd: 0 })).toBe("dpd-0");
+    expect(dpdClass({ code: "030", dpd: 30 })).toBe("dpd-30");
+    expect(dpdClass({ code: "SUB", dpd: 90 })).toBe("dpd-90");
+    expect(dpdClass({ code: "060", dpd: 60 })).toBe("dpd-60");
+    expect(dpdClass({ code: "XXX", dpd: null })).toBe("dpd-na");
+    expect(dpdClass(null)).toBe("dpd-na");
+  });
+});

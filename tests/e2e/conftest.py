@@ -1,0 +1,173 @@
+"""End-to-end fixtures: a temporary lake, the REAL server in a subprocess serving the BUILT dashboard, and
+Debian's Chromium driven by Playwright for Python.
+
+Nothing is mocked: the browser signs in with real tokens, the dashboard calls the real Flask API and follows
+jobs over the real Socket.IO connection. The dashboard must be built first (``npm run build`` in
+``frontend/``; ``make test`` does it): without ``frontend/dist`` the tests fail and say so.
+
+Environment knobs (all optional):
+  E2E_CHROMIUM    the browser binary (default /usr/bin/chromium; ``playwright install`` is never used)
+  E2E_SERVER      an already running server to test instead of starting one (its lake must hold the
+                  customers below and accept the tokens below; for debugging only)
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+import requests
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DIST = PROJECT_ROOT / "frontend" / "dist"
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+TOKENS = {"officer": "e2e-officer-token", "analyst": "e2e-analyst-token", "admin": "e2e-admin-token"}
+BASELINE, FRAUD, REVOCABLE = "CUST_MSM_00001", "CUST_MSM_00006", "CUST_MSM_00003"
+# customer -> (profile, steps): the two the dashboard is shown with, fully scored; a third, analysed only,
+# whose consent the revocation test revokes (so no other test loses its data)
+CUSTOMERS = {
+    BASELINE: ("baseline", ["generate", "clean", "analyze", "score", "models"]),
+    FRAUD: ("fraud", ["generate", "clean", "analyze", "score", "models"]),
+    REVOCABLE: ("high_debt", ["generate", "clean", "analyze"]),
+}
+# The demo risk model is trained once per lake; a 60-customer portfolio keeps that to seconds (the
+# dashboard shows whatever the saved model says; its quality is the risk tests' business, not ours).
+E2E_PORTFOLIO = 60
+AS_OF = date.today().replace(day=1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def dist() -> Path:
+    """The built dashboard; a clear failure when it was not built."""
+    if not (DIST / "index.html").is_file():
+        pytest.fail(f"the dashboard is not built: {DIST / 'index.html'} is missing. Build it with "
+                    "`cd frontend && npm ci && npm run build` (`make test` builds it before the tests).",
+                    pytrace=False)
+    return DIST
+
+
+@pytest.fixture(scope="session")
+def e2e_lake(tmp_path_factory) -> Path:
+    """A lake with the customers above, prepared exactly as the CLI would (pipeline.runner.run_steps)."""
+    from pipeline.config import load_config
+    from pipeline.lake import Lake
+    from pipeline.runner import run_steps
+
+    config = copy.deepcopy(load_config())
+    config.setdefault("risk_model", {})["demo_portfolio"] = E2E_PORTFOLIO
+    lake = Lake(tmp_path_factory.mktemp("e2e") / "lake")
+    for customer_id, (profile, steps) in CUSTOMERS.items():
+        outcome = run_steps(lake, customer_id, steps, config, lambda level, message: None,
+                            {"generate": {"profile": profile, "as_of": AS_OF}})
+        assert outcome["status"] == "done", (customer_id, outcome)
+    return lake.root
+
+
+@pytest.fixture(scope="session")
+def server(dist, e2e_lake, tmp_path_factory) -> str:
+    """``python -m api_panel serve`` on a free port, serving ``frontend/dist`` and the lake; its base URL."""
+    if os.environ.get("E2E_SERVER"):
+        yield os.environ["E2E_SERVER"].rstrip("/")
+        return
+    port = free_port()
+    env = {**os.environ, "LAKE_DIR": str(e2e_lake),
+           "API_TOKENS": ",".join(f"{role}:{token}" for role, token in TOKENS.items()),
+           # no AI provider is reachable from tests: the offline narrative answers
+           "OPENAI_API_KEY": "", "DEEPSEEK_API_KEY": "", "GEMINI_API_KEY": "", "GOOGLE_API_KEY": "",
+           "CORS_ORIGINS": ""}
+    log_path = tmp_path_factory.mktemp("e2e_server") / "server.log"
+    log = open(log_path, "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "api_panel", "serve", "--port", str(port)], cwd=PROJECT_ROOT,
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            log.close()
+            pytest.fail("the server did not start:\n" + log_path.read_text(errors="replace")[-3000:], pytrace=False)
+        try:
+            if requests.get(base + "/api/health", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    page = requests.get(base + "/", timeout=10)
+    assert page.status_code == 200 and "<div" in page.text, f"the server does not serve the dashboard: {page.text[:300]}"
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless. Playwright refuses ``--user-data-dir`` in ``args`` with ``launch()``; it
+    gives every launch a fresh temporary profile of its own (``--user-data-dir=/tmp/playwright_...``), and
+    every test gets a fresh context on top of it."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's package (`apt-get install chromium`) or point "
+                    "E2E_CHROMIUM at a Chromium binary; `playwright install` is not used", pytrace=False)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def context(browser, server):
+    ctx = browser.new_context(base_url=server, viewport={"width": 1280, "height": 800}, locale="en-IN",
+                              timezone_id="Asia/Kolkata")
+    ctx.set_default_timeout(15_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture()
+def page(context, request):
+    """A page that records browser errors; a screenshot of the final state is saved for every test."""
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
+    yield pg
+    SCREENSHOTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    try:
+        pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    except Exception:  # noqa: BLE001 - a screenshot must never hide the test's own result
+        pass
+
+
+def record_timing(name: str, value_ms: float, **extra) -> dict:
+    """Add a measurement to screenshots/timings.json (kept across tests of one run) and print it."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / "timings.json"
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        data = {}
+    data[name] = {"ms": round(value_ms, 1), "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **extra}
+    path.write_text(json.dumps(data, indent=2) + "\n")
+    print(f"\n[e2e timing] {name}: {value_ms:.0f} ms {extra or ''}")
+    return data[name]
