@@ -25,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipeline.indian import inr_paise
+
 MODES = ("CASH", "ATM", "CARD", "UPI", "FT", "OTHERS")
 FEATURES = ("log_amount", "amount_vs_party", "amount_vs_category", "hour_rarity", "weekday", "credit",
             *(f"mode_{m}" for m in MODES), "party_log_count", "log_days_since_party", "balance_impact",
@@ -33,14 +35,7 @@ FEATURES = ("log_amount", "amount_vs_party", "amount_vs_category", "hour_rarity"
 
 def inr(amount: float) -> str:
     """Rupees with Indian digit grouping, e.g. ``₹4,80,000`` (paise shown only when there are any)."""
-    sign, value = ("-" if amount < 0 else ""), abs(float(amount))
-    whole, paise = divmod(round(value * 100), 100)
-    digits = str(int(whole))
-    if len(digits) > 3:
-        head, tail = digits[:-3], digits[-3:]
-        groups = [head[max(0, i - 2):i] for i in range(len(head), 0, -2)][::-1]
-        digits = ",".join(groups + [tail])
-    return f"{sign}₹{digits}" + (f".{int(paise):02d}" if paise else "")
+    return inr_paise(amount)
 
 
 def party_keys(txns: pd.DataFrame) -> pd.Series:

@@ -22,6 +22,7 @@ from typing import Any
 
 from analytics.metric import metric, missing
 from analytics.product_catalogue import RISK_BANDS
+from pipeline.indian import inr as indian_inr
 
 
 def doc_metric(docs: dict, document: str, key: str) -> dict | None:
@@ -214,14 +215,4 @@ def _sufficiency(docs: dict) -> dict:
 
 def inr(amount: float | None) -> str:
     """``1234567.8`` -> ``₹12,34,568``: Indian grouping, whole rupees, for sentences a loan officer reads."""
-    if amount is None:
-        return "n/a"
-    sign, whole = ("-" if amount < 0 else ""), str(round(abs(amount)))
-    head, tail = whole[:-3], whole[-3:]
-    groups = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    if head:
-        groups.insert(0, head)
-    return f"{sign}₹{','.join(groups + [tail]) if groups else tail}"
+    return "n/a" if amount is None else indian_inr(amount)

@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from pipeline.indian import grouped_decimal
 from pipeline.normalize import IST
 from pipeline.sources import SourceSpec, compile_paths, iter_slots
 
@@ -29,18 +30,7 @@ DATE_FORMATS = ("iso", "dd/mm/yyyy", "dd-mon-yyyy", "epoch_ms")
 
 def indian_grouping(value: float) -> str:
     """``1234567.5`` -> ``12,34,567.50`` (the lakh/crore grouping Indian banks print)."""
-    sign = "-" if value < 0 else ""
-    whole, frac = f"{abs(value):.2f}".split(".")
-    if len(whole) > 3:
-        head, tail = whole[:-3], whole[-3:]
-        groups = []
-        while len(head) > 2:
-            groups.insert(0, head[-2:])
-            head = head[:-2]
-        if head:
-            groups.insert(0, head)
-        whole = ",".join(groups + [tail])
-    return f"{sign}{whole}.{frac}"
+    return grouped_decimal(value, 2)
 
 
 def format_amount(value: float, fmt: str) -> tuple[Any, str | None]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api_panel.insights.indian import inr, inr_both, inr_words
+from pipeline.indian import inr, inr_both, inr_words
 
 MAX_STRENGTHS, MAX_RISKS, MAX_CONDITIONS = 6, 8, 6
 DECISION_WORDS = {"APPROVE": "approve", "APPROVE_WITH_CONDITIONS": "approve with conditions",

@@ -15,7 +15,7 @@ from api_panel.insights import (
     settings_from_env,
 )
 from api_panel.insights.facts import assemble, collect_facts, safe_text
-from api_panel.insights.indian import inr, inr_both, inr_words
+from pipeline.indian import inr, inr_both, inr_words
 from api_panel.insights.offline import offline_narrative
 
 FRAUD, BASELINE = "CUST_MSM_00006", "CUST_MSM_00001"

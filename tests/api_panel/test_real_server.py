@@ -1,8 +1,6 @@
 """The real server in a subprocess (Gunicorn, threaded worker), driven by curl and a python-socketio client."""
 import json
 import os
-import re
-import shlex
 import socket
 import subprocess
 import sys

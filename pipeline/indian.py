@@ -1,4 +1,8 @@
-"""Amounts the way an Indian credit officer reads them: ₹12,34,567 and ₹12.35 lakh / ₹2.52 crore."""
+"""Amounts the way Indian banks print them and credit officers read them: ₹12,34,567, ₹12.35 lakh, ₹2.52 crore.
+
+The one implementation of lakh/crore digit grouping: the mess injector writes raw amounts with it, and the
+analytics' sentences and the AI narrative use it.
+"""
 from __future__ import annotations
 
 LAKH = 100_000
@@ -20,10 +24,24 @@ def group_indian(whole: int) -> str:
     return ("-" if whole < 0 else "") + grouped
 
 
+def grouped_decimal(value: float, decimals: int = 2) -> str:
+    """``1234567.5`` -> ``"12,34,567.50"``: Indian grouping with a fixed number of decimals."""
+    sign = "-" if value < 0 else ""
+    whole, _, frac = f"{abs(value):.{decimals}f}".partition(".")
+    return f"{sign}{group_indian(int(whole))}" + (f".{frac}" if decimals else "")
+
+
 def inr(amount: float) -> str:
     """Whole rupees with Indian grouping: ``inr(1234567.4) == "₹12,34,567"``; negatives as ``-₹...``."""
     rounded = round(amount)
     return ("-" if rounded < 0 else "") + "₹" + group_indian(abs(rounded))
+
+
+def inr_paise(amount: float) -> str:
+    """Rupees with paise only when there are any: ``₹4,80,000`` or ``₹1,234.50``."""
+    sign = "-" if round(amount * 100) < 0 else ""
+    whole, paise = divmod(round(abs(amount) * 100), 100)
+    return f"{sign}₹{group_indian(int(whole))}" + (f".{int(paise):02d}" if paise else "")
 
 
 def inr_words(amount: float) -> str:
