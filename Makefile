@@ -7,7 +7,7 @@ STAMP := .make
 FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/package.json frontend/package-lock.json \
 	frontend/index.html frontend/vite.config.js
 
-.PHONY: run test install install-dev demo bench clean-lake frontend chromium
+.PHONY: run test install install-dev demo bench clean-lake frontend chromium redis
 
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -23,7 +23,7 @@ run: install frontend demo
 	@echo "Serving the API and dashboard on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(PY) -m api_panel serve --host $(HOST) --port $(PORT)
 
-test: install-dev frontend chromium
+test: install-dev frontend chromium redis
 	cd frontend && npm test
 	$(PY) -m pytest
 
@@ -51,6 +51,9 @@ frontend: frontend/dist/index.html
 
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
+
+redis:
+	@command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
 
 install: $(STAMP)/runtime
 install-dev: $(STAMP)/dev

@@ -169,18 +169,22 @@ def _summary(per_fold: list[dict[str, float]]) -> dict[str, dict[str, float]]:
 
 
 def train_risk_model(table: pd.DataFrame, target: str, positive: Any = None, config: dict | None = None,
-                     source: str = "file", source_detail: dict | None = None) -> tuple[dict, dict]:
+                     source: str = "file", source_detail: dict | None = None,
+                     monotone: dict[str, int] | None = None) -> tuple[dict, dict]:
     """Validate (stratified K-fold), fit on every row and describe the model; returns ``(bundle, card)``.
 
     Columns whose names match :data:`analytics.features.FEATURES` get their
-    documented monotone direction; any other column is unconstrained.
+    documented monotone direction; ``monotone`` adds (or overrides) directions
+    for other columns (the behavioural monitoring model uses it); any other
+    column is unconstrained.
     """
     config = config or {}
     rm = config.get("risk_model", {})
     prepared = prepare_table(table, target, positive, config)
     X, y = prepared["X"], prepared["y"]
     numeric, categorical = split_columns(X)
-    monotone = {c: MONOTONE[c] for c in numeric if MONOTONE.get(c)}
+    directions = {**MONOTONE, **(monotone or {})}
+    monotone = {c: directions[c] for c in numeric if directions.get(c)}
     estimator = make_estimator(config, monotone)
     folds, seed = int(rm.get("cv_folds", 5)), int(rm.get("random_state", 0))
     oof, per_fold, model = cross_validate(estimator, X, y, folds, seed, int(rm.get("n_jobs", 1)))

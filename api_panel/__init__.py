@@ -51,7 +51,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                                   profile)
     for module in (health, customers, analytics, profile, pipeline, datasets, consents, audit, insights):
         app.register_blueprint(module.bp)
+    # ---- loan monitoring (api_panel/routes/monitoring.py): REST routes + the portfolio Socket.IO handlers ----
+    from api_panel.routes import monitoring as monitoring_routes
+    app.register_blueprint(monitoring_routes.bp)
     register_error_handlers(app)
+    # ---- refresh schedule (api_panel/schedule.py): off unless config.json refresh.enabled ----
+    from api_panel.schedule import start_refresh_schedule
+    app.extensions["refresh_schedule"] = start_refresh_schedule(lake, settings, test_config)
     _register_cors(app, origins)
     _register_dashboard(app)
     return app

@@ -26,6 +26,15 @@ QUERY: dict[str, list[dict]] = {
                           {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "search narration/txnId"},
                           {"name": "sort", "in": "query", "schema": {"type": "string"}},
                           {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}}],
+    # loan monitoring (api_panel/routes/monitoring.py)
+    "/api/portfolio": [{"name": "sort", "in": "query", "schema": {"type": "string", "enum": [
+                           "pd", "band", "dpd_now", "customer_id", "loan_id", "updated_at", "principal"]}},
+                       {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}},
+                       {"name": "band", "in": "query", "schema": {"type": "string"}, "description": "only this band"},
+                       PAGING[0]],
+    "/api/loans": [CUSTOMER_ID],
+    "/api/loans/{loan_id}/risk-history": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0},
+                                           "description": "only the last N entries"}],
 }
 BODIES: dict[str, dict] = {
     "/api/pipeline/{step}": {"type": "object", "required": ["customer_id"],
@@ -36,7 +45,18 @@ BODIES: dict[str, dict] = {
         "fiTypes": {"type": "array", "items": {"type": "string"}}, "fetchType": {"type": "string"},
         "dataRangeMonths": {"type": "integer"}, "DataLife": {"type": "object"}, "Frequency": {"type": "object"}}},
     "/api/consents/{consent_id}/revoke": {"type": "object", "properties": {}},
+    "/api/events/repayments": {"oneOf": [
+        {"type": "array", "maxItems": 1000, "items": {"$ref": "#/components/schemas/RepaymentEvent"}},
+        {"type": "object", "required": ["events"], "properties": {"events": {
+            "type": "array", "maxItems": 1000, "items": {"$ref": "#/components/schemas/RepaymentEvent"}}}}],
+        "required": ["events"]},
 }
+REPAYMENT_EVENT = {"type": "object", "description": "schemas/repayment_events.schema.json", "properties": {
+    "event_id": {"type": "string"}, "loan_id": {"type": "string"}, "customer_id": {"type": "string"},
+    "due_date": {"type": "string", "format": "date"}, "amount_due": {"type": "number"},
+    "paid_at": {"type": "string", "format": "date-time", "nullable": True}, "amount_paid": {"type": "number"},
+    "status": {"type": "string", "enum": ["PAID", "PARTIAL", "LATE", "BOUNCED"]}, "channel": {"type": "string"},
+    "ts": {"type": "string", "format": "date-time"}}}
 PATH_ENUMS = {"step": ["generate", "clean", "analyze", "calculate_score", "models", "run_all"],
               "layer": ["raw", "clean", "quarantine"]}
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -92,12 +112,14 @@ def build_openapi(app: Flask) -> dict[str, Any]:
         "openapi": "3.0.3",
         "info": {"title": "MSME Lending Data Lake API", "version": app.config["CODE_VERSION"],
                  "description": "Underwriting analytics, pipeline jobs, consents and audit for MSME lending. "
-                                "Live pipeline logs stream over Socket.IO (`pipeline_log`, `pipeline_status`)."},
+                                "Live pipeline logs stream over Socket.IO (`pipeline_log`, `pipeline_status`); "
+                                "analysts who emit `join_portfolio` receive `risk_update`."},
         "paths": paths,
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
             "schemas": {"Error": {"type": "object", "required": ["error", "message"],
                                   "properties": {"error": {"type": "string"}, "message": {"type": "string"},
-                                                 "field": {"type": "string"}}}},
+                                                 "field": {"type": "string"}}},
+                        "RepaymentEvent": REPAYMENT_EVENT},
         },
     }

@@ -161,6 +161,78 @@ def cmd_prepare_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---- batch and refresh (pipeline/batch.py, pipeline/refresh.py) ----
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from pipeline.refresh import run_refresh
+
+    lake, config = _lake(args)
+    report = run_refresh(lake, config, dry_run=args.dry_run,
+                         progress=(lambda level, message: None) if args.json else _printer())
+    if args.json:  # one JSON document: what the API server's schedule reads
+        print(json.dumps(report), flush=True)
+    else:
+        counts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in report["summary"].items() if n)
+        print(f"refresh {'planned' if args.dry_run else 'finished'} for {len(report['customers'])} customer(s) "
+              f"with consents: {counts or 'nothing to do'}")
+    return EXIT_FAILURE if report["summary"]["failed"] else 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from pipeline.batch import BatchInputError, all_customers, dask_client, read_customer_file, run_batch
+    from pipeline.runner import UnknownStepError, parse_steps
+
+    try:
+        steps = parse_steps(args.steps)
+    except UnknownStepError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    lake, config = _lake(args)
+    try:
+        items = all_customers(lake, config) if args.all else read_customer_file(args.customers)
+    except BatchInputError as exc:
+        raise CommandError(str(exc)) from None
+    if not items:
+        raise CommandError("no customers to run")
+    with dask_client(args.scheduler, args.workers) as client:
+        summary = run_batch(client, lake, config, items, steps, _printer(as_json=args.progress_json), args.as_of)
+    return EXIT_FAILURE if summary["failed"] else 0
+
+
+# ---- stream consumer (monitoring/stream.py) ----
+def cmd_consume(args: argparse.Namespace) -> int:
+    from monitoring.stream import StreamError, connect, consume, redact_url, resolve_redis_url
+
+    lake, config = _lake(args)
+    url = resolve_redis_url(config, args.redis)
+    try:
+        client = connect(url)
+    except StreamError as exc:
+        raise CommandError(str(exc)) from None
+
+    def ready(name: str) -> None:
+        print(f"consuming {args.stream!r} as {name} of group {args.group!r} from {redact_url(url)} "
+              f"(Ctrl-C or SIGTERM stops after the batch in hand)", flush=True)
+
+    def alert(update: dict) -> None:
+        if update.get("alert"):
+            a = update["alert"]
+            reasons = [r.get("text", r) if isinstance(r, dict) else r for r in a.get("reasons") or []]
+            print(f"[warning] {update['loan_id']}: band {a.get('from_band')} -> {a.get('to_band')} "
+                  f"(PD {float(update.get('pd') or 0):.1%}): {'; '.join(map(str, reasons))}", flush=True)
+
+    try:
+        counts = consume(lake, config, url, stream=args.stream, group=args.group, consumer=args.consumer,
+                         batch=args.batch, block_ms=args.block_ms, stop_after=args.stop_after, on_update=alert,
+                         drain=args.drain, on_ready=ready, client=client)
+    except StreamError as exc:
+        raise CommandError(str(exc)) from None
+    print("consumed " + ", ".join(f"{n} {name}" for name, n in counts.items()), flush=True)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command (also used to document them)."""
     parser = argparse.ArgumentParser(prog="python -m pipeline", description="MSME lending data lake pipeline")
@@ -192,6 +264,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_as_of, help="as-of month, YYYY-MM (default: this month)")
     p = command("list", cmd_list, "list customers with profile, consent status and last run", customer=False)
     p.add_argument("--json", action="store_true", help="print JSON")
+    # ---- batch and refresh (pipeline/batch.py, pipeline/refresh.py) ----
+    p = command("refresh", cmd_refresh, "re-run customers whose PERIODIC consent allows a new fetch; erase those "
+                "whose consent or DataLife has ended", customer=False)
+    p.add_argument("--dry-run", action="store_true", help="print the plan; change nothing")
+    p.add_argument("--json", action="store_true", help="print the report as one JSON document")
+    p = command("batch", cmd_batch, "run pipeline steps for many customers on Dask distributed", customer=False)
+    chosen = p.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--customers", metavar="FILE", help="one customer id a line, optionally 'id,profile'")
+    chosen.add_argument("--all", action="store_true", help="every customer in the lake plus the demo customers")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler (default: a LocalCluster)")
+    p.add_argument("--workers", type=int, default=2, help="LocalCluster worker processes (default: 2)")
+    p.add_argument("--steps", help="comma-separated steps (default: generate,clean,analyze,score,models)")
+    p.add_argument("--as-of", type=_as_of, help="as-of month for the generate step, YYYY-MM (default: this month)")
+    p.add_argument("--progress-json", action="store_true", help="print progress as JSON lines {level, message}")
+    # ---- stream consumer (monitoring/stream.py) ----
+    p = command("consume", cmd_consume, "ingest repayment events from a Redis stream (consumer group, ack after "
+                "ingest)", customer=False)
+    p.add_argument("--redis", help="Redis URL (default: $REDIS_URL, config monitoring.redis_url, "
+                                   "or redis://127.0.0.1:6379/0)")
+    p.add_argument("--stream", default="repayments", help="stream name (default: repayments)")
+    p.add_argument("--group", default="monitoring", help="consumer group (default: monitoring)")
+    p.add_argument("--consumer", help="consumer name, stable across restarts (default: the host name)")
+    p.add_argument("--batch", type=int, default=500, help="entries per read and ingest (default: 500)")
+    p.add_argument("--block-ms", type=int, default=1000, help="how long a read waits for new entries (default 1000)")
+    p.add_argument("--stop-after", type=int, help="stop after reading N entries (re-deliveries included)")
+    p.add_argument("--drain", action="store_true", help="stop when the stream has nothing new")
     # ---- risk model (analytics/risk_cli.py owns the command) ----
     from analytics.risk_cli import add_train_risk_command
     add_train_risk_command(sub)

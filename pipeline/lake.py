@@ -10,6 +10,8 @@ Layout (per customer)::
     <root>/analytics/<customer_id>/<name>.json      computed views
     <root>/logs/<customer_id>/...                   injected.json, clean_report.json, run history
     <root>/audit/audit.ndjson                       append-only audit trail (no personal data)
+    <root>/monitoring/loans/<customer_id>.json      booked loans with EMI schedules (loan monitoring)
+    <root>/monitoring/risk/<loan_id>.ndjson         a loan's PD over time; processed_events.ndjson: ids ingested
 
 Every write is atomic: a temp file in the same directory, then ``os.replace``,
 so a reader never sees half a file. The customer id is checked before any
@@ -41,6 +43,8 @@ SOURCES = (
     "ondc_orders",
 )
 _NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+LOAN_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", re.ASCII)  # monitoring: a loan id names a file
+UNROUTED = "_unrouted"  # quarantine of events that name no customer of this lake (never a customer id)
 
 
 class InvalidCustomerIdError(ValueError):
@@ -65,6 +69,14 @@ def validate_customer_id(customer_id: Any) -> str:
     return customer_id
 
 
+def validate_loan_id(loan_id: Any) -> str:
+    """Return ``loan_id`` if it can name a file safely (letters, digits, ``_.-``; at most 64), else ValueError."""
+    if not isinstance(loan_id, str) or not LOAN_ID_PATTERN.fullmatch(loan_id):
+        raise ValueError(f"invalid loan id {str(loan_id)[:40]!r}: "
+                         "expected letters, digits, '_', '.' or '-' (at most 64)")
+    return loan_id
+
+
 def _check_name(name: str, what: str) -> str:
     if not isinstance(name, str) or not _NAME_PATTERN.fullmatch(name):
         raise ValueError(f"invalid {what} name {name!r}")
@@ -79,6 +91,18 @@ def utc_now_iso() -> str:
 def dumps_line(record: Any) -> bytes:
     """Serialise one record the way every NDJSON file in the lake is written."""
     return orjson.dumps(record)
+
+
+_SYNC_POOL = None
+
+
+def _sync_pool():
+    """Threads that fsync several files at once for :meth:`Lake.sync` (created on first use, shared)."""
+    global _SYNC_POOL
+    if _SYNC_POOL is None:
+        from concurrent.futures import ThreadPoolExecutor
+        _SYNC_POOL = ThreadPoolExecutor(8, thread_name_prefix="lake-sync")
+    return _SYNC_POOL
 
 
 class Lake:
@@ -167,6 +191,40 @@ class Lake:
             raise ValueError(f"unknown model file kind {suffix!r}")
         return self.models_dir / f"{_check_name(name, 'model')}.{suffix}"
 
+    # ---- loan monitoring (monitoring/) ---------------------------------
+    @property
+    def monitoring_dir(self) -> Path:
+        """Loan books, risk histories and the processed-event index of loan monitoring."""
+        return self.root / "monitoring"
+
+    def loan_book_path(self, customer_id: str) -> Path:
+        """A customer's booked loans with their EMI schedules (``monitoring/loans/<customer_id>.json``)."""
+        return self.monitoring_dir / "loans" / f"{validate_customer_id(customer_id)}.json"
+
+    def loan_book_customers(self) -> list[str]:
+        """Customers with a loan book."""
+        base = self.monitoring_dir / "loans"
+        return sorted(p.stem for p in base.glob("CUST_*.json") if CUSTOMER_ID_PATTERN.fullmatch(p.stem)) \
+            if base.is_dir() else []
+
+    def risk_history_path(self, loan_id: str) -> Path:
+        """A loan's scores over time, one line per re-score (``monitoring/risk/<loan_id>.ndjson``)."""
+        return self.monitoring_dir / "risk" / f"{validate_loan_id(loan_id)}.ndjson"
+
+    @property
+    def processed_events_path(self) -> Path:
+        """Append-only index of every repayment event id ingested and its outcome (idempotency)."""
+        return self.monitoring_dir / "processed_events.ndjson"
+
+    @property
+    def monitoring_lock_path(self) -> Path:
+        """The lock file that serialises ingestion across processes (the API server and stream consumers)."""
+        return self.monitoring_dir / "ingest.lock"
+
+    def unrouted_quarantine_path(self, source: str) -> Path:
+        """Quarantine of records that name no customer of this lake (``quarantine/_unrouted/<source>.ndjson``)."""
+        return self.root / "quarantine" / UNROUTED / f"{_check_name(source, 'source')}.ndjson"
+
     # ---- reading -----------------------------------------------------
     def read_lines(self, path: Path) -> list[bytes]:
         """Lines of an NDJSON file as bytes (blank lines dropped); a missing file is a LakeError."""
@@ -248,6 +306,58 @@ class Lake:
                 handle.flush()
                 os.fsync(handle.fileno())
 
+    def append_lines(self, path: Path, lines: list[bytes], sync: bool = True) -> int:
+        """Append pre-serialised NDJSON lines in one ``write`` (O_APPEND); return the file's new size."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "ab") as handle:
+            handle.write(b"".join(line + b"\n" for line in lines))
+            handle.flush()
+            if sync:
+                os.fsync(handle.fileno())
+            return handle.tell()
+
+    def sync(self, paths: Iterable[Path]) -> None:
+        """Make earlier appends to ``paths`` durable: fsync them all at once (one journal commit, not one each)."""
+        paths = list(dict.fromkeys(paths))
+
+        def flush(path: Path) -> None:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+        if len(paths) <= 1:
+            for path in paths:
+                flush(path)
+            return
+        list(_sync_pool().map(flush, paths))
+
+    def read_lines_from(self, path: Path, offset: int) -> list[bytes]:
+        """The non-blank lines appended to a file after byte ``offset`` (a missing file has none)."""
+        try:
+            with open(path, "rb") as handle:
+                handle.seek(offset)
+                return [line for line in handle.read().splitlines() if line.strip()]
+        except FileNotFoundError:
+            return []
+
+    def read_last_line(self, path: Path, chunk: int = 1 << 16) -> bytes | None:
+        """The last non-blank line of a file, reading only as much of its tail as that line needs (None if empty)."""
+        try:
+            with open(path, "rb") as handle:
+                size = handle.seek(0, os.SEEK_END)
+                start = size
+                while True:
+                    start = max(0, start - chunk)
+                    handle.seek(start)
+                    lines = [line for line in handle.read(size - start).splitlines() if line.strip()]
+                    if start == 0 or len(lines) > 1:  # more than one line read: the last one is whole
+                        return lines[-1] if lines else None
+                    chunk *= 2
+        except FileNotFoundError:
+            return None
+
     # ---- customers ---------------------------------------------------
     def customers(self) -> list[str]:
         """Ids of every customer that has data in any layer, sorted."""
@@ -277,7 +387,26 @@ class Lake:
             if target.is_dir():
                 shutil.rmtree(target)
                 removed.append(layer)
+        if self._erase_monitoring(customer_id):
+            removed.append("monitoring")
         return removed
+
+    def _erase_monitoring(self, customer_id: str) -> bool:
+        """Remove the customer's loan book and the risk history of each of its loans."""
+        book = self.loan_book_path(customer_id)
+        if not book.exists():
+            return False
+        try:
+            loans = self.read_json(book).get("loans", [])
+        except (LakeError, AttributeError):
+            loans = []
+        for loan in loans:
+            try:
+                self.risk_history_path(str(loan.get("loan_id"))).unlink(missing_ok=True)
+            except ValueError:
+                continue
+        book.unlink(missing_ok=True)
+        return True
 
     def audit(self, action: str, customer_id: str | None, sync: bool = True, **fields: Any) -> dict:
         """Append an audit entry (timestamp, customer id, action and non-personal fields)."""

@@ -1,0 +1,45 @@
+"""Socket.IO for loan monitoring: analysts join the ``portfolio`` room and receive every ``risk_update``.
+
+Registered per app by :func:`register_handlers` (called when the monitoring
+blueprint is registered in ``create_app``): Flask-SocketIO keeps
+decorator-registered handlers only on its first server, see
+:mod:`api_panel.events`. Connection itself is authenticated there.
+"""
+from __future__ import annotations
+
+from flask import session
+from flask_socketio import join_room, leave_room
+
+from api_panel.auth import RANK
+
+PORTFOLIO_ROOM = "portfolio"
+WATCH_ROLE = "analyst"
+RISK_UPDATE = "risk_update"
+
+
+def on_join_portfolio(data=None):
+    """Watch the portfolio's live risk updates; analysts and admins only. Returns an ack the client can check."""
+    principal = session.get("principal") or {}
+    if RANK.get(principal.get("role"), -1) < RANK[WATCH_ROLE]:
+        return {"ok": False, "error": "forbidden", "message": "watching the portfolio needs the analyst role"}
+    join_room(PORTFOLIO_ROOM)
+    return {"ok": True, "room": PORTFOLIO_ROOM}
+
+
+def on_leave_portfolio(data=None):
+    """Stop watching the portfolio."""
+    leave_room(PORTFOLIO_ROOM)
+    return {"ok": True}
+
+
+def register_handlers(socketio) -> None:
+    """Bind the portfolio handlers to the server ``socketio`` currently wraps."""
+    socketio.on_event("join_portfolio", on_join_portfolio)
+    socketio.on_event("leave_portfolio", on_leave_portfolio)
+
+
+def emit_risk_update(payload: dict) -> None:
+    """Push one new score to the analysts watching the portfolio."""
+    from api_panel.extensions import socketio
+
+    socketio.emit(RISK_UPDATE, payload, to=PORTFOLIO_ROOM)

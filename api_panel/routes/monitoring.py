@@ -1,0 +1,159 @@
+"""Loan monitoring: repayment events in, live default risk out (portfolio, risk history, a customer's loans).
+
+Registering this blueprint also registers the ``join_portfolio`` Socket.IO
+handlers on the app's server (``bp.record_once``), so ``create_app`` needs
+one ``register_blueprint`` for both.
+"""
+from __future__ import annotations
+
+import orjson
+from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from api_panel.access import authorize_read, customer_id_arg, lake, registry
+from api_panel.auth import current_principal, require_role
+from api_panel.errors import APIError, NotFoundError
+from api_panel.extensions import socketio
+from api_panel.inputs import int_arg
+from api_panel.monitoring_events import emit_risk_update, register_handlers
+from monitoring.loans import ACCEPTANCES_NOTE, load_loans
+from pipeline.lake import validate_loan_id
+
+# monitoring.ingest / model / portfolio load pandas and scikit-learn: imported in the views, so the server
+# starts as fast as before and pays for them on the first monitoring request only
+
+bp = Blueprint("monitoring", __name__)
+bp.record_once(lambda state: register_handlers(socketio))
+MONITORING_PURPOSE = "104"
+REJECTED_SHOWN = 100
+
+
+def _settings() -> dict:
+    return current_app.extensions["settings"]
+
+
+def _json(body: dict, status: int = 200) -> Response:
+    return Response(orjson.dumps(body), status=status, mimetype="application/json")
+
+
+def _events_from_request(max_events: int, max_bytes: int) -> list:
+    if not request.is_json:
+        raise APIError("send a JSON body with Content-Type: application/json", status=415,
+                       code="unsupported_media_type")
+    request.max_content_length = max_bytes
+    try:
+        data = request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        raise APIError(f"the body is larger than {max_bytes:,} bytes; send at most {max_events:,} events a batch",
+                       status=413, code="payload_too_large") from None
+    try:
+        body = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        raise APIError("the body is not valid JSON", code="malformed_json") from None
+    events = body.get("events") if isinstance(body, dict) else body
+    if not isinstance(events, list):
+        raise APIError('send a JSON array of events, or an object {"events": [...]}', code="invalid_body",
+                       field="events")
+    if len(events) > max_events:
+        raise APIError(f"a batch holds at most {max_events:,} events; this one has {len(events):,}", status=413,
+                       code="too_many_events", field="events")
+    return events
+
+
+@bp.post("/api/events/repayments")
+@require_role("analyst")
+def post_repayment_events():
+    """Ingest a batch of up to 1,000 repayment events: idempotent by event_id; invalid ones are quarantined."""
+    settings = _settings().get("monitoring", {})
+    events = _events_from_request(int(settings.get("max_batch_events", 1000)),
+                                  int(settings.get("max_body_bytes", 1 << 20)))
+    from monitoring.ingest import ingest_events
+    from monitoring.model import BehaviourModelError
+
+    try:
+        result = ingest_events(lake(), events, _settings(), on_update=emit_risk_update)
+    except BehaviourModelError as exc:
+        raise APIError(str(exc), status=503, code="model_unavailable") from None
+    rejected = [{"event_id": q["event"].get("event_id") if isinstance(q["event"], dict) else None,
+                 "reasons": q["reasons"]} for q in result["quarantined"][:REJECTED_SHOWN]]
+    principal = current_principal()
+    alerts = sum(1 for u in result["updates"] if u["alert"])
+    current_app.extensions["audit_log"].append(
+        "repayment_events", None, who=principal.label, role=principal.role, endpoint=request.path,
+        received=len(events), accepted=result["accepted"], duplicates=result["duplicates"],
+        quarantined=len(result["quarantined"]))
+    return _json({"received": len(events), "accepted": result["accepted"], "duplicates": result["duplicates"],
+                  "quarantined": len(result["quarantined"]), "rejected": rejected,
+                  "updated_loans": len(result["updates"]), "alerts": alerts})
+
+
+def _monitored_customers() -> list[str]:
+    """Customers whose active consent covers monitoring (purpose 104)."""
+    ids = sorted(set(lake().customers()) | set(registry().customers()))
+    return [cid for cid in ids
+            if any(a["Purpose"]["code"] == MONITORING_PURPOSE for a in registry().active(cid))]
+
+
+@bp.get("/api/portfolio")
+@require_role("analyst")
+def portfolio():
+    """Monitored loans (consent purpose 104 only) with current PD, band and last event; sort/order/band filters."""
+    from monitoring.portfolio import SORT_KEYS, loan_rows, sort_rows
+
+    sort = request.args.get("sort") or "pd"
+    if sort not in SORT_KEYS:
+        raise APIError(f"sort must be one of {', '.join(SORT_KEYS)}", field="sort", code="invalid_argument")
+    order = request.args.get("order") or "desc"
+    if order not in ("asc", "desc"):
+        raise APIError("order must be asc or desc", field="order", code="invalid_argument")
+    limit = int_arg("limit", 500, 1, 5000)
+    settings = _settings()
+    customers = _monitored_customers()
+    loans = [loan for cid in customers for loan in load_loans(lake(), cid, settings)]
+    rows = loan_rows(lake(), loans, settings)
+    band = request.args.get("band")
+    if band:
+        rows = [r for r in rows if r["band"] == band]
+    bands = settings.get("monitoring", {}).get("bands") or settings["risk_model"]["bands"]
+    rows = sort_rows(rows, sort, order == "desc", bands)
+    principal = current_principal()
+    current_app.extensions["audit_log"].append("read", None, who=principal.label, role=principal.role,
+                                               endpoint=request.path, what="portfolio", customers=len(customers))
+    return _json({"loans": rows[:limit], "count": len(rows), "customers": len(customers), "sort": sort,
+                  "order": order, "note": "only borrowers whose active consent covers monitoring (purpose 104)"})
+
+
+@bp.get("/api/loans/<loan_id>/risk-history")
+@require_role("analyst")
+def loan_risk_history(loan_id: str):
+    """A loan's PD over time, each entry with the repayment event(s) that moved it (consent-checked)."""
+    from monitoring.portfolio import find_loan, risk_history
+
+    try:
+        validate_loan_id(loan_id)
+    except ValueError as exc:
+        raise APIError(str(exc), field="loan_id", code="invalid_loan_id") from None
+    loan = find_loan(lake(), loan_id, _settings())
+    if loan is None:
+        raise NotFoundError(f"loan {loan_id} not found", code="loan_not_found")
+    authorize_read(loan["customer_id"], f"risk_history:{loan_id}")
+    limit = int_arg("limit", 0, 0, 100_000)
+    history = risk_history(lake(), loan_id, limit or None)
+    return _json({"loan_id": loan_id, "customer_id": loan["customer_id"], "count": len(history),
+                  "history": history})
+
+
+@bp.get("/api/loans")
+@require_role("officer")
+def customer_loans():
+    """A customer's booked loans with EMI schedule, collateral and current risk (consent-checked)."""
+    from monitoring.portfolio import loan_rows
+
+    customer_id = customer_id_arg()
+    authorize_read(customer_id, "loans")
+    loans = load_loans(lake(), customer_id, _settings())
+    risks = {r["loan_id"]: r for r in loan_rows(lake(), loans, _settings())}
+    out = [{**loan, **{k: risks[loan["loan_id"]].get(k) for k in ("pd", "band", "pd_source", "updated_at",
+                                                                   "dpd_now", "last_event", "alert")}}
+           for loan in loans]
+    return _json({"customer_id": customer_id, "count": len(out), "loans": out, "note": ACCEPTANCES_NOTE})
