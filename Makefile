@@ -7,12 +7,12 @@ STAMP := .make
 FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/package.json frontend/package-lock.json \
 	frontend/index.html frontend/vite.config.js
 
-.PHONY: run test install install-dev demo bench clean-lake frontend chromium redis
+.PHONY: run test install install-dev demo bench clean-lake frontend chromium redis nginx
 
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-run: install frontend demo
+run: install frontend nginx demo
 	@echo ""
 	@echo "Demo customers are in ./data_lake (raw/, clean/, quarantine/, analytics/, logs/)."
 	@echo "  $(PY) -m pipeline list              # customers, profiles, last run"
@@ -23,7 +23,7 @@ run: install frontend demo
 	@echo "Serving the API and dashboard on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(PY) -m api_panel serve --host $(HOST) --port $(PORT)
 
-test: install-dev frontend chromium redis
+test: install-dev frontend chromium redis nginx
 	cd frontend && npm test
 	$(PY) -m pytest
 
@@ -55,13 +55,18 @@ chromium:
 redis:
 	@command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
 
+# nginx fronts the API: a pool of REST worker processes behind it, one control process for live state
+# (api_panel/front.py). Without it, `serve` falls back to one process.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq nginx-light)
+
 install: $(STAMP)/runtime
 install-dev: $(STAMP)/dev
 
 demo: install
 	$(PY) -m pipeline prepare-demo
 
-bench: install-dev
+bench: install-dev nginx
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || echo "wrk unavailable: the API load figure is skipped"
 	$(PY) -m bench
 

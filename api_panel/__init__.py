@@ -57,7 +57,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     # ---- refresh schedule (api_panel/schedule.py): off unless config.json refresh.enabled ----
     from api_panel.schedule import start_refresh_schedule
-    app.extensions["refresh_schedule"] = start_refresh_schedule(lake, settings, test_config)
+    # REST workers of the fronted server (api_panel/front.py) serve stateless reads only: no background tasks
+    background = test_config.get("SERVER_ROLE") != "rest"
+    app.extensions["refresh_schedule"] = start_refresh_schedule(lake, settings, test_config) if background else None
     _register_cors(app, origins)
     _register_dashboard(app)
     return app

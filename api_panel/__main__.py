@@ -15,7 +15,15 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="serve the API, Socket.IO and the dashboard")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
-    serve.add_argument("--threads", type=int, default=16, help="request threads (default 16)")
+    serve.add_argument("--threads", type=int, default=16, help="request threads of the control process (default 16)")
+    serve.add_argument("--workers", type=int, default=None,
+                       help="REST worker processes behind nginx (default config.json api.rest_workers; "
+                            "0 serves everything from one process)")
+    upstream = sub.add_parser("serve-upstream", help=argparse.SUPPRESS)  # started by `serve` behind nginx
+    upstream.add_argument("--role", required=True, choices=["control", "rest"])
+    upstream.add_argument("--bind", required=True)
+    upstream.add_argument("--workers", type=int, default=2)
+    upstream.add_argument("--threads", type=int, default=16)
     token = sub.add_parser("create-token", help="create an API token (printed once, stored hashed)")
     token.add_argument("--role", required=True, choices=["officer", "analyst", "admin"])
     token.add_argument("--label", help="a name for the audit log (default: derived from the token)")
@@ -24,7 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             from api_panel.server import serve as run_server
-            run_server(args.host, args.port, args.threads)
+            return run_server(args.host, args.port, args.threads, args.workers)
+        if args.command == "serve-upstream":
+            from api_panel.server import serve_upstream
+            serve_upstream(args.role, args.bind, args.workers, args.threads)
             return 0
         from api_panel.auth import ROLES, TokenStore
         store = TokenStore(Lake(load_config()["lake_root"]))

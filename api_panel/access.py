@@ -111,6 +111,7 @@ class DocumentCache:
     def __init__(self, max_entries: int = 512):
         self._entries: dict[Path, tuple[int, int, bytes]] = {}
         self._parsed: dict[Path, tuple[bytes, object]] = {}
+        self._derived: dict[tuple, tuple[tuple, bytes]] = {}
         self._lock = threading.Lock()
         self.max_entries = max_entries
 
@@ -133,6 +134,21 @@ class DocumentCache:
         return data
 
 
+    def derived(self, key: tuple, inputs: list[Path], build) -> bytes:
+        """A response assembled from several files (the profile, the bundle), rebuilt only when one of them
+        changed, appeared or disappeared. The inputs are stamped before building, so a file that changes
+        while the response is built only costs one extra rebuild, never a stale answer."""
+        stamps = tuple(_stamp(path) for path in inputs)
+        cached = self._derived.get(key)
+        if cached is not None and cached[0] == stamps:
+            return cached[1]
+        data = build()
+        with self._lock:
+            if len(self._derived) >= self.max_entries:
+                self._derived.pop(next(iter(self._derived)))
+            self._derived[key] = (stamps, data)
+        return data
+
     def read_parsed(self, path: Path):
         """The file parsed as JSON, re-parsed only when its bytes changed (treat the result as read-only)."""
         data = self.read(path)
@@ -145,6 +161,14 @@ class DocumentCache:
                 self._parsed.pop(next(iter(self._parsed)))
             self._parsed[path] = (data, parsed)
         return parsed
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def analytics_bytes(customer_id: str, name: str) -> bytes:

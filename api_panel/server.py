@@ -1,7 +1,16 @@
-"""Production serving: Gunicorn with one gthread worker (Socket.IO needs one process; threads give
-concurrency, and simple-websocket gives real WebSockets on it) — not the Werkzeug reloader."""
+"""Production serving, not the Werkzeug reloader.
+
+Two layouts, chosen by ``config.json`` ``api.front`` (``"nginx"`` by default, ``"none"`` to disable) and by
+whether nginx is installed:
+
+* fronted (:mod:`api_panel.front`): nginx on the public port, ``api.rest_workers`` Gunicorn sync worker
+  processes for stateless reads, one Gunicorn gthread process for Socket.IO, jobs, events and consents;
+* single process: one Gunicorn gthread worker serving everything (Socket.IO needs its sessions in one process;
+  simple-websocket gives real WebSockets on it).
+"""
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -24,12 +33,41 @@ class DashboardServer(BaseApplication):
         return self.app_factory()
 
 
-def serve(host: str, port: int, threads: int = 16) -> None:
-    """Run the API and dashboard until interrupted."""
+def _gunicorn_options(bind: str, **overrides) -> dict[str, Any]:
+    return {"bind": bind, "timeout": 120, "graceful_timeout": 5, "keepalive": 5, "accesslog": None,
+            "errorlog": "-", "loglevel": "warning", "backlog": 2048, **overrides}
+
+
+def serve_upstream(role: str, bind: str, workers: int = 2, threads: int = 16) -> None:
+    """Run one upstream of the fronted server: ``control`` (one threaded process: Socket.IO, jobs, events,
+    schedules) or ``rest`` (``workers`` single-threaded processes for stateless reads)."""
     from api_panel import create_app
 
-    DashboardServer(create_app, {
-        "bind": f"{host}:{port}", "workers": 1, "worker_class": "gthread", "threads": threads,
-        "timeout": 120, "graceful_timeout": 10, "keepalive": 5, "accesslog": None, "errorlog": "-",
-        "loglevel": "warning",
-    }).run()
+    if role == "control":
+        options = _gunicorn_options(bind, workers=1, worker_class="gthread", threads=threads)
+        factory = create_app
+    elif role == "rest":
+        options = _gunicorn_options(bind, workers=workers, worker_class="sync")
+        def factory():
+            return create_app({"SERVER_ROLE": "rest"})
+    else:
+        raise ValueError(f"unknown upstream role {role!r}; roles: control, rest")
+    DashboardServer(factory, options).run()
+
+
+def serve(host: str, port: int, threads: int = 16, rest_workers: int | None = None) -> int:
+    """Run the API and dashboard until interrupted; the exit code is non-zero if a server process failed."""
+    from api_panel import create_app
+    from api_panel.front import FrontedServer, nginx_path
+    from pipeline.config import load_config
+
+    api = load_config().get("api", {})
+    workers = api.get("rest_workers", 3) if rest_workers is None else rest_workers
+    if api.get("front", "nginx") == "nginx" and workers > 0:
+        if nginx_path():
+            return FrontedServer(host, port, workers, threads).run()
+        print("warning: nginx is not installed; serving from one process (install nginx-light for the "
+              "multi-process layout)", file=sys.stderr)
+    DashboardServer(create_app, _gunicorn_options(f"{host}:{port}", workers=1, worker_class="gthread",
+                                                  threads=threads, graceful_timeout=10)).run()
+    return 0

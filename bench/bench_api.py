@@ -1,6 +1,7 @@
 """API benchmark (issue 5 targets), against the real server started as ``python -m api_panel serve``.
 
-* Analytics GETs for a prepared customer at 50 concurrent connections with ``wrk`` (Debian package; installed
+* Analytics GETs for a prepared customer, served as `make run` serves them (nginx, REST worker pool, control
+  process: api_panel/front.py), at 50 concurrent connections with ``wrk`` (Debian package; installed
   by ``make bench`` when missing): requests/s, p50/p99 latency, errors (target: >= 1,000 req/s, p99 < 50 ms,
   zero errors).
 * Socket.IO delivery: the delay between a ``pipeline_log`` line being emitted (its ``ts``) and a connected

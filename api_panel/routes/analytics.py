@@ -42,17 +42,26 @@ def analytics_bundle():
             raise APIError(f"unknown document name(s) {', '.join(unknown)}; names: {', '.join(BUNDLE)}",
                            field="names", code="invalid_argument")
     authorize_read(customer_id, "analytics")
+    paths = [lake().analytics_path(customer_id, name) for name in wanted]
+    body = current_app.extensions["documents"].derived(("bundle", customer_id, wanted), paths,
+                                                       lambda: _bundle(customer_id, wanted))
+    if body is None:
+        raise NotFoundError(f"no analytics for {customer_id} yet: run the analyze step", code="analytics_not_found")
+    return _json(body)
+
+
+def _bundle(customer_id: str, wanted: tuple[str, ...]) -> bytes | None:
+    """The named documents keyed by name, with ``missing`` listing those not computed (None if all are)."""
     parts, missing = [], []
     for name in wanted:
-        path = lake().analytics_path(customer_id, name)
-        if path.exists():
+        try:
             parts.append(b'"' + name.encode() + b'":' + analytics_bytes(customer_id, name))
-        else:
+        except NotFoundError:
             missing.append(name)
     if not parts:
-        raise NotFoundError(f"no analytics for {customer_id} yet: run the analyze step", code="analytics_not_found")
+        return None
     head = b'{"customer_id":"' + customer_id.encode() + b'","missing":' + _names(missing) + b","
-    return _json(head + b",".join(parts) + b"}")
+    return head + b",".join(parts) + b"}"
 
 
 def _names(names: list[str]) -> bytes:

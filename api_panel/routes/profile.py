@@ -29,6 +29,21 @@ def customer_profile():
     customer_id = customer_id_arg()
     authorize_read(customer_id, "customer_profile")
     l = lake()
+    inputs = [l.customer_meta_path(customer_id), l.clean_path(customer_id, "accounts"),
+              l.log_path(customer_id, "clean_report"), *(l.analytics_path(customer_id, n) for n in PROFILE_DOCS)]
+    body = current_app.extensions["documents"].derived(("profile", customer_id), inputs,
+                                                       lambda: _build_profile(customer_id))
+    return Response(body, mimetype="application/json")
+
+
+PROFILE_DOCS = ("overall_summary", "transaction_summary", "gst_summary", "credit_summary", "earnings_spendings",
+                "anomalies_report", "enhanced_anomalies", "mutual_funds_summary", "insurance_summary",
+                "ocen_summary", "ondc_summary")
+
+
+def _build_profile(customer_id: str) -> bytes:
+    """The ten sections as JSON bytes, from the documents on disk."""
+    l = lake()
     meta_path = l.customer_meta_path(customer_id)
     meta = l.read_json(meta_path) if meta_path.exists() else {}
     accounts = l.read_clean(customer_id, "accounts")
@@ -61,7 +76,7 @@ def customer_profile():
         "ocen": _doc(customer_id, "ocen_summary"),
         "ondc": _doc(customer_id, "ondc_summary"),
     }
-    return Response(orjson.dumps(body), mimetype="application/json")
+    return orjson.dumps(body)
 
 
 def _clean_count(customer_id: str) -> int:
