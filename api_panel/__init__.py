@@ -24,6 +24,17 @@ def _cors_origins(settings: dict[str, Any]) -> list[str]:
     return [o.strip() for o in configured.split(",") if o.strip()]
 
 
+def _message_queue(settings: dict[str, Any], test_config: dict[str, Any]) -> dict[str, Any]:
+    """Socket.IO's Redis message queue when Redis is configured, so ``risk_update`` published by the stream
+    consumer (another process) reaches this server's sockets. REST workers hold no sockets; tests opt in."""
+    from monitoring.stream import SOCKETIO_CHANNEL, configured_redis_url
+
+    if test_config.get("SERVER_ROLE") == "rest":
+        return {}
+    url = test_config.get("SOCKETIO_MESSAGE_QUEUE") if test_config.get("TESTING") else configured_redis_url(settings)
+    return {"message_queue": url, "channel": SOCKETIO_CHANNEL} if url else {}
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app for the lake named by ``LAKE_ROOT`` (test config), ``LAKE_DIR`` or config.json."""
     test_config = test_config or {}
@@ -44,7 +55,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.extensions["insight_settings"] = test_config["INSIGHT_SETTINGS"]
     origins = _cors_origins(settings)
     socketio.init_app(app, async_mode=test_config.get("ASYNC_MODE", "threading"),
-                      cors_allowed_origins=origins or None, max_http_buffer_size=MAX_BODY_BYTES)
+                      cors_allowed_origins=origins or None, max_http_buffer_size=MAX_BODY_BYTES,
+                      **_message_queue(settings, test_config))
     from api_panel.events import register_handlers
     register_handlers(socketio)
     from api_panel.routes import (analytics, audit, consents, customers, datasets, health, insights, pipeline,
@@ -54,6 +66,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # ---- loan monitoring (api_panel/routes/monitoring.py): REST routes + the portfolio Socket.IO handlers ----
     from api_panel.routes import monitoring as monitoring_routes
     app.register_blueprint(monitoring_routes.bp)
+    from api_panel.routes import acceptances
+    app.register_blueprint(acceptances.bp)
     register_error_handlers(app)
     # ---- refresh schedule (api_panel/schedule.py): off unless config.json refresh.enabled ----
     from api_panel.schedule import start_refresh_schedule

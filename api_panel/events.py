@@ -10,7 +10,7 @@ from flask import current_app, session
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
 from api_panel.auth import RANK
-from api_panel.jobs import room_for
+from api_panel.jobs import BATCH_ROOM, room_for
 from pipeline.lake import InvalidCustomerIdError, validate_customer_id
 
 FOLLOW_ROLE = "analyst"
@@ -50,8 +50,25 @@ def on_leave(data=None):
     return {"ok": True}
 
 
+def on_join_batch(data=None):
+    """Follow batch jobs started from the API (customer ids and outcomes); analysts and admins only."""
+    principal = session.get("principal") or {}
+    if RANK.get(principal.get("role"), -1) < RANK[FOLLOW_ROLE]:
+        return {"ok": False, "error": "forbidden", "message": "following batch jobs needs the analyst role"}
+    join_room(BATCH_ROOM)
+    return {"ok": True, "room": BATCH_ROOM}
+
+
+def on_leave_batch(data=None):
+    """Stop following batch jobs."""
+    leave_room(BATCH_ROOM)
+    return {"ok": True}
+
+
 def register_handlers(socketio) -> None:
     """Bind the handlers to the server ``socketio`` currently wraps."""
     socketio.on_event("connect", on_connect)
     socketio.on_event("join", on_join)
     socketio.on_event("leave", on_leave)
+    socketio.on_event("join_batch", on_join_batch)
+    socketio.on_event("leave_batch", on_leave_batch)

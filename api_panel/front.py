@@ -143,10 +143,32 @@ def _answers(sock_path: Path) -> bool:
         return False
 
 
-class FrontedServer:
-    """Starts nginx, the REST pool and the control process; stops them all when one stops or on a signal."""
+def ensure_local_redis(url: str) -> None:
+    """Start the project's Redis (``scripts/redis.sh``) when the configured URL is on this machine and nobody
+    answers there; a remote Redis is the deployment's business."""
+    from urllib.parse import urlsplit
 
-    def __init__(self, host: str, port: int, rest_workers: int, control_threads: int):
+    parts = urlsplit(url)
+    if parts.hostname not in ("127.0.0.1", "localhost"):
+        return
+    port = parts.port or 6379
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return
+    except OSError:
+        pass
+    done = subprocess.run(["bash", str(PROJECT_ROOT / "scripts" / "redis.sh"), "start", str(port)],
+                          capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        raise RuntimeError(f"could not start Redis on port {port}: {done.stderr.strip() or done.stdout.strip()}")
+
+
+class FrontedServer:
+    """Starts nginx, the REST pool and the control process (and, when Redis is configured, the repayment-stream
+    consumer, restarted if it stops); stops them all when one stops or on a signal."""
+
+    def __init__(self, host: str, port: int, rest_workers: int, control_threads: int, redis_url: str | None = None):
+        self.redis_url = redis_url
         self.rest_workers = rest_workers
         self.control_threads = control_threads
         self.layout = FrontLayout(host, port, Path(tempfile.mkdtemp(prefix="msme-api-")))
@@ -159,8 +181,22 @@ class FrontedServer:
     def _upstream(self, role: str, bind: Path, extra: list[str]) -> list[str]:
         return [sys.executable, "-m", "api_panel", "serve-upstream", "--role", role, "--bind", f"unix:{bind}", *extra]
 
+    def _spawn_consumer(self) -> None:
+        self._spawn("consumer", [sys.executable, "-m", "pipeline", "consume", "--redis", self.redis_url])
+
     def start(self) -> None:
-        """Start the upstreams, wait until both answer, then open the public port."""
+        """Start Redis and the consumer when configured, the upstreams, wait until both answer, then open the
+        public port."""
+        family = socket.AF_INET6 if ":" in self.layout.host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:  # fail fast, before starting anything
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((self.layout.host, self.layout.port))
+            except OSError as exc:
+                raise RuntimeError(f"cannot listen on {self.layout.host}:{self.layout.port}: {exc.strerror} "
+                                   "(is another server running there?)") from None
+        if self.redis_url:
+            ensure_local_redis(self.redis_url)
         self._spawn("control", self._upstream("control", self.layout.control_socket,
                                               ["--threads", str(self.control_threads)]))
         self._spawn("rest", self._upstream("rest", self.layout.rest_socket, ["--workers", str(self.rest_workers)]))
@@ -179,13 +215,15 @@ class FrontedServer:
         conf.write_text(render_nginx_conf(self.layout, os.geteuid() == 0))
         self._spawn("nginx", [nginx_path(), "-p", str(self.layout.run_dir), "-c", str(conf), "-e",
                               str(self.layout.run_dir / "error.log"), "-g", "daemon off;"])
+        if self.redis_url:  # after the control process: its message queue listener is up to relay updates
+            self._spawn_consumer()
 
     def stop(self, *_args) -> None:
         """Stop every process (nginx first, so no request reaches a stopping upstream) and remove the run dir."""
         if self._stopping:
             return
         self._stopping = True
-        for name in ("nginx", "rest", "control"):
+        for name in ("consumer", "nginx", "rest", "control"):
             proc = self.processes.get(name)
             if proc and proc.poll() is None:
                 proc.send_signal(signal.SIGQUIT if name == "nginx" else signal.SIGTERM)
@@ -198,6 +236,14 @@ class FrontedServer:
                 proc.wait()
         shutil.rmtree(self.layout.run_dir, ignore_errors=True)
 
+    def _show_nginx_errors(self) -> None:
+        """nginx writes why it stopped (a port in use, say) to its log in the run directory, which ``stop``
+        removes: show the last lines first."""
+        log = self.layout.run_dir / "error.log"
+        if log.exists():
+            for line in log.read_text(errors="replace").splitlines()[-5:]:
+                print(f"nginx: {line}", file=sys.stderr)
+
     def run(self) -> int:
         """Serve until a signal or until one of the processes exits; the exit code says which."""
         signal.signal(signal.SIGTERM, self.stop)
@@ -207,9 +253,15 @@ class FrontedServer:
             print(f"serving on http://{self.layout.host}:{self.layout.port}/ (nginx, {self.rest_workers} REST "
                   f"workers, control process with {self.control_threads} threads)", file=sys.stderr, flush=True)
             while not self._stopping:
-                for name, proc in self.processes.items():
-                    if proc.poll() is not None and not self._stopping:
+                for name, proc in list(self.processes.items()):
+                    if name == "consumer" and proc.poll() is not None and not self._stopping:
+                        print(f"warning: the stream consumer exited ({proc.returncode}); restarting it",
+                              file=sys.stderr, flush=True)
+                        time.sleep(2)
+                        self._spawn_consumer()
+                    elif proc.poll() is not None and not self._stopping:
                         print(f"error: the {name} process exited ({proc.returncode}); stopping", file=sys.stderr)
+                        self._show_nginx_errors()
                         self.stop()
                         return 1
                 time.sleep(0.2)

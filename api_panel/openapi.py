@@ -31,7 +31,10 @@ QUERY: dict[str, list[dict]] = {
                            "pd", "band", "dpd_now", "customer_id", "loan_id", "updated_at", "principal"]}},
                        {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}},
                        {"name": "band", "in": "query", "schema": {"type": "string"}, "description": "only this band"},
-                       PAGING[0]],
+                       PAGING[0],
+                       {"name": "since", "in": "query", "schema": {"type": "string", "format": "date-time"},
+                        "description": "a moment (ISO 8601, IST without an offset): each loan gets start_pd, "
+                                       "start_band and pd_change, and alerts lists band crossings since then"}],
     "/api/loans": [CUSTOMER_ID],
     "/api/loans/{loan_id}/risk-history": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0},
                                            "description": "only the last N entries"}],
@@ -39,12 +42,27 @@ QUERY: dict[str, list[dict]] = {
 BODIES: dict[str, dict] = {
     "/api/pipeline/{step}": {"type": "object", "required": ["customer_id"],
                              "properties": {"customer_id": {"type": "string"}}},
+    "/api/pipeline/batch": {"type": "object", "properties": {
+        "customer_ids": {"type": "array", "maxItems": 10000, "items": {"type": "string"}},
+        "all": {"type": "boolean", "description": "every customer in the lake (instead of customer_ids)"},
+        "steps": {"type": "array", "items": {"type": "string",
+                                             "enum": ["generate", "clean", "analyze", "score", "models"]}},
+        "workers": {"type": "integer", "minimum": 1, "maximum": 8}}},
     "/api/ai-insights": {"type": "object", "required": ["customer_id"], "properties": {"customer_id": {"type": "string"}}},
     "/api/consents": {"type": "object", "required": ["customer_id"], "properties": {
         "customer_id": {"type": "string"}, "purpose": {"type": "string", "enum": ["101", "102", "103", "104", "105"]},
         "fiTypes": {"type": "array", "items": {"type": "string"}}, "fetchType": {"type": "string"},
         "dataRangeMonths": {"type": "integer"}, "DataLife": {"type": "object"}, "Frequency": {"type": "object"}}},
     "/api/consents/{consent_id}/revoke": {"type": "object", "properties": {}},
+    "/api/loans": {"type": "object", "required": ["customer_id", "product_id"], "additionalProperties": False,
+                   "properties": {
+        "customer_id": {"type": "string"}, "product_id": {"type": "string", "description": "a recommended product id"},
+        "amount": {"type": "number", "exclusiveMinimum": 0, "description": "INR, at most the offer (default it)"},
+        "tenure_months": {"type": "integer", "minimum": 1, "description": "at most the offer's (default it)"},
+        "disbursed_on": {"type": "string", "format": "date", "description": "default the acceptance date"},
+        "collateral_value": {"type": "number", "exclusiveMinimum": 0, "description": "INR, when collateral is taken"},
+        "acceptance_id": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$",
+                          "description": "idempotency key: a repeat with the same terms returns the same loan"}}},
     "/api/events/repayments": {"oneOf": [
         {"type": "array", "maxItems": 1000, "items": {"$ref": "#/components/schemas/RepaymentEvent"}},
         {"type": "object", "required": ["events"], "properties": {"events": {
@@ -76,7 +94,8 @@ def _operation(app: Flask, rule, method: str, path: str) -> dict[str, Any]:
     params += QUERY.get(path, []) if method == "get" else []
     op: dict[str, Any] = {"summary": doc, "operationId": f"{method}_{rule.endpoint.replace('.', '_')}",
                           "tags": [rule.endpoint.split(".")[0]], "parameters": params}
-    ok_code = "202" if path.startswith("/api/pipeline/") else ("201" if path == "/api/consents" and method == "post" else "200")
+    created = method == "post" and path in ("/api/consents", "/api/loans")
+    ok_code = "202" if path.startswith("/api/pipeline/") else ("201" if created else "200")
     op["responses"] = {ok_code: {"description": "success", "content": {"application/json": {"schema": {"type": "object"}}}},
                        "400": {"description": "bad input (the field is named)", "content": {"application/json": {"schema": ERROR}}},
                        "404": {"description": "unknown customer, document or resource", "content": {"application/json": {"schema": ERROR}}}}
@@ -96,6 +115,10 @@ def _operation(app: Flask, rule, method: str, path: str) -> dict[str, Any]:
     if path.startswith("/api/pipeline/"):
         op["responses"]["409"] = {"description": "a job is already running for this customer",
                                   "content": {"application/json": {"schema": ERROR}}}
+    if path == "/api/loans" and method == "post":
+        op["responses"]["409"] = {"description": "the acceptance id was used with other terms, or an offer of "
+                                                 "these recommendations is already accepted",
+                                  "content": {"application/json": {"schema": ERROR}}}
     return op
 
 
@@ -113,7 +136,8 @@ def build_openapi(app: Flask) -> dict[str, Any]:
         "info": {"title": "MSME Lending Data Lake API", "version": app.config["CODE_VERSION"],
                  "description": "Underwriting analytics, pipeline jobs, consents and audit for MSME lending. "
                                 "Live pipeline logs stream over Socket.IO (`pipeline_log`, `pipeline_status`); "
-                                "analysts who emit `join_portfolio` receive `risk_update`."},
+                                "analysts who emit `join_portfolio` receive `risk_update`, and those who emit "
+                                "`join_batch` follow batch jobs (`POST /api/pipeline/batch`)."},
         "paths": paths,
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},

@@ -65,7 +65,8 @@ def serve(host: str, port: int, threads: int = 16, rest_workers: int | None = No
     workers = api.get("rest_workers", 3) if rest_workers is None else rest_workers
     if api.get("front", "nginx") == "nginx" and workers > 0:
         if nginx_path():
-            return FrontedServer(host, port, workers, threads).run()
+            from monitoring.stream import configured_redis_url
+            return FrontedServer(host, port, workers, threads, configured_redis_url(load_config())).run()
         print("warning: nginx is not installed; serving from one process (install nginx-light for the "
               "multi-process layout)", file=sys.stderr)
     DashboardServer(create_app, _gunicorn_options(f"{host}:{port}", workers=1, worker_class="gthread",

@@ -1,4 +1,5 @@
-"""``python -m monitoring build-loans | train | ingest``: the loan book, the behavioural model, a file of events."""
+"""``python -m monitoring build-loans | accept | train | ingest``: the loan book, an accepted recommendation,
+the behavioural model, a file of events."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +8,7 @@ import sys
 import orjson
 
 from pipeline.config import ConfigError, load_config
-from pipeline.lake import Lake, LakeError
+from pipeline.lake import Lake, LakeError, validate_customer_id
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,10 +16,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m monitoring", description="Loan monitoring")
     parser.add_argument("--lake", help="lake root (default: config.json lake_root, or $LAKE_DIR)")
     sub = parser.add_subparsers(dest="command", required=True)
-    book = sub.add_parser("build-loans", help="book the OCEN loans of one customer or of all")
+    book = sub.add_parser("build-loans", help="book the OCEN loans and accepted recommendations of one customer "
+                                              "or of all")
     who = book.add_mutually_exclusive_group(required=True)
     who.add_argument("--customer-id")
     who.add_argument("--all", action="store_true")
+    accept = sub.add_parser("accept", help="record that a customer accepted a recommended product and book its loan")
+    accept.add_argument("--customer-id", required=True)
+    accept.add_argument("--product-id", required=True, help="a product id of the customer's recommendations.json")
+    accept.add_argument("--amount", type=float, help="INR, at most the offer (default: the offered amount)")
+    accept.add_argument("--tenure-months", type=int, help="at most the offer's tenure (default: the offer's)")
+    accept.add_argument("--disbursed-on", help="YYYY-MM-DD, not before today (default: today)")
+    accept.add_argument("--collateral-value", type=float, help="INR, when collateral is taken")
+    accept.add_argument("--acceptance-id", help="idempotency key: a repeat with the same terms books nothing new")
+    accept.add_argument("--accepted-by", default="operator (python -m monitoring accept)",
+                        help="who accepted, for the record and the audit log")
     train = sub.add_parser("train", help="train the behavioural model on a synthetic repayment history and save it")
     train.add_argument("--rows", type=int, help="loan observations to simulate "
                                                 "(default: monitoring.model.training_rows)")
@@ -38,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{customer_id}: {len(loans)} loan(s) booked "
                       f"({sum(1 for loan in loans if loan['status'] == 'ACTIVE')} active)")
             return 0
+        if args.command == "accept":
+            return _accept(lake, config, args)
         if args.command == "train":
             from monitoring.model import save_behaviour_model, train_behaviour_model
 
@@ -78,6 +92,30 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - one line, never a traceback
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+
+
+def _accept(lake: Lake, config: dict, args: argparse.Namespace) -> int:
+    """Check the customer's lending consent, record the acceptance, audit it like the API does, and print the
+    booked loan in one line."""
+    from api_panel.access import LENDING_PURPOSES
+    from monitoring.acceptances import accept_recommendation
+    from pipeline.consents import ConsentRegistry
+
+    # the API's rule for using a customer's data in lending: an active consent of purpose 103, 104 or 105
+    check = ConsentRegistry(lake).check(validate_customer_id(args.customer_id), LENDING_PURPOSES)
+    request = {"product_id": args.product_id, "amount": args.amount, "tenure_months": args.tenure_months,
+               "disbursed_on": args.disbursed_on, "collateral_value": args.collateral_value,
+               "acceptance_id": args.acceptance_id}
+    result = accept_recommendation(lake, args.customer_id, request, args.accepted_by, config)
+    loan = result.loan
+    lake.audit("loan_accepted" if result.created else "loan_acceptance_replayed", args.customer_id,
+               who=args.accepted_by, role="operator", endpoint="cli", consent_id=check.consent_id,
+               acceptance_id=result.acceptance["acceptance_id"], loan_id=loan["loan_id"], product_id=loan["product"])
+    print(f"{'booked' if result.created else 'already booked'} {loan['loan_id']} ({loan['product']}): "
+          f"{loan['principal']:,.2f} INR at {loan['rate']}% for {loan['tenure_months']} months, "
+          f"EMI {loan['emi']:,.2f}, first due {loan['schedule'][0]['due_date']} "
+          f"(acceptance {result.acceptance['acceptance_id']})")
+    return 0
 
 
 if __name__ == "__main__":

@@ -281,6 +281,7 @@ class Monitor:
             updates.append({"loan_id": loan_id, "customer_id": loan["customer_id"], "event_id": last["event_id"],
                             "pd": pd_value, "band": band, "previous_pd": before["pd"],
                             "previous_band": before["band"], "alert": alert, "ts": _now(), "event_ts": last["ts"],
+                            "event_status": last.get("status"),
                             "events": len(applied[loan_id]), "dpd_now": row["dpd_now"], "clock": state.clock})
         return updates, history
 

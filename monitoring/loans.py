@@ -1,32 +1,40 @@
 """The loan book: the loans our customers have taken, with their EMI schedules and collateral.
 
-A loan is booked from a customer's clean OCEN applications whose status is
-DISBURSED or CLOSED (``monitoring.loans.booked_statuses``): the lender's OCEN
-API reports the sanctioned amount, rate, tenure, EMI, disbursal time and loan
-account number, and those are the loan's terms here.
+A loan is booked from two sources:
 
-Accepted recommendations are not booked: the data model has no record that a
-customer accepted a recommended product (``recommendations.json`` lists
-offers; nothing writes an acceptance), so today only OCEN loans are booked.
-When acceptance is recorded, its loans join the book in :func:`build_loan_book`.
+* **OCEN** (``source: "ocen"``): a customer's clean OCEN applications whose status is DISBURSED or CLOSED
+  (``monitoring.loans.booked_statuses``); the lender's OCEN API reports the sanctioned amount, rate,
+  tenure, EMI, disbursal time and loan account number, and those are the loan's terms here.
+* **Accepted recommendations** (``source: "recommendation"``): each acceptance recorded by
+  :mod:`monitoring.acceptances` in ``monitoring/acceptances/<customer_id>.json`` (a product of the
+  customer's ``recommendations.json`` with its accepted amount, tenure, the offer's rate and the
+  disbursal date) is booked as loan ``REC-<customer_id>-<n>`` by
+  :func:`monitoring.acceptances.loan_from_acceptance`, with the schedule functions of this module.
 
 EMI schedule (annuity, reducing balance): the instalment is the OCEN
 ``emiAmount`` when given, else ``P·r / (1 − (1 + r)^−n)`` with ``r`` the annual
 rate / 12; each month's interest is ``balance × r``, the rest repays principal,
-and the last instalment clears the balance. The first EMI falls in the month
-after disbursal, on the day the bank statement shows this EMI being debited
-(``transaction_summary.emis``, matched on amount), else on the disbursal day.
+and the last instalment clears the balance. The first EMI of an OCEN loan falls
+in the month after disbursal, on the day the bank statement shows this EMI being
+debited (``transaction_summary.emis``, matched on amount), else on the disbursal
+day; an accepted recommendation is due on its disbursal day. Interest-only and
+bullet products (overdraft, invoice discounting) pay ``P·r`` a month and the
+principal with the last instalment, through the same :func:`amortise`.
 
 Collateral: a loan repaid through a lien on mutual fund units (mandate
 ``ELIEN``, ``monitoring.loans.secured_mandates``) is secured by those units,
 valued at ``Σ lienUnits × nav`` of the clean holdings; product types listed in
 ``monitoring.loans.secured_products`` are secured too, valued from the
-application's ``collateralValue`` when it carries one. Other loans are
-unsecured (``collateral_value`` None), so they have no loan-to-value.
+application's ``collateralValue`` when it carries one (for an accepted
+recommendation: the product id in that list, valued from the acceptance's
+``collateral_value``; a collateral value supplied at acceptance secures any
+product). Other loans are unsecured (``collateral_value`` None), so they have
+no loan-to-value.
 
 The book is written to ``<lake>/monitoring/loans/<customer_id>.json`` with the
-size and modification time of every file it was built from, and rebuilt
-when one of them changes (a refresh delivered new data).
+size and modification time of every file it was built from (the acceptances
+file included), and rebuilt when one of them changes (a refresh delivered new
+data, or a product was accepted).
 """
 from __future__ import annotations
 
@@ -37,8 +45,8 @@ from typing import Any
 
 from pipeline.lake import Lake, LakeError, utc_now_iso, validate_customer_id
 
-ACCEPTANCES_NOTE = ("only OCEN loans are booked: no record of an accepted recommendation exists in the data model "
-                    "yet (recommendations are offers)")
+BOOK_NOTE = ("loans from the customer's DISBURSED or CLOSED OCEN applications (source ocen) and from each "
+             "accepted recommendation recorded in monitoring/acceptances (source recommendation)")
 _CACHE: dict[str, tuple[tuple, list[dict]]] = {}
 _CACHE_LOCK = threading.Lock()
 _DEFAULT_CONFIG: dict | None = None
@@ -166,7 +174,8 @@ def loan_from_ocen(app: dict, customer_id: str, emis: list[dict], holdings: list
 def _sources(lake: Lake, customer_id: str) -> dict[str, Any]:
     paths = {"ocen_applications": lake.clean_path(customer_id, "ocen_applications"),
              "mutual_funds": lake.clean_path(customer_id, "mutual_funds"),
-             "transaction_summary": lake.analytics_path(customer_id, "transaction_summary")}
+             "transaction_summary": lake.analytics_path(customer_id, "transaction_summary"),
+             "acceptances": lake.acceptances_path(customer_id)}
     out = {}
     for name, path in paths.items():
         try:
@@ -187,10 +196,34 @@ def _config(config: dict | None) -> dict:
     return _DEFAULT_CONFIG
 
 
+def _accepted_loans(lake: Lake, customer_id: str, config: dict, settings: dict,
+                    problems: list[dict]) -> list[dict]:
+    """The loans of the customer's recorded acceptances; an acceptance that cannot be booked goes to ``problems``."""
+    # imported here, not at the top: monitoring.acceptances builds on this module's schedules
+    from monitoring.acceptances import loan_from_acceptance, read_acceptances
+
+    lender = config.get("monitoring", {}).get("acceptances", {}).get("lender", {})
+    try:
+        accepted = read_acceptances(lake, customer_id)
+    except (LakeError, AttributeError) as exc:
+        problems.append({"acceptance_id": None, "reason": f"acceptances file unreadable: {exc}"})
+        return []
+    loans = []
+    for acceptance in accepted:
+        try:
+            loans.append(loan_from_acceptance(acceptance, settings, lender))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            problems.append({"acceptance_id": acceptance.get("acceptance_id") if isinstance(acceptance, dict) else None,
+                             "reason": f"{type(exc).__name__}: {exc}"})
+    return loans
+
+
 def build_loan_book(lake: Lake, customer_id: str, config: dict | None = None) -> list[dict]:
-    """Book the customer's disbursed and closed OCEN loans and write ``monitoring/loans/<customer_id>.json``."""
+    """Book the customer's disbursed and closed OCEN loans and accepted recommendations, and write
+    ``monitoring/loans/<customer_id>.json`` (with the stamps of its sources, so it is rebuilt when they change)."""
     validate_customer_id(customer_id)
-    settings = _config(config).get("monitoring", {}).get("loans", {})
+    config = _config(config)
+    settings = config.get("monitoring", {}).get("loans", {})
     booked = set(settings.get("booked_statuses", ["DISBURSED", "CLOSED"]))
     apps = [a for a in lake.read_clean(customer_id, "ocen_applications") if a.get("status") in booked]
     summary_path = lake.analytics_path(customer_id, "transaction_summary")
@@ -205,8 +238,9 @@ def build_loan_book(lake: Lake, customer_id: str, config: dict | None = None) ->
             loans.append(loan_from_ocen(app, customer_id, emis, holdings, settings))
         except (KeyError, TypeError, ValueError) as exc:  # a clean record always has these; say which one did not
             problems.append({"application_id": app.get("loanApplicationId"), "reason": f"{type(exc).__name__}: {exc}"})
+    loans += _accepted_loans(lake, customer_id, config, settings, problems)
     document = {"customer_id": customer_id, "built_at": utc_now_iso(), "sources": _sources(lake, customer_id),
-                "note": ACCEPTANCES_NOTE, "not_booked": problems, "loans": loans}
+                "note": BOOK_NOTE, "not_booked": problems, "loans": loans}
     lake.write_json(lake.loan_book_path(customer_id), document)
     return loans
 
@@ -215,7 +249,7 @@ def _book(lake: Lake, customer_id: str, config: dict | None) -> list[dict]:
     """The customer's loans from the stored book, rebuilt when a source file changed (cached by file stamp)."""
     path = lake.loan_book_path(customer_id)
     sources = _sources(lake, customer_id)
-    if sources["ocen_applications"] is None:
+    if sources["ocen_applications"] is None and sources["acceptances"] is None:
         return []
     key = str(path)
     try:

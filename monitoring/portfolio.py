@@ -1,7 +1,9 @@
 """The read side of monitoring: a loan's current risk, its history, and the portfolio of many loans.
 
 Everything here reads the lake's files, so it shows what any ingesting process
-(the API server or a stream consumer) wrote. A loan's current risk is the
+(the API server or a stream consumer) wrote. :func:`add_changes_since` adds
+what moved since a moment (the dashboard's start of today): each loan's PD
+then, and the alerts raised since. A loan's current risk is the
 last line of its risk history (read from the file's tail and cached by the
 file's size and modification time). A loan with no repayment event yet has
 no history: if a behavioural model is saved, its score *at booking* is
@@ -11,6 +13,7 @@ its PD is None.
 from __future__ import annotations
 
 import threading
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import orjson
@@ -126,3 +129,72 @@ def sort_rows(rows: list[dict], key: str, descending: bool, bands: list[dict]) -
     absent = [r for r in rows if value(r) is None]
     present.sort(key=lambda r: (value(r), r["loan_id"]), reverse=descending)
     return present + sorted(absent, key=lambda r: r["loan_id"])
+
+
+# ---- what moved since a moment (the dashboard's "today") --------------------------------------------
+IST = timezone(timedelta(hours=5, minutes=30))
+ALERTS_SHOWN = 100
+_SINCE: dict[str, tuple[tuple, int, dict]] = {}   # history path -> ((since, inode), bytes read, summary so far)
+_SINCE_LOCK = threading.Lock()
+
+
+def parse_since(text: str) -> datetime:
+    """An ISO 8601 date-time (or date) as an aware datetime; without an offset it is India Standard Time."""
+    value = datetime.fromisoformat(text.strip())
+    return value if value.tzinfo is not None else value.replace(tzinfo=IST)
+
+
+def _fold(summary: dict, entry: dict, since: datetime) -> None:
+    """Fold one risk-history entry into a loan's summary since ``since`` (entries arrive oldest first)."""
+    if datetime.fromisoformat(entry["ts"]) < since:
+        summary["start"] = (entry["pd"], entry["band"])
+        return
+    if summary["start"] is None:  # the first score at or after `since`: what the loan showed before it
+        summary["start"] = (entry["pd"], entry["band"]) if entry.get("kind") == "baseline" \
+            else (entry.get("previous_pd"), entry.get("previous_band"))
+    if entry.get("alert"):
+        summary["alerts"].append({"ts": entry["ts"], "event_id": entry.get("event_id"), "pd": entry["pd"],
+                                  "band": entry["band"], "previous_pd": entry.get("previous_pd"),
+                                  "previous_band": entry.get("previous_band"), **entry["alert"]})
+
+
+def changes_since(lake: Lake, loan_id: str, since: datetime) -> dict:
+    """A loan's PD and band just before ``since`` (``start``, None without any score before or after it) and
+    its band-crossing alerts from then on. The history is read once, then only what was appended to it."""
+    path = lake.risk_history_path(validate_loan_id(loan_id))
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return {"start": None, "alerts": []}
+    size, key = stat.st_size, (since.isoformat(), stat.st_ino)
+    with _SINCE_LOCK:
+        cached = _SINCE.get(str(path))
+    if cached is not None and cached[0] == key and cached[1] <= size:
+        offset, summary = cached[1], {"start": cached[2]["start"], "alerts": list(cached[2]["alerts"])}
+    else:  # first read, another moment, or the file was erased and started again
+        offset, summary = 0, {"start": None, "alerts": []}
+    for line in lake.read_lines_from(path, offset):
+        try:
+            entry = orjson.loads(line)
+        except orjson.JSONDecodeError:  # a line still being appended: read it next time
+            break
+        _fold(summary, entry, since)
+        offset += len(line) + 1  # the history is written by monitoring.ingest only: one line + b"\n" each
+    with _SINCE_LOCK:
+        _SINCE[str(path)] = (key, offset, summary)
+    return {"start": summary["start"], "alerts": list(summary["alerts"])}
+
+
+def add_changes_since(lake: Lake, rows: list[dict], since: datetime) -> list[dict]:
+    """Give each row ``start_pd``, ``start_band`` and ``pd_change`` (its PD now minus its PD at ``since``; a
+    loan never scored since keeps its current PD as its start) and return every alert raised since then,
+    newest first (at most ``ALERTS_SHOWN``), each with its loan and customer."""
+    alerts = []
+    for row in rows:
+        found = changes_since(lake, row["loan_id"], since)
+        start_pd, start_band = found["start"] if found["start"] is not None else (row["pd"], row["band"])
+        row.update(start_pd=start_pd, start_band=start_band,
+                   pd_change=None if row["pd"] is None or start_pd is None else row["pd"] - start_pd)
+        alerts.extend({"loan_id": row["loan_id"], "customer_id": row["customer_id"], **a} for a in found["alerts"])
+    alerts.sort(key=lambda a: datetime.fromisoformat(a["ts"]), reverse=True)
+    return alerts[:ALERTS_SHOWN]

@@ -33,6 +33,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_STREAM = "repayments"
 DEFAULT_GROUP = "monitoring"
 EVENT_FIELD = "event"
+SOCKETIO_CHANNEL = "msme-socketio"  # the Redis pub/sub channel Socket.IO emits travel on between processes
 DEFAULT_CLAIM_IDLE_MS = 60_000
 CRASH_HOOK_ENV = "MONITORING_CRASH_AFTER_INGEST"  # tests only: exit hard after the N-th ingest, before XACK
 
@@ -49,6 +50,12 @@ def redact_url(url: str) -> str:
     host = parts.hostname or ""
     netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def configured_redis_url(config: dict[str, Any]) -> str | None:
+    """The Redis URL when the deployment configured one (``$REDIS_URL`` or ``monitoring.redis_url``), else None:
+    without it the product runs embedded, with HTTP ingestion alone and no broker."""
+    return os.environ.get("REDIS_URL") or (config.get("monitoring") or {}).get("redis_url") or None
 
 
 def resolve_redis_url(config: dict[str, Any], explicit: str | None = None) -> str:

@@ -6,7 +6,11 @@ recorded by a batch looks like any other. Customers are independent (each
 writes only its own lake directories), so the batch scales with workers: a
 ``LocalCluster`` of ``N`` single-threaded worker processes by default, or
 the workers of an existing scheduler (``--scheduler tcp://host:8786``),
-which must see the same lake path and have the project installed.
+which must have the project installed and see the same lake: the same
+directory, or the same object-store URL (``s3://bucket/prefix``), in which
+case each task stages its customer into a private working copy in its worker
+and publishes what changed (:mod:`pipeline.remote_lake`), so workers on other
+machines need only the URL and the S3 credentials in their environment.
 
 Results stream back as they complete (``as_completed``), one line per
 customer; a customer that fails is reported with its error and the others
@@ -24,7 +28,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pipeline.lake import Lake, LakeError
+from pipeline.config import is_object_store_url, load_env
+from pipeline.lake import Lake, LakeError, validate_customer_id
+from pipeline.remote_lake import RemoteLake
 
 Report = Callable[[str, str], None]
 
@@ -70,49 +76,81 @@ def _unique(items: list[BatchItem]) -> list[BatchItem]:
     return list(seen.values())
 
 
-def all_customers(lake: Lake, config: dict) -> list[BatchItem]:
+def all_customers(lake: Lake | RemoteLake, config: dict) -> list[BatchItem]:
     """Every customer in the lake (with the profile it was generated with) plus the demo customers of config.json."""
     items = [BatchItem(cid, profile) for cid, profile in config.get("demo_customers", {}).items()]
     for cid in lake.customers():
-        path = lake.customer_meta_path(cid)
-        try:
-            profile = lake.read_json(path).get("profile") if path.exists() else None
-        except LakeError:
-            profile = None
+        profile = _customer_meta(lake, cid).get("profile")
         items.append(BatchItem(cid, profile if profile != "imported" else None))
     return sorted(_unique(items), key=lambda item: item.customer_id)
+
+
+def _customer_meta(lake: Lake | RemoteLake, customer_id: str) -> dict:
+    if isinstance(lake, RemoteLake):
+        return lake.customer_meta(customer_id) or {}
+    try:
+        path = lake.customer_meta_path(customer_id)
+        meta = lake.read_json(path) if path.exists() else {}
+    except (LakeError, ValueError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def lake_location(lake: Lake | RemoteLake) -> str:
+    """What a task is given to open the lake in its worker: the directory, or the object-store URL."""
+    return lake.url if isinstance(lake, RemoteLake) else str(lake.root)
 
 
 def run_customer(lake_root: str, customer_id: str, profile: str | None, steps: list[str], config: dict,
                  as_of: date | None = None) -> dict[str, Any]:
     """The task a worker runs: ``run_steps`` for one customer; returns ``{customer_id, status, error, steps, ...}``.
 
-    A customer imported from an AA file is never regenerated (that would
-    replace real data with synthetic): ``generate`` is dropped from its steps.
+    ``lake_root`` is a directory or an object-store URL; on an object store
+    the customer is staged into a private working copy in this worker, the
+    steps run there and what changed is published back (``objects`` in the
+    result counts it). A customer imported from an AA file is never
+    regenerated (that would replace real data with synthetic): ``generate``
+    is dropped from its steps.
     """
     from generators.registry import PROFILE_NAMES
-    from pipeline.runner import run_steps
 
     started, cpu_started = time.perf_counter(), time.process_time()
-    lake = Lake(lake_root)
-    steps, notes = list(steps), []
+    steps, notes, warnings, published = list(steps), [], [], []
     result = {"customer_id": customer_id, "status": "error", "error": None, "notes": notes}
     if profile is not None and profile not in PROFILE_NAMES:
         return {**result, "steps": steps, "error": f"unknown profile {profile!r}; known: {', '.join(PROFILE_NAMES)}",
                 "duration_s": 0.0}
-    if "generate" in steps and _is_imported(lake, customer_id):
-        steps.remove("generate")
-        notes.append("imported from an AA file: generate skipped")
-    warnings: list[str] = []
     try:
-        outcome = run_steps(lake, customer_id, steps, config,
-                            lambda level, message: warnings.append(message) if level == "warning" else None,
-                            {"generate": {"profile": profile, "as_of": as_of}})
+        if is_object_store_url(lake_root):
+            validate_customer_id(customer_id)  # before any key is built
+            load_env()  # a worker on another machine: the S3 settings of its own .env, if it has one
+            with RemoteLake(lake_root).working_copy(customer_id, models="score" in steps,
+                                                    on_published=published.append) as lake:
+                outcome = _run_in(lake, customer_id, profile, steps, config, as_of, notes, warnings)
+        else:
+            outcome = _run_in(Lake(lake_root), customer_id, profile, steps, config, as_of, notes, warnings)
     except Exception as exc:  # noqa: BLE001 - returned, not raised: one line in the report, no worker traceback
         outcome = {"status": "error", "error": f"{type(exc).__name__}: {exc}"}
+    if published:
+        p = published[0]
+        result["objects"] = {"written": len(p.written), "deleted": len(p.deleted), "unchanged": p.unchanged,
+                             "log_entries": p.entries}
     return {**result, "status": outcome["status"], "error": outcome["error"], "steps": steps,
             "warnings": len(warnings), "duration_s": round(time.perf_counter() - started, 3),
             "cpu_s": round(time.process_time() - cpu_started, 3)}
+
+
+def _run_in(lake: Lake, customer_id: str, profile: str | None, steps: list[str], config: dict,
+            as_of: date | None, notes: list[str], warnings: list[str]) -> dict[str, Any]:
+    """``run_steps`` on one (local or working-copy) lake; ``steps`` loses ``generate`` for an imported customer."""
+    from pipeline.runner import run_steps
+
+    if "generate" in steps and _is_imported(lake, customer_id):
+        steps.remove("generate")
+        notes.append("imported from an AA file: generate skipped")
+    return run_steps(lake, customer_id, steps, config,
+                     lambda level, message: warnings.append(message) if level == "warning" else None,
+                     {"generate": {"profile": profile, "as_of": as_of}})
 
 
 def _is_imported(lake: Lake, customer_id: str) -> bool:
@@ -137,13 +175,17 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator[Any]
         yield client
 
 
-def _prepare_risk_model(lake: Lake, config: dict, report: Report) -> None:
+def _prepare_risk_model(lake: Lake | RemoteLake, config: dict, report: Report) -> None:
     from analytics.risk_model import ensure_risk_model
 
+    if isinstance(lake, RemoteLake):
+        with lake.working_copy(None, models=True) as local:  # trained here once, published under models/
+            ensure_risk_model(local, config, report)
+        return
     ensure_risk_model(lake, config, report)
 
 
-def run_batch(client: Any, lake: Lake, config: dict, items: list[BatchItem], steps: list[str],
+def run_batch(client: Any, lake: Lake | RemoteLake, config: dict, items: list[BatchItem], steps: list[str],
               report: Report, as_of: date | None = None) -> dict[str, Any]:
     """Run ``steps`` for every item on the client's workers and report each customer as it finishes.
 
@@ -157,9 +199,12 @@ def run_batch(client: Any, lake: Lake, config: dict, items: list[BatchItem], ste
         _prepare_risk_model(lake, config, report)
     n_workers = len(client.scheduler_info().get("workers", {}))
     report("info", f"batch of {len(items)} customer(s) on {n_workers} worker(s): {','.join(steps)}")
+    if isinstance(lake, RemoteLake):
+        report("info", f"object-store lake {lake.url}: each task stages its customer in its worker and publishes "
+                       "what changed")
     started = time.perf_counter()
     shared_config = client.scatter([config], broadcast=True)[0]  # a list: a dict would be scattered value by value
-    futures = {client.submit(run_customer, str(lake.root), item.customer_id, item.profile, steps, shared_config,
+    futures = {client.submit(run_customer, lake_location(lake), item.customer_id, item.profile, steps, shared_config,
                              as_of, key=f"pipeline-{item.customer_id}-{uuid.uuid4().hex[:8]}", pure=False): item
                for item in items}
     results, failures = [], []

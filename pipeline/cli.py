@@ -10,11 +10,15 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from pipeline.config import ConfigError, load_config
+from pipeline.config import REMOTE_COMMANDS, ConfigError, is_object_store_url, load_config
 from pipeline.lake import InvalidCustomerIdError, Lake, LakeError, validate_customer_id
+from pipeline.remote_lake import RemoteLake
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -41,39 +45,73 @@ def _printer(quiet: bool = False, as_json: bool = False):
     return progress
 
 
-def _lake(args: argparse.Namespace) -> tuple[Lake, dict[str, Any]]:
-    config = load_config({"lake_root": getattr(args, "lake", None)})
-    return Lake(config["lake_root"]), config
+def _lake(args: argparse.Namespace, object_store: bool = False) -> tuple[Any, dict[str, Any]]:
+    """The lake the command names and the settings; a :class:`RemoteLake` only for commands that can use one."""
+    config = load_config({"lake_root": getattr(args, "lake", None)}, object_store=True)
+    root = config["lake_root"]
+    if not is_object_store_url(root):
+        return Lake(root), config
+    if not object_store:
+        raise CommandError(f"`{args.command}` works on a local lake directory only, and {root} is an object store "
+                           f"(on an object-store lake use {REMOTE_COMMANDS})")
+    return RemoteLake(root), config
+
+
+@contextmanager
+def _working_lake(args: argparse.Namespace, customer_id: str, models: bool = False,
+                  say: Callable[[str, str], None] | None = None) -> Iterator[tuple[Lake, dict, Callable[[Path], str]]]:
+    """``(lake, config, show)`` for one customer's command: the local lake, or a working copy of an object store.
+
+    On an object store the customer is staged into a private local lake,
+    the command runs there unchanged and what it changed is published on exit
+    (:meth:`RemoteLake.working_copy`); ``show(path)`` names a lake path as the
+    user knows it (the object URL, not the temporary directory).
+    """
+    store, config = _lake(args, object_store=True)
+    if not isinstance(store, RemoteLake):
+        yield store, config, str
+        return
+    say = say or _printer()
+
+    def published(result) -> None:
+        say("info", f"published to {store.url}: {len(result.written)} object(s) written, "
+                    f"{len(result.deleted)} deleted, {result.unchanged} unchanged, {result.entries} log entr"
+                    + ("y" if result.entries == 1 else "ies"))
+
+    with store.working_copy(customer_id, models=models, on_published=published) as lake:
+        yield lake, config, lambda path: store.url_for(Path(path).relative_to(lake.root).as_posix())
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from pipeline.stages import generate_stage
     from generators.registry import PROFILE_NAMES
+    from pipeline.stages import generate_stage
 
     if args.profile and args.profile not in PROFILE_NAMES:
         raise CommandError(f"unknown profile {args.profile!r}; known: {', '.join(PROFILE_NAMES)}")
-    lake, config = _lake(args)
-    result = generate_stage(lake, args.customer_id, config, _printer(), profile=args.profile, as_of=args.as_of)
-    print(f"generated {args.customer_id} ({result['profile']}, as of {result['as_of'][:7]}) "
-          f"into {lake.customer_dir('raw', args.customer_id)}")
+    with _working_lake(args, args.customer_id) as (lake, config, show):
+        result = generate_stage(lake, args.customer_id, config, _printer(), profile=args.profile, as_of=args.as_of)
+        where = show(lake.customer_dir("raw", args.customer_id))
+    print(f"generated {args.customer_id} ({result['profile']}, as of {result['as_of'][:7]}) into {where}")
     return 0
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
     from pipeline.stages import clean_stage
 
-    lake, config = _lake(args)
-    clean_stage(lake, args.customer_id, config, _printer())
-    print(f"cleaned {args.customer_id}: report at {lake.log_path(args.customer_id, 'clean_report')}")
+    with _working_lake(args, args.customer_id) as (lake, config, show):
+        clean_stage(lake, args.customer_id, config, _printer())
+        where = show(lake.log_path(args.customer_id, "clean_report"))
+    print(f"cleaned {args.customer_id}: report at {where}")
     return 0
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from pipeline.stages import analyze_stage
 
-    lake, config = _lake(args)
-    analyze_stage(lake, args.customer_id, config, _printer())
-    print(f"analysed {args.customer_id}: documents in {lake.customer_dir('analytics', args.customer_id)}")
+    with _working_lake(args, args.customer_id) as (lake, config, show):
+        analyze_stage(lake, args.customer_id, config, _printer())
+        where = show(lake.customer_dir("analytics", args.customer_id))
+    print(f"analysed {args.customer_id}: documents in {where}")
     return 0
 
 
@@ -85,9 +123,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     except UnknownStepError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    lake, config = _lake(args)
     options = {"generate": {"profile": args.profile, "as_of": args.as_of}}
-    outcome = run_steps(lake, args.customer_id, steps, config, _printer(as_json=args.progress_json), options)
+    say = _printer(as_json=args.progress_json)
+    with _working_lake(args, args.customer_id, models="score" in steps, say=say) as (lake, config, _):
+        outcome = run_steps(lake, args.customer_id, steps, config, say, options)
     if outcome["status"] != "done":
         raise CommandError(outcome["error"])
     if not args.progress_json:
@@ -99,21 +138,22 @@ def cmd_import_aa(args: argparse.Namespace) -> int:
     from pipeline.aa_import import AAImportError
     from pipeline.aa_store import import_aa
 
-    lake, _ = _lake(args)
     try:
-        result = import_aa(lake, args.customer_id, args.file)
+        with _working_lake(args, args.customer_id) as (lake, _, _):
+            result = import_aa(lake, args.customer_id, args.file)
+            lake.audit("import_aa", args.customer_id, accounts=len(result.accounts),
+                       transactions=len(result.transactions))
     except AAImportError as exc:
         raise CommandError(f"import failed: {exc}") from None
     for warning in result.warnings:
         print(f"[warning] {warning}")
-    lake.audit("import_aa", args.customer_id, accounts=len(result.accounts), transactions=len(result.transactions))
     print(f"imported {len(result.accounts)} account(s) and {len(result.transactions)} transaction(s) "
           f"for {args.customer_id} (FI schema {', '.join(result.fi_versions) or 'unknown'}); run clean next")
     return 0
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    lake, _ = _lake(args)
+    lake, _ = _lake(args, object_store=True)  # a Lake or a RemoteLake: the same erase and audit contract
     layers = lake.erase(args.customer_id)
     lake.audit("erase", args.customer_id, reason=args.reason, layers=layers, actor="cli")
     if layers:
@@ -128,13 +168,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     from pipeline.customers import list_customers
 
-    lake, _ = _lake(args)
-    rows = list_customers(lake)
+    lake, _ = _lake(args, object_store=True)
+    rows = lake.customer_summaries() if isinstance(lake, RemoteLake) else list_customers(lake)
     if args.json:
         print(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
         return 0
     if not rows:
-        print(f"no customers in {lake.root}")
+        print(f"no customers in {lake.url if isinstance(lake, RemoteLake) else lake.root}")
         return 0
     print(f"{'CUSTOMER':<16} {'PROFILE':<24} {'CONSENT':<9} LAST RUN")
     for row in rows:
@@ -157,6 +197,8 @@ def cmd_prepare_demo(args: argparse.Namespace) -> int:
             failed.append(f"{customer_id}: {outcome['error']}")
     if failed:
         raise CommandError("demo preparation failed for " + "; ".join(failed))
+    from monitoring.acceptances import accept_demo_recommendations  # a thicker loan book for the portfolio
+    accept_demo_recommendations(lake, config, progress=lambda message: print(message, flush=True))
     print(f"{len(config['demo_customers'])} demo customers ready in {lake.root}")
     return 0
 
@@ -189,7 +231,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("error: --workers must be at least 1", file=sys.stderr)
         return EXIT_USAGE
-    lake, config = _lake(args)
+    lake, config = _lake(args, object_store=True)  # an object store: each task stages its customer in its worker
     try:
         items = all_customers(lake, config) if args.all else read_customer_file(args.customers)
     except BatchInputError as exc:
@@ -216,7 +258,12 @@ def cmd_consume(args: argparse.Namespace) -> int:
         print(f"consuming {args.stream!r} as {name} of group {args.group!r} from {redact_url(url)} "
               f"(Ctrl-C or SIGTERM stops after the batch in hand)", flush=True)
 
+    from api_panel.monitoring_events import RiskUpdatePublisher
+
+    publish = RiskUpdatePublisher(lake, url)  # risk_update to the servers' portfolio rooms, through Redis
+
     def alert(update: dict) -> None:
+        publish(update)
         if update.get("alert"):
             a = update["alert"]
             reasons = [r.get("text", r) if isinstance(r, dict) else r for r in a.get("reasons") or []]
@@ -242,7 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         if customer:
             p.add_argument("--customer-id", required=True, help="customer id, CUST_XXX_NNNNN")
-        p.add_argument("--lake", help="lake root (default: config.json lake_root, or $LAKE_DIR)")
+        p.add_argument("--lake", help="lake root: a directory, or s3://bucket/prefix where the command supports "
+                                      "it (default: config.json lake_root, or $LAKE_DIR)")
         p.set_defaults(func=func)
         return p
 

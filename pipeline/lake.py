@@ -11,6 +11,7 @@ Layout (per customer)::
     <root>/logs/<customer_id>/...                   injected.json, clean_report.json, run history
     <root>/audit/audit.ndjson                       append-only audit trail (no personal data)
     <root>/monitoring/loans/<customer_id>.json      booked loans with EMI schedules (loan monitoring)
+    <root>/monitoring/acceptances/<customer_id>.json accepted recommended products (booked as loans)
     <root>/monitoring/risk/<loan_id>.ndjson         a loan's PD over time; processed_events.ndjson: ids ingested
 
 Every write is atomic: a temp file in the same directory, then ``os.replace``,
@@ -159,6 +160,14 @@ class Lake(LakeFiles):
         """The last known state of one pipeline job, for a page reload after a server restart."""
         return self.customer_dir("logs", customer_id) / "jobs" / f"{_check_name(job_id, 'job')}.json"
 
+    def batch_job_path(self, job_id: str) -> Path:
+        """The state of a batch job started from the API (several customers; ids and outcomes only)."""
+        return self.root / "batches" / f"{_check_name(job_id, 'job')}.json"
+
+    def batch_customers_path(self, job_id: str) -> Path:
+        """The customer list a batch job hands to ``python -m pipeline batch --customers``."""
+        return self.root / "batches" / f"{_check_name(job_id, 'job')}.customers"
+
     @property
     def audit_path(self) -> Path:
         """The append-only audit log shared by all customers."""
@@ -184,6 +193,10 @@ class Lake(LakeFiles):
     def loan_book_path(self, customer_id: str) -> Path:
         """A customer's booked loans with their EMI schedules (``monitoring/loans/<customer_id>.json``)."""
         return self.monitoring_dir / "loans" / f"{validate_customer_id(customer_id)}.json"
+
+    def acceptances_path(self, customer_id: str) -> Path:
+        """The recommended products a customer accepted (``monitoring/acceptances/<customer_id>.json``)."""
+        return self.monitoring_dir / "acceptances" / f"{validate_customer_id(customer_id)}.json"
 
     def loan_book_customers(self) -> list[str]:
         """Customers with a loan book."""
@@ -243,20 +256,23 @@ class Lake(LakeFiles):
         return removed
 
     def _erase_monitoring(self, customer_id: str) -> bool:
-        """Remove the customer's loan book and the risk history of each of its loans."""
-        book = self.loan_book_path(customer_id)
-        if not book.exists():
+        """Remove the customer's loan book, its acceptances and the risk history of each loan either names."""
+        book, acceptances = self.loan_book_path(customer_id), self.acceptances_path(customer_id)
+        if not book.exists() and not acceptances.exists():
             return False
-        try:
-            loans = self.read_json(book).get("loans", [])
-        except (LakeError, AttributeError):
-            loans = []
+        loans: list = []
+        for path, key in ((book, "loans"), (acceptances, "acceptances")):  # a book not yet rebuilt misses a loan
+            try:
+                loans += self.read_json(path).get(key, []) if path.exists() else []
+            except (LakeError, AttributeError, TypeError):
+                continue
         for loan in loans:
             try:
                 self.risk_history_path(str(loan.get("loan_id"))).unlink(missing_ok=True)
-            except ValueError:
+            except (ValueError, AttributeError):
                 continue
         book.unlink(missing_ok=True)
+        acceptances.unlink(missing_ok=True)
         return True
 
     def audit(self, action: str, customer_id: str | None, sync: bool = True, **fields: Any) -> dict:

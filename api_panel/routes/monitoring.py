@@ -6,6 +6,8 @@ one ``register_blueprint`` for both.
 """
 from __future__ import annotations
 
+import re
+
 import orjson
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -16,7 +18,7 @@ from api_panel.errors import APIError, NotFoundError
 from api_panel.extensions import socketio
 from api_panel.inputs import int_arg
 from api_panel.monitoring_events import emit_risk_update, register_handlers
-from monitoring.loans import ACCEPTANCES_NOTE, load_loans
+from monitoring.loans import BOOK_NOTE, load_loans
 from pipeline.lake import validate_loan_id
 
 # monitoring.ingest / model / portfolio load pandas and scikit-learn: imported in the views, so the server
@@ -97,8 +99,13 @@ def _monitored_customers() -> list[str]:
 @bp.get("/api/portfolio")
 @require_role("analyst")
 def portfolio():
-    """Monitored loans (consent purpose 104 only) with current PD, band and last event; sort/order/band filters."""
-    from monitoring.portfolio import SORT_KEYS, loan_rows, sort_rows
+    """Monitored loans (consent purpose 104 only) with current PD, band and last event; sort/order/band filters.
+
+    With ``since`` (an ISO 8601 moment, IST when it has no offset; the dashboard sends its start of today)
+    each loan also has ``start_pd``, ``start_band`` and ``pd_change``, and ``alerts`` lists the band
+    crossings raised since then, newest first.
+    """
+    from monitoring.portfolio import SORT_KEYS, add_changes_since, loan_rows, sort_rows
 
     sort = request.args.get("sort") or "pd"
     if sort not in SORT_KEYS:
@@ -107,10 +114,12 @@ def portfolio():
     if order not in ("asc", "desc"):
         raise APIError("order must be asc or desc", field="order", code="invalid_argument")
     limit = int_arg("limit", 500, 1, 5000)
+    since = _since_arg()
     settings = _settings()
     customers = _monitored_customers()
     loans = [loan for cid in customers for loan in load_loans(lake(), cid, settings)]
     rows = loan_rows(lake(), loans, settings)
+    alerts = add_changes_since(lake(), rows, since) if since is not None else None
     band = request.args.get("band")
     if band:
         rows = [r for r in rows if r["band"] == band]
@@ -119,8 +128,29 @@ def portfolio():
     principal = current_principal()
     current_app.extensions["audit_log"].append("read", None, who=principal.label, role=principal.role,
                                                endpoint=request.path, what="portfolio", customers=len(customers))
-    return _json({"loans": rows[:limit], "count": len(rows), "customers": len(customers), "sort": sort,
-                  "order": order, "note": "only borrowers whose active consent covers monitoring (purpose 104)"})
+    body = {"loans": rows[:limit], "count": len(rows), "customers": len(customers), "sort": sort, "order": order,
+            "note": "only borrowers whose active consent covers monitoring (purpose 104)",
+            "purpose": MONITORING_PURPOSE, "bands": bands}
+    if since is not None:
+        body.update(since=since.isoformat(), alerts=alerts)
+    return _json(body)
+
+
+def _since_arg():
+    """The ``since`` query argument as an aware datetime (None when absent); 400 when it is not ISO 8601.
+    An unencoded ``+05:30`` arrives as `` 05:30`` (a ``+`` in a query string is a space): it is put back."""
+    from monitoring.portfolio import parse_since
+
+    raw = request.args.get("since")
+    if not raw:
+        return None
+    if "T" in raw:
+        raw = re.sub(r" (\d{2}:?\d{2})$", r"+\1", raw)
+    try:
+        return parse_since(raw)
+    except ValueError:
+        raise APIError("since must be an ISO 8601 date-time, e.g. 2026-11-21T00:00:00+05:30", field="since",
+                       code="invalid_argument") from None
 
 
 @bp.get("/api/loans/<loan_id>/risk-history")
@@ -156,4 +186,4 @@ def customer_loans():
     out = [{**loan, **{k: risks[loan["loan_id"]].get(k) for k in ("pd", "band", "pd_source", "updated_at",
                                                                    "dpd_now", "last_event", "alert")}}
            for loan in loans]
-    return _json({"customer_id": customer_id, "count": len(out), "loans": out, "note": ACCEPTANCES_NOTE})
+    return _json({"customer_id": customer_id, "count": len(out), "loans": out, "note": BOOK_NOTE})

@@ -3,14 +3,72 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from api_panel.access import LENDING_PURPOSES, audit_action, customer_id_arg, registry, require_customer
+from api_panel.access import LENDING_PURPOSES, audit_action, customer_id_arg, lake, registry, require_customer
 from api_panel.auth import current_principal, require_role
-from api_panel.errors import NotFoundError
+from api_panel.errors import APIError, NotFoundError
 from api_panel.inputs import json_body
 from api_panel.jobs import STEP_PLANS
+from pipeline.consents import ConsentError
+from pipeline.lake import InvalidCustomerIdError, validate_customer_id
 from pipeline.runner import STEPS
 
 bp = Blueprint("pipeline", __name__)
+MAX_BATCH_CUSTOMERS = 10_000
+MAX_BATCH_WORKERS = 8
+
+
+@bp.post("/api/pipeline/batch")
+@require_role("analyst")
+def run_batch():
+    """Start ``python -m pipeline batch`` for ``customer_ids`` (or ``all``: every customer in the lake) with
+    ``steps`` (default: all five) on ``workers`` Dask workers; progress streams to the ``batch`` room."""
+    body = json_body()
+    customer_ids = _batch_customers(body)
+    steps = body.get("steps") or list(STEPS)
+    if not isinstance(steps, list) or not steps or any(s not in STEPS for s in steps):
+        raise APIError(f"steps must be a list of {', '.join(STEPS)}", field="steps", code="invalid_argument")
+    workers = body.get("workers", 2)
+    if not isinstance(workers, int) or isinstance(workers, bool) or not 1 <= workers <= MAX_BATCH_WORKERS:
+        raise APIError(f"workers must be an integer from 1 to {MAX_BATCH_WORKERS}", field="workers",
+                       code="invalid_argument")
+    refused = []
+    for customer_id in customer_ids:  # a known customer runs only under a live lending consent
+        if registry().list(customer_id):
+            try:
+                registry().check(customer_id, LENDING_PURPOSES)
+            except ConsentError as exc:
+                refused.append(f"{customer_id} ({exc})")
+    if refused:
+        raise ConsentError(f"no active consent for {len(refused)} customer(s): {'; '.join(refused[:5])}")
+    job = current_app.extensions["jobs"].start_batch(customer_ids, [s for s in STEPS if s in steps],
+                                                     current_principal().label, workers)
+    audit_action("pipeline_batch", None, job_id=job["job_id"], customers=len(customer_ids), steps=job["steps"])
+    return jsonify({"job_id": job["job_id"], "status": job["status"], "step": "batch", "steps": job["steps"],
+                    "customers": len(customer_ids), "workers": workers}), 202
+
+
+def _batch_customers(body: dict) -> list[str]:
+    """The batch's customer ids, validated one by one (400 names the offending entry)."""
+    if body.get("all") is True:
+        ids = lake().customers()
+        if not ids:
+            raise APIError("the lake has no customers yet", field="all", code="invalid_argument")
+        return ids
+    ids = body.get("customer_ids")
+    if ids is None:
+        raise APIError('send "customer_ids": [...] or "all": true', field="customer_ids", code="missing_field")
+    if not isinstance(ids, list) or not ids:
+        raise APIError("customer_ids must be a non-empty list", field="customer_ids", code="invalid_argument")
+    if len(ids) > MAX_BATCH_CUSTOMERS:
+        raise APIError(f"a batch holds at most {MAX_BATCH_CUSTOMERS:,} customers", status=413,
+                       field="customer_ids", code="too_many_customers")
+    for index, value in enumerate(ids):
+        try:
+            validate_customer_id(value if isinstance(value, str) else "")
+        except InvalidCustomerIdError:
+            raise APIError(f"customer_ids[{index}] is not a customer id (CUST_XXX_NNNNN)",
+                           field=f"customer_ids[{index}]", code="invalid_customer_id") from None
+    return list(dict.fromkeys(ids))
 
 
 @bp.post("/api/pipeline/<step>")

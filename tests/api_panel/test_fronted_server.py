@@ -14,8 +14,8 @@ import socketio
 from api_panel.front import CONTROL_PATHS, FrontLayout, nginx_path, render_nginx_conf
 from pipeline.lake import Lake
 from tests.api_panel.conftest import prepare
-from tests.api_panel.test_real_server import free_port
 from tests.conftest import PROJECT_ROOT
+from tests.served import start_server
 
 ANALYST, ADMIN = "fronted-analyst-token", "fronted-admin-token"
 CUSTOMERS = {"CUST_FRT_00001": "baseline", "CUST_FRT_00002": "stable_income"}
@@ -24,24 +24,7 @@ CUSTOMERS = {"CUST_FRT_00001": "baseline", "CUST_FRT_00002": "stable_income"}
 def _start(lake_root: Path) -> tuple[subprocess.Popen, str]:
     if nginx_path() is None:
         pytest.fail("nginx is not installed: `make test` installs it (apt-get install nginx-light)")
-    port = free_port()
-    env = {**os.environ, "LAKE_DIR": str(lake_root), "API_TOKENS": f"analyst:{ANALYST},admin:{ADMIN}",
-           "OPENAI_API_KEY": "", "DEEPSEEK_API_KEY": "", "GEMINI_API_KEY": "", "GOOGLE_API_KEY": ""}
-    proc = subprocess.Popen([sys.executable, "-m", "api_panel", "serve", "--port", str(port), "--workers", "3"],
-                            cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(base + "/api/health", timeout=1).status_code == 200:
-                return proc, base
-        except requests.ConnectionError:
-            pass
-        if proc.poll() is not None:
-            break
-        time.sleep(0.1)
-    proc.kill()
-    pytest.fail("server did not start: " + proc.stdout.read().decode()[-2000:])
+    return start_server(lake_root, {"API_TOKENS": f"analyst:{ANALYST},admin:{ADMIN}"}, ("--workers", "3"))
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +114,7 @@ def test_a_default_socketio_client_long_polls_then_upgrades_through_the_front(fr
 def test_a_revocation_in_the_control_process_is_seen_by_every_rest_worker(fronted):
     _, base = fronted
     customer = "CUST_FRT_00002"
-    officer_read = lambda: requests.get(f"{base}/api/credit-score?customer_id={customer}",  # noqa: E731
+    officer_read = lambda: requests.get(f"{base}/api/credit-score?customer_id={customer}",
                                         headers={"Authorization": f"Bearer {ANALYST}"}, timeout=10)
     assert all(officer_read().status_code == 200 for _ in range(12))  # every REST worker has it cached
     consents = requests.get(f"{base}/api/consents?customer_id={customer}",
@@ -165,3 +148,16 @@ def test_stopping_the_server_stops_every_process_and_frees_the_port(tmp_path):
     assert not [(_cmdline(pid), pid) for pid in children if _alive(pid)]
     with pytest.raises(requests.ConnectionError):
         requests.get(base + "/api/health", timeout=2)
+
+
+def test_a_port_in_use_is_one_clear_line_and_nothing_left_running(tmp_path):
+    import socket as sockets
+    with sockets.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "api_panel", "serve", "--port", str(port)], cwd=PROJECT_ROOT,
+                              env={**os.environ, "LAKE_DIR": str(tmp_path / "lake")}, capture_output=True, text=True,
+                              timeout=60, check=False)
+    assert done.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "Traceback" not in done.stderr

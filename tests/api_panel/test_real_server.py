@@ -1,9 +1,7 @@
 """The real server in a subprocess (Gunicorn, threaded worker), driven by curl and a python-socketio client."""
 import json
 import os
-import socket
 import subprocess
-import sys
 import threading
 import time
 
@@ -13,14 +11,9 @@ import socketio
 
 from tests.api_panel.conftest import prepare
 from tests.conftest import PROJECT_ROOT
+from tests.served import start_server, stop_server
 
 TOKEN = "readme-analyst-token-for-tests"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -28,26 +21,9 @@ def server(tmp_path_factory):
     from pipeline.lake import Lake
     lake = Lake(tmp_path_factory.mktemp("served") / "lake")
     prepare(lake, {"CUST_MSM_00001": "baseline"})
-    port = free_port()
-    env = {**os.environ, "LAKE_DIR": str(lake.root), "API_TOKENS": f"analyst:{TOKEN}",
-           # no real AI provider is reachable from tests: the offline narrative answers
-           "OPENAI_API_KEY": "", "DEEPSEEK_API_KEY": "", "GEMINI_API_KEY": "", "GOOGLE_API_KEY": ""}
-    proc = subprocess.Popen([sys.executable, "-m", "api_panel", "serve", "--port", str(port)], cwd=PROJECT_ROOT,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(base + "/api/health", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("server did not start: " + proc.stdout.read().decode()[-2000:])
+    proc, base = start_server(lake.root, {"API_TOKENS": f"analyst:{TOKEN}"})
     yield base
-    proc.terminate()
-    proc.wait(timeout=15)
+    stop_server(proc)
 
 
 def readme_curl_commands() -> list[str]:
@@ -63,7 +39,7 @@ def test_the_readme_curl_examples_work(server):
     env = {**os.environ, "TOKEN": TOKEN, "API": server}
     for command in commands:
         result = subprocess.run(["bash", "-c", command + " -w '\\n%{http_code}'"], env=env, capture_output=True,
-                                text=True, timeout=60)
+                                text=True, timeout=60, check=False)
         assert result.returncode == 0, (command, result.stderr)
         body, status = result.stdout.rsplit("\n", 1)
         assert status in ("200", "202"), (command, status, body[:300])
@@ -104,7 +80,7 @@ def test_a_socketio_client_follows_a_job_over_websocket(server):
     assert ack["ok"] is True
     started = subprocess.run(["curl", "-s", "-X", "POST", "-H", f"Authorization: Bearer {TOKEN}", "-H",
                               "Content-Type: application/json", "-d", '{"customer_id": "CUST_MSM_00001"}',
-                              f"{server}/api/pipeline/clean"], capture_output=True, text=True, timeout=30)
+                              f"{server}/api/pipeline/clean"], capture_output=True, text=True, timeout=30, check=True)
     job = json.loads(started.stdout)
     assert job["status"] == "pending"
     assert done.wait(60)

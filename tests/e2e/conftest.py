@@ -34,13 +34,20 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-component-update", "--disable-sync"]
 TOKENS = {"officer": "e2e-officer-token", "analyst": "e2e-analyst-token", "admin": "e2e-admin-token"}
 BASELINE, FRAUD, REVOCABLE = "CUST_MSM_00001", "CUST_MSM_00006", "CUST_MSM_00003"
+# a borrower with a running (DISBURSED) OCEN loan in the LOW band, consenting to monitoring (purpose 104):
+# the Portfolio Monitor test moves its PD live (the three above have CLOSED loans only)
+MONITORED = "CUST_MSM_00002"
 # customer -> (profile, steps): the two the dashboard is shown with, fully scored; a third, analysed only,
-# whose consent the revocation test revokes (so no other test loses its data)
+# whose consent the revocation test revokes (so no other test loses its data); the monitored borrower, scored
 CUSTOMERS = {
     BASELINE: ("baseline", ["generate", "clean", "analyze", "score", "models"]),
     FRAUD: ("fraud", ["generate", "clean", "analyze", "score", "models"]),
     REVOCABLE: ("high_debt", ["generate", "clean", "analyze"]),
+    MONITORED: ("high_seasonality", ["generate", "clean", "analyze", "score"]),
 }
+# The behavioural (loan monitoring) model is trained once per lake, on a smaller synthetic repayment history
+# with 3-fold validation (same trainer, seconds instead of a minute), so the portfolio has PDs at booking.
+E2E_BEHAVIOUR_ROWS = 1500
 # The demo risk model is trained once per lake; a 60-customer portfolio keeps that to seconds (the
 # dashboard shows whatever the saved model says; its quality is the risk tests' business, not ours).
 E2E_PORTFOLIO = 60
@@ -65,7 +72,9 @@ def dist() -> Path:
 
 @pytest.fixture(scope="session")
 def e2e_lake(tmp_path_factory) -> Path:
-    """A lake with the customers above, prepared exactly as the CLI would (pipeline.runner.run_steps)."""
+    """A lake with the customers above, prepared exactly as the CLI would (pipeline.runner.run_steps), and the
+    behavioural model that scores their booked loans (as `python -m monitoring train` would)."""
+    from monitoring.model import save_behaviour_model, train_behaviour_model
     from pipeline.config import load_config
     from pipeline.lake import Lake
     from pipeline.runner import run_steps
@@ -77,6 +86,12 @@ def e2e_lake(tmp_path_factory) -> Path:
         outcome = run_steps(lake, customer_id, steps, config, lambda level, message: None,
                             {"generate": {"profile": profile, "as_of": AS_OF}})
         assert outcome["status"] == "done", (customer_id, outcome)
+    monitoring = config["monitoring"]
+    small = {**config, "monitoring": {**monitoring, "model": {
+        **monitoring["model"], "training_rows": E2E_BEHAVIOUR_ROWS,
+        "trainer": {**monitoring["model"].get("trainer", {}), "cv_folds": 3}}}}
+    bundle, _card = train_behaviour_model(lake, small)
+    save_behaviour_model(lake, bundle, config)
     return lake.root
 
 

@@ -39,6 +39,8 @@ export const TABS = [
     page: lazy(() => import("../features/recommendations/index.jsx")) },
   { id: "smart-collect", label: "Smart Collect", minRole: "officer", needsCustomer: true, order: 60,
     page: lazy(() => import("../features/smart-collect/index.jsx")) },
+  { id: "portfolio", label: "Portfolio Monitor", minRole: "analyst", needsCustomer: false, order: 85,
+    page: lazy(() => import("../features/portfolio/index.jsx")) },
 ];
 
 /** The landing tab (a loan officer's first view). */

@@ -5,6 +5,7 @@ import Card from "../../components/Card.jsx";
 import { formatDateTime, humanize } from "../../lib/format.js";
 import { errorMessage } from "../../lib/useApi.js";
 import { RUN_ALL, STEPS, isActive, isValidCustomerId, randomCustomerId, usePipelineJob } from "./api.js";
+import BatchPanel from "./components/batch-panel.jsx";
 import CustomerIdField from "./components/customer-id-field.jsx";
 import DebugPanel from "./components/debug-panel.jsx";
 import LogPanel from "./components/log-panel.jsx";
@@ -69,6 +70,9 @@ export default function PipelinePage({ customerId }) {
           <LogPanel lines={lines} waiting={running} />
           <DebugPanel job={job} />
         </div>
+      </Card>
+      <Card title="Batch run" subtitle="Many customers at once on the server's workers; each customer's outcome appears as it finishes.">
+        <BatchPanel />
       </Card>
     </div>
   );

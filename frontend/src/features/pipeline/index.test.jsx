@@ -12,7 +12,9 @@ import consentRefused from "./__fixtures__/consent-403.json";
 
 // The one shared socket is replaced by a fake that lets a test play the server's events.
 const followers = new Map();
+const fakeSocket = { connected: false, on: () => {}, off: () => {}, emit: () => {} };
 vi.mock("../../lib/socket.js", () => ({
+  getSocket: () => fakeSocket,
   followCustomer: (customerId, handlers) => {
     if (!followers.has(customerId)) followers.set(customerId, new Set());
     followers.get(customerId).add(handlers);

@@ -17,7 +17,7 @@ export function formatLogTime(ts) {
  * It follows the newest line unless the person has scrolled up to read (then a button jumps back down).
  * `role="log"` with `aria-live="polite"` lets screen readers announce new lines without interrupting.
  */
-export default function LogPanel({ lines, waiting = false }) {
+export default function LogPanel({ lines, waiting = false, label = "Pipeline log" }) {
   const box = useRef(null);
   const stick = useRef(true);
   const [behind, setBehind] = useState(0);
@@ -60,7 +60,7 @@ export default function LogPanel({ lines, waiting = false }) {
         className="pipeline-log"
         role="log"
         aria-live="polite"
-        aria-label="Pipeline log"
+        aria-label={label}
         tabIndex={0}
         onScroll={onScroll}
       >

@@ -1,0 +1,61 @@
+"""Accepting a recommended product: ``POST /api/loans`` records the acceptance and books its loan.
+
+The route is thin: it parses the body, checks the customer and their consent the way every read of a
+customer's data is checked (``authorize_read``: 404 unknown customer, 403 without a lending consent), calls
+:func:`monitoring.acceptances.accept_recommendation` and audits what it did (ids only, no amounts).
+``GET /api/loans`` (the customer's book) lives in ``routes/monitoring.py``.
+"""
+from __future__ import annotations
+
+import orjson
+from flask import Blueprint, Response, current_app
+
+from api_panel.access import audit_action, authorize_read, customer_id_arg, lake
+from api_panel.auth import current_principal, require_role
+from api_panel.errors import APIError
+from api_panel.inputs import json_body
+from monitoring.acceptances import (
+    AcceptanceError,
+    DuplicateAcceptanceError,
+    OfferAlreadyAcceptedError,
+    RecommendationsMissingError,
+    accept_recommendation,
+    parse_terms,
+)
+
+bp = Blueprint("acceptances", __name__)
+STATUS = {RecommendationsMissingError: 404, DuplicateAcceptanceError: 409, OfferAlreadyAcceptedError: 409}
+
+
+def _api_error(exc: AcceptanceError) -> APIError:
+    """The HTTP form of a refused acceptance: 400 naming the field, 404/409 for the cases in ``STATUS``."""
+    return APIError(exc.message, status=STATUS.get(type(exc), 400), code=exc.code, field=exc.field)
+
+
+@bp.post("/api/loans")
+@require_role("analyst")
+def accept_product():
+    """Book a loan from a recommended product the customer accepted (idempotent by acceptance_id).
+
+    Body ``{customer_id, product_id, amount?, tenure_months?, disbursed_on?, collateral_value?, acceptance_id?}``;
+    201 with ``{created, acceptance, loan}`` (the loan with its schedule), 200 when ``acceptance_id`` repeats
+    an acceptance with the same terms, 409 when it names one with other terms or an offer of the same
+    recommendations was accepted already.
+    """
+    body = json_body(required=("customer_id", "product_id"))
+    customer_id = customer_id_arg(body["customer_id"])
+    try:
+        parse_terms(body)  # a malformed body is a 400 before the customer's files are touched
+    except AcceptanceError as exc:
+        raise _api_error(exc) from None
+    authorize_read(customer_id, "recommendations")
+    try:
+        result = accept_recommendation(lake(), customer_id, body, current_principal().label,
+                                       current_app.extensions["settings"])
+    except AcceptanceError as exc:
+        raise _api_error(exc) from None
+    audit_action("loan_accepted" if result.created else "loan_acceptance_replayed", customer_id,
+                 acceptance_id=result.acceptance["acceptance_id"], loan_id=result.loan["loan_id"],
+                 product_id=result.acceptance["product_id"])
+    body = {"created": result.created, "acceptance": result.acceptance, "loan": result.loan}
+    return Response(orjson.dumps(body), status=201 if result.created else 200, mimetype="application/json")
