@@ -199,6 +199,10 @@ def cmd_prepare_demo(args: argparse.Namespace) -> int:
         raise CommandError("demo preparation failed for " + "; ".join(failed))
     from monitoring.acceptances import accept_demo_recommendations  # a thicker loan book for the portfolio
     accept_demo_recommendations(lake, config, progress=lambda message: print(message, flush=True))
+    from monitoring.loans import load_loans
+    from monitoring.model import ensure_behaviour_model  # trained now, so the first repayment event is fast
+    load_loans(lake, config=config)
+    ensure_behaviour_model(lake, config, _printer(quiet=False))
     print(f"{len(config['demo_customers'])} demo customers ready in {lake.root}")
     return 0
 
