@@ -18,10 +18,8 @@ from flask import current_app, request
 
 from api_panel.auth import current_principal
 from api_panel.errors import APIError, CustomerNotFoundError, NotFoundError
-from pipeline.consents import ConsentCheck, ConsentError, ConsentRegistry, enforce_data_life
+from pipeline.consents import LENDING_PURPOSES, ConsentCheck, ConsentError, ConsentRegistry, enforce_data_life
 from pipeline.lake import Lake, validate_customer_id
-
-LENDING_PURPOSES = ("103", "104", "105")
 
 
 @dataclass(frozen=True)
@@ -106,10 +104,11 @@ class AccessLog:
 
 
 class DocumentCache:
-    """File bytes keyed by path and modification time: a changed file is re-read, an unchanged one never."""
+    """File bytes keyed by path and file stamp (inode, mtime, size): a changed file is re-read, an unchanged one
+    never. Several server processes share one lake, so the stamp is checked on every read."""
 
     def __init__(self, max_entries: int = 512):
-        self._entries: dict[Path, tuple[int, int, bytes]] = {}
+        self._entries: dict[Path, tuple[tuple[int, int, int], bytes]] = {}
         self._parsed: dict[Path, tuple[bytes, object]] = {}
         self._derived: dict[tuple, tuple[tuple, bytes]] = {}
         self._lock = threading.Lock()
@@ -117,22 +116,21 @@ class DocumentCache:
 
     def read(self, path: Path) -> bytes:
         """The file's bytes, or NotFoundError."""
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            raise NotFoundError(f"{path.stem.replace('_', ' ')} has not been computed for this customer yet; "
-                                "run the pipeline step that produces it") from None
-        key = (stat.st_mtime_ns, stat.st_size)
+        stamp = _stamp(path)
+        if stamp is None:
+            raise _not_computed(path)
         cached = self._entries.get(path)
-        if cached and cached[:2] == key:
-            return cached[2]
-        data = path.read_bytes()
+        if cached and cached[0] == stamp:
+            return cached[1]
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:  # erased between the stamp and the read
+            raise _not_computed(path) from None
         with self._lock:
             if len(self._entries) >= self.max_entries:
                 self._entries.pop(next(iter(self._entries)))
-            self._entries[path] = (*key, data)
+            self._entries[path] = (stamp, data)
         return data
-
 
     def derived(self, key: tuple, inputs: list[Path], build) -> bytes:
         """A response assembled from several files (the profile, the bundle), rebuilt only when one of them
@@ -161,6 +159,11 @@ class DocumentCache:
                 self._parsed.pop(next(iter(self._parsed)))
             self._parsed[path] = (data, parsed)
         return parsed
+
+
+def _not_computed(path: Path) -> NotFoundError:
+    return NotFoundError(f"{path.stem.replace('_', ' ')} has not been computed for this customer yet; "
+                         "run the pipeline step that produces it")
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:

@@ -61,12 +61,13 @@ def serve(host: str, port: int, threads: int = 16, rest_workers: int | None = No
     from api_panel.front import FrontedServer, nginx_path
     from pipeline.config import load_config
 
-    api = load_config().get("api", {})
+    config = load_config()
+    api = config.get("api", {})
     workers = api.get("rest_workers", 3) if rest_workers is None else rest_workers
     if api.get("front", "nginx") == "nginx" and workers > 0:
         if nginx_path():
             from monitoring.stream import configured_redis_url
-            return FrontedServer(host, port, workers, threads, configured_redis_url(load_config())).run()
+            return FrontedServer(host, port, workers, threads, configured_redis_url(config)).run()
         print("warning: nginx is not installed; serving from one process (install nginx-light for the "
               "multi-process layout)", file=sys.stderr)
     DashboardServer(create_app, _gunicorn_options(f"{host}:{port}", workers=1, worker_class="gthread",

@@ -12,10 +12,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -25,7 +23,8 @@ from pathlib import Path
 import requests
 import socketio
 
-from pipeline.config import PROJECT_ROOT, load_config
+from bench.server import start_server
+from pipeline.config import load_config
 from pipeline.lake import Lake
 from pipeline.runner import run_steps
 
@@ -40,28 +39,6 @@ request = function()
   return wrk.format("GET", paths[(i %% #paths) + 1] .. "?customer_id=%s", {["Authorization"] = "Bearer %s"})
 end
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server(lake_root: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = {**os.environ, "LAKE_DIR": str(lake_root), "API_TOKENS": f"analyst:{TOKEN}"}
-    proc = subprocess.Popen([sys.executable, "-m", "api_panel", "serve", "--port", str(port)], cwd=PROJECT_ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if requests.get(base + "/api/health", timeout=1).ok:
-                return proc, base
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
 
 
 def _wrk(base: str, seconds: int = 10, connections: int = 50) -> dict:
@@ -115,7 +92,7 @@ def main() -> None:
         lake = Lake(Path(tmp) / "lake")
         run_steps(lake, CUSTOMER, ["generate", "clean", "analyze"], config, lambda *_: None,
                   {"generate": {"profile": "baseline", "as_of": date.today().replace(day=1)}})
-        proc, base = _start_server(lake.root)
+        proc, base = start_server(lake.root, TOKEN)
         try:
             _wrk(base, seconds=2)  # warm the document cache
             load = _wrk(base)

@@ -21,10 +21,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -37,7 +34,8 @@ import requests
 import socketio
 
 from monitoring.loans import add_months
-from pipeline.config import PROJECT_ROOT, load_config
+from bench.server import start_server
+from pipeline.config import load_config
 from pipeline.lake import Lake
 from pipeline.runner import run_steps
 
@@ -85,29 +83,6 @@ def event_stream(loans: list[dict], run: str, seed: int = 7):
                    "customer_id": loan["customer_id"], "due_date": due.isoformat(), "amount_due": amount,
                    "paid_at": None if status == "BOUNCED" else ts, "amount_paid": paid, "status": status,
                    "channel": "ENACH", "ts": ts}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(lake: Lake) -> tuple[subprocess.Popen, str]:
-    """``python -m api_panel serve`` on the lake, with an analyst token; returns the process and base URL."""
-    port = _free_port()
-    env = {**os.environ, "LAKE_DIR": str(lake.root), "API_TOKENS": f"analyst:{TOKEN}"}
-    proc = subprocess.Popen([sys.executable, "-m", "api_panel", "serve", "--port", str(port)], cwd=PROJECT_ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if requests.get(base + "/api/health", timeout=1).ok:
-                return proc, base
-        except requests.RequestException:  # not listening yet, or still importing
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("the server did not start")
 
 
 class Watcher:
@@ -231,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         lake, loans = prepare_lake(Path(tmp) / "lake", config, args.extra)
         customers = len({loan["customer_id"] for loan in loans})
         print(f"events: {len(loans)} loans of {customers} customers prepared in {time.perf_counter() - t0:.0f} s")
-        proc, base = start_server(lake)
+        proc, base = start_server(lake.root, TOKEN)
         try:
             watcher = Watcher(base)
             stream = event_stream(loans, "B")

@@ -29,11 +29,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 
+from pipeline.consents import MONITORING_PURPOSE, ConsentRegistry
+
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_STREAM = "repayments"
 DEFAULT_GROUP = "monitoring"
 EVENT_FIELD = "event"
 SOCKETIO_CHANNEL = "msme-socketio"  # the Redis pub/sub channel Socket.IO emits travel on between processes
+PORTFOLIO_ROOM = "portfolio"  # the Socket.IO room of analysts watching the portfolio
+RISK_UPDATE = "risk_update"  # the Socket.IO event of one re-scored loan
 DEFAULT_CLAIM_IDLE_MS = 60_000
 CRASH_HOOK_ENV = "MONITORING_CRASH_AFTER_INGEST"  # tests only: exit hard after the N-th ingest, before XACK
 
@@ -291,3 +295,20 @@ def consume(lake, config: dict[str, Any], redis_url: str, stream: str = DEFAULT_
     finally:
         flag.restore()
     return dict(worker.counts)
+
+
+class RiskUpdatePublisher:
+    """Publishes ``risk_update`` from outside the API server (this consumer) through Socket.IO's Redis message
+    queue; every server started with the same Redis URL delivers it to its portfolio room. Only borrowers whose
+    active consent covers monitoring (purpose 104) are published."""
+
+    def __init__(self, lake, redis_url: str):
+        import socketio as sio
+
+        self.registry = ConsentRegistry(lake)
+        self.manager = sio.RedisManager(redis_url, channel=SOCKETIO_CHANNEL, write_only=True)
+
+    def __call__(self, payload: dict) -> None:
+        """Publish one update (monitored borrowers only)."""
+        if self.registry.covers(payload.get("customer_id"), MONITORING_PURPOSE):
+            self.manager.emit(RISK_UPDATE, payload, namespace="/", room=PORTFOLIO_ROOM)

@@ -262,7 +262,7 @@ def cmd_consume(args: argparse.Namespace) -> int:
         print(f"consuming {args.stream!r} as {name} of group {args.group!r} from {redact_url(url)} "
               f"(Ctrl-C or SIGTERM stops after the batch in hand)", flush=True)
 
-    from api_panel.monitoring_events import RiskUpdatePublisher
+    from monitoring.stream import RiskUpdatePublisher
 
     publish = RiskUpdatePublisher(lake, url)  # risk_update to the servers' portfolio rooms, through Redis
 

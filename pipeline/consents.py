@@ -30,6 +30,8 @@ PURPOSES = {
     "104": "Explicit consent for monitoring of the accounts",
     "105": "Explicit one-time consent for the accounts",
 }
+LENDING_PURPOSES = ("103", "104", "105")  # purposes under which a lender may read a customer's data
+MONITORING_PURPOSE = "104"  # the purpose that admits a borrower to loan monitoring
 SOURCE_FI_TYPES = {
     "accounts": "DEPOSIT", "transactions": "DEPOSIT", "gst_returns": "GSTR1_3B", "credit_bureau": "BUREAU",
     "mutual_funds": "MUTUAL_FUNDS", "insurance_policies": "INSURANCE_POLICIES", "ocen_applications": "OCEN",
@@ -201,6 +203,15 @@ class ConsentRegistry:
     def active(self, customer_id: str) -> list[dict]:
         """Artefacts that are ACTIVE now (not expired, DataLife not run out)."""
         return [a for a in self.list(customer_id) if a["effectiveStatus"] == "ACTIVE"]
+
+    def covers(self, customer_id: str | None, purpose: str) -> bool:
+        """Whether an ACTIVE consent of the customer has ``purpose`` (False for a missing or malformed id)."""
+        if not customer_id:
+            return False
+        try:
+            return any(a["Purpose"]["code"] == purpose for a in self.active(customer_id))
+        except (ValueError, KeyError, TypeError):
+            return False
 
     def check(self, customer_id: str, purposes: tuple[str, ...], fi_types: tuple[str, ...] = ("DEPOSIT",)) -> ConsentCheck:
         """The consent allowing this use, or ConsentError saying exactly why none does."""

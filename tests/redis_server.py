@@ -7,22 +7,15 @@ with no persistence. Test modules import the fixtures they use::
 """
 import os
 import shutil
-import socket
 import subprocess
 
 import pytest
 
 from tests.conftest import PROJECT_ROOT
+from tests.served import free_port
 
 SCRIPT = PROJECT_ROOT / "scripts" / "redis.sh"
 MISSING = "redis-server is not installed (make test installs it: apt-get install -y redis-server)"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def redis_script(action: str, port: int, directory) -> subprocess.CompletedProcess:

@@ -19,6 +19,7 @@ from api_panel.extensions import socketio
 from api_panel.inputs import int_arg
 from api_panel.monitoring_events import emit_risk_update, register_handlers
 from monitoring.loans import BOOK_NOTE, load_loans
+from pipeline.consents import MONITORING_PURPOSE
 from pipeline.lake import validate_loan_id
 
 # monitoring.ingest / model / portfolio load pandas and scikit-learn: imported in the views, so the server
@@ -26,7 +27,6 @@ from pipeline.lake import validate_loan_id
 
 bp = Blueprint("monitoring", __name__)
 bp.record_once(lambda state: register_handlers(socketio))
-MONITORING_PURPOSE = "104"
 REJECTED_SHOWN = 100
 
 
@@ -92,8 +92,7 @@ def post_repayment_events():
 def _monitored_customers() -> list[str]:
     """Customers whose active consent covers monitoring (purpose 104)."""
     ids = sorted(set(lake().customers()) | set(registry().customers()))
-    return [cid for cid in ids
-            if any(a["Purpose"]["code"] == MONITORING_PURPOSE for a in registry().active(cid))]
+    return [cid for cid in ids if registry().covers(cid, MONITORING_PURPOSE)]
 
 
 @bp.get("/api/portfolio")

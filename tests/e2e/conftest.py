@@ -16,7 +16,6 @@ import copy
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from tests.served import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DIST = PROJECT_ROOT / "frontend" / "dist"
@@ -52,12 +53,6 @@ E2E_BEHAVIOUR_ROWS = 1500
 # dashboard shows whatever the saved model says; its quality is the risk tests' business, not ours).
 E2E_PORTFOLIO = 60
 AS_OF = date.today().replace(day=1)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

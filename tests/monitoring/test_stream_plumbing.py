@@ -4,10 +4,21 @@ import sys
 
 import pytest
 
-from monitoring.stream import (DEFAULT_REDIS_URL, EVENT_FIELD, StreamError, connect, decode_entry, encode_event,
-                               ensure_group, publish_events, redact_url, resolve_redis_url)
+from monitoring.stream import (
+    DEFAULT_REDIS_URL,
+    EVENT_FIELD,
+    StreamError,
+    connect,
+    decode_entry,
+    encode_event,
+    ensure_group,
+    publish_events,
+    redact_url,
+    resolve_redis_url,
+)
 from tests.conftest import PROJECT_ROOT
-from tests.redis_server import free_port, redis_script, redis_server, redis_url  # noqa: F401 - pytest fixtures
+from tests.redis_server import redis_script, redis_server, redis_url  # noqa: F401 - pytest fixtures
+from tests.served import free_port
 
 
 def test_the_script_starts_reports_and_stops_a_local_redis(redis_server, tmp_path):  # noqa: F811

@@ -21,7 +21,7 @@ from pipeline.lake import InvalidCustomerIdError, Lake
 from pipeline.remote_lake import RemoteLake, RemoteLakeError, parse_lake_url
 from pipeline.runner import run_steps
 from tests.conftest import PROJECT_ROOT
-from tests.redis_server import free_port
+from tests.served import free_port
 
 AS_OF = date(2026, 11, 1)
 STEPS = "generate,clean,analyze,score,models"
