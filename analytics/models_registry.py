@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from analytics.enhanced_anomalies import detect_ml_anomalies
-from analytics.forecasting_cashflow import forecast_from_summary
-from analytics.recommendations import recommend_products
-from analytics.recommendations_receivables import summarize_receivables
-from analytics.reconciliation import reconcile
+from analytics.anomalies.ml import detect_ml_anomalies
+from analytics.bank.statement import prepare_transactions
+from analytics.forecasting.cashflow import forecast_from_summary
+from analytics.recommendations.receivables import summarize_receivables
+from analytics.recommendations.recommend import recommend_products
+from analytics.reconciliation.report import reconcile
 from analytics.registry import CustomerData
-from analytics.statement import prepare_transactions
 
 MODEL_OUTPUTS = ("cashflow_forecast", "reconciliation", "enhanced_anomalies", "recommendations")
 

@@ -11,19 +11,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from analytics.bank_statement import business_credits_by_month, summarize_transactions
-from analytics.bureau import summarize_bureau
-from analytics.credit_score import score_customer
-from analytics.earnings_spendings import summarize_earnings_spendings
-from analytics.gst import summarize_gst
-from analytics.insurance import summarize_insurance
-from analytics.mutual_funds import summarize_mutual_funds
-from analytics.ocen import summarize_ocen
-from analytics.ondc import summarize_ondc
-from analytics.overall import summarize_overall
-from analytics.rule_anomalies import detect_rule_anomalies
-from analytics.smart_collect import plan_collections
-from analytics.statement import prepare_transactions
+from analytics.anomalies.rules import detect_rule_anomalies
+from analytics.bank.earnings_spendings import summarize_earnings_spendings
+from analytics.bank.statement import prepare_transactions
+from analytics.bank.summary import business_credits_by_month, summarize_transactions
+from analytics.bureau.summary import summarize_bureau
+from analytics.collect.plan import plan_collections
+from analytics.gst.summary import summarize_gst
+from analytics.other_sources.insurance import summarize_insurance
+from analytics.other_sources.mutual_funds import summarize_mutual_funds
+from analytics.other_sources.ocen import summarize_ocen
+from analytics.other_sources.ondc import summarize_ondc
+from analytics.score.credit_score import score_customer
+from analytics.score.overall import summarize_overall
 
 OUTPUT_NAMES = (
     "transaction_summary", "gst_summary", "credit_summary", "mutual_funds_summary", "insurance_summary",

@@ -26,7 +26,7 @@ TARGET_N, TARGET_S = 1000, 600.0
 
 
 def _train_once(config: dict, root: Path) -> Lake:
-    from analytics.risk_model import ensure_risk_model
+    from analytics.risk.model import ensure_risk_model
 
     lake = Lake(root / "model_source")
     t0 = time.perf_counter()

@@ -33,8 +33,8 @@ import orjson
 import requests
 import socketio
 
-from monitoring.loans import add_months
 from bench.server import start_server
+from monitoring.schedules import add_months
 from pipeline.config import load_config
 from pipeline.lake import Lake
 from pipeline.runner import run_steps
@@ -45,7 +45,7 @@ STATUSES = (("PAID", 0.86), ("LATE", 0.07), ("PARTIAL", 0.03), ("BOUNCED", 0.04)
 
 def prepare_lake(root: Path, config: dict, extra: int) -> tuple[Lake, list[dict]]:
     """Demo (+ extra) customers through score, their loans booked, both models trained; returns the loans."""
-    from analytics.risk_model import save_risk_model, train_portfolio_model
+    from analytics.risk.model import save_risk_model, train_portfolio_model
     from monitoring.loans import load_loans
     from monitoring.model import save_behaviour_model, train_behaviour_model
 

@@ -16,9 +16,9 @@ import tempfile
 import time
 from datetime import date
 
-from analytics.enhanced_anomalies import detect_ml_anomalies
-from analytics.reconciliation import reconcile
-from analytics.statement import prepare_transactions
+from analytics.anomalies.ml import detect_ml_anomalies
+from analytics.bank.statement import prepare_transactions
+from analytics.reconciliation.report import reconcile
 from pipeline.config import load_config
 from pipeline.lake import SOURCES, Lake
 from pipeline.runner import run_steps

@@ -36,7 +36,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from threadpoolctl import threadpool_limits
 
-from analytics.risk_training import make_estimator
+from analytics.risk.training import make_estimator
 from pipeline.config import load_config
 
 FOLDS, REPEATS = 5, 2
@@ -115,9 +115,9 @@ def compare(name: str, X: pd.DataFrame, y: np.ndarray, config: dict) -> dict[str
 
 def speed(config: dict) -> None:
     """Build + train a 2,000-customer portfolio the way ``train-risk --portfolio`` does; then score one customer."""
-    from analytics.risk_model import load_risk_model, save_risk_model, score_customer_risk
-    from analytics.risk_portfolio import TARGET, build_portfolio, training_columns
-    from analytics.risk_training import train_risk_model
+    from analytics.risk.model import load_risk_model, save_risk_model, score_customer_risk
+    from analytics.risk.portfolio import TARGET, build_portfolio, training_columns
+    from analytics.risk.training import train_risk_model
     from pipeline.lake import Lake
 
     started = time.perf_counter()

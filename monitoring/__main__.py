@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 def _accept(lake: Lake, config: dict, args: argparse.Namespace) -> int:
     """Check the customer's lending consent, record the acceptance, audit it like the API does, and print the
     booked loan in one line."""
-    from monitoring.acceptances import accept_recommendation
+    from monitoring.booking import accept_recommendation
     from pipeline.consents import LENDING_PURPOSES, ConsentRegistry
 
     # the API's rule for using a customer's data in lending: an active consent of purpose 103, 104 or 105

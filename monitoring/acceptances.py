@@ -23,31 +23,27 @@ recommendations computed after the first loan. Replaying an acceptance id with t
 recorded acceptance (idempotent); without an id, each call records a new acceptance.
 
 Acceptances are stored per customer in ``monitoring/acceptances/<customer_id>.json`` (written atomically,
-under the monitoring lock that also serialises ingestion) and booked by
+under the monitoring lock that also serialises ingestion, by :mod:`monitoring.booking`) and booked by
 :func:`monitoring.loans.build_loan_book` as ``REC-<customer_id>-<n>`` loans with ``source: "recommendation"``.
+This module is pure but for :func:`read_acceptances`; recording one and booking its loan is
+:func:`monitoring.booking.accept_recommendation`.
 """
 from __future__ import annotations
 
-import fcntl
 import math
 import re
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from analytics.product_catalogue import load_catalogue
-from analytics.recommendations_facts import inr
-from monitoring.loans import add_months, amortise, annuity_emi, load_loans
-from pipeline.lake import Lake, LakeError, validate_customer_id
+from analytics.recommendations.facts import inr
+from monitoring.schedules import add_months, amortise, annuity_emi
+from pipeline.lake import Lake
 
 IST = timezone(timedelta(hours=5, minutes=30))
 ACCEPTANCE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$", re.ASCII)
 TERM_FIELDS = ("product_id", "amount", "tenure_months", "disbursed_on", "collateral_value")
 REQUEST_FIELDS = ("customer_id", *TERM_FIELDS, "acceptance_id")
 EMI_TOLERANCE = 1.0  # rupees: the offer's EMI is rounded to the rupee, the booked one to the paisa
-_LOCK = threading.Lock()
 
 
 class AcceptanceError(ValueError):
@@ -91,16 +87,6 @@ class OfferAlreadyAcceptedError(AcceptanceError):
     code = "offer_already_accepted"
 
 
-@dataclass(frozen=True)
-class AcceptanceResult:
-    """What :func:`accept_recommendation` did: the acceptance, its booked loan, and whether it is new."""
-
-    acceptance: dict
-    loan: dict
-    created: bool
-
-
-# ---- the request's own shape (pure) ------------------------------------------------------------------
 def _number(value: Any, field: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
         raise AcceptanceError(field, f"must be a positive number of rupees, got {value!r}")
@@ -306,84 +292,3 @@ def read_acceptances(lake: Lake, customer_id: str) -> list[dict]:
     """The customer's recorded acceptances, oldest first (empty when none)."""
     path = lake.acceptances_path(customer_id)
     return lake.read_json(path).get("acceptances", []) if path.exists() else []
-
-
-def _min_amounts(config: dict) -> dict[str, float]:
-    try:
-        return {p.id: p.min_amount for p in load_catalogue(config)}
-    except ValueError:  # no shelf configured: the offer's own amount checks still apply
-        return {}
-
-
-def accept_recommendation(lake: Lake, customer_id: str, request: dict, accepted_by: str, config: dict,
-                          now: datetime | None = None) -> AcceptanceResult:
-    """Record that the customer accepted a recommended product and book its loan.
-
-    ``request`` holds ``product_id`` and optionally ``amount``, ``tenure_months``, ``disbursed_on``,
-    ``collateral_value`` and ``acceptance_id`` (see :func:`parse_terms`); ``now`` (aware, default the wall
-    clock) is when it was accepted. Returns the acceptance, the loan as booked, and whether it is new.
-    """
-    validate_customer_id(customer_id)
-    terms = parse_terms(request)
-    accepted_at = now or datetime.now(IST)
-    lake.monitoring_lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with _LOCK, open(lake.monitoring_lock_path, "a") as lock:  # the lock ingestion takes: one writer at a time
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        existing = read_acceptances(lake, customer_id)
-        acceptance = replayed(existing, terms)
-        created = acceptance is None
-        if created:
-            path = lake.analytics_path(customer_id, "recommendations")
-            try:
-                recommendations = lake.read_json(path)
-            except LakeError:
-                raise RecommendationsMissingError("customer_id", f"no recommendations for {customer_id}: run the "
-                                                                 "models step first") from None
-            acceptance = decide_acceptance(recommendations, terms, existing, customer_id=customer_id,
-                                           accepted_by=accepted_by, accepted_at=accepted_at,
-                                           min_amounts=_min_amounts(config))
-            lake.write_json(lake.acceptances_path(customer_id),
-                            {"customer_id": customer_id, "acceptances": [*existing, acceptance]})
-        loans = load_loans(lake, customer_id, config)  # rebuilt: the acceptances file is one of its sources
-    loan = next((x for x in loans if x["loan_id"] == acceptance["loan_id"]), None)
-    if loan is None:
-        raise LakeError(f"acceptance {acceptance['acceptance_id']} was recorded but its loan could not be booked: "
-                        f"see not_booked in the loan book of {customer_id}")
-    return AcceptanceResult(acceptance, loan, created)
-
-
-def accept_demo_recommendations(lake: Lake, config: dict,
-                                progress: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
-    """Accept the top eligible recommendation of each customer in ``monitoring.acceptances.demo_customers`` so
-    the demo loan book holds recommended loans next to the OCEN ones. Deterministic: accepted at 10:00 IST on
-    the recommendations' as-of date and disbursed that day, under the id ``DEMO-<customer_id>`` (a second run
-    keeps the first acceptance). A customer without recommendations or an eligible product is skipped."""
-    say = progress or (lambda _message: None)
-    outcomes = []
-    for customer_id in config.get("monitoring", {}).get("acceptances", {}).get("demo_customers", []):
-        outcome: dict[str, Any] = {"customer_id": customer_id, "loan_id": None, "product_id": None}
-        path = lake.analytics_path(customer_id, "recommendations")
-        recommendations = lake.read_json(path) if path.exists() else None
-        top = (recommendations or {}).get("summary", {}).get("top_recommendation")
-        demo_id = f"DEMO-{customer_id}"
-        kept = next((a for a in read_acceptances(lake, customer_id) if a.get("acceptance_id") == demo_id), None)
-        if kept is not None:
-            outcome.update(status="kept", loan_id=kept["loan_id"], product_id=kept["product_id"])
-        elif recommendations is None or top is None:
-            outcome.update(status="skipped", reason="no recommendations" if recommendations is None
-                           else "no eligible product")
-        else:
-            as_of = date.fromisoformat(str(recommendations["as_of"])[:10])
-            try:
-                result = accept_recommendation(lake, customer_id, {"product_id": top, "acceptance_id": demo_id},
-                                               "demo (python -m pipeline prepare-demo)", config,
-                                               now=datetime.combine(as_of, time(10, 0), IST))
-            except AcceptanceError as exc:  # e.g. an operator already took an offer of these recommendations
-                outcome.update(status="skipped", reason=str(exc))
-            else:
-                outcome.update(status="accepted", loan_id=result.loan["loan_id"], product_id=top,
-                               amount=result.loan["principal"], emi=result.loan["emi"])
-        say(f"{customer_id}: {outcome['status']}" + (f" {outcome['product_id']} as {outcome['loan_id']}"
-                                                     if outcome["loan_id"] else f" ({outcome.get('reason')})"))
-        outcomes.append(outcome)
-    return outcomes

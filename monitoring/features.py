@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from monitoring.loans import outstanding_at
+from monitoring.schedules import outstanding_at
 
 
 @dataclass(frozen=True)

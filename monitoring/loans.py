@@ -9,7 +9,8 @@ A loan is booked from two sources:
   :mod:`monitoring.acceptances` in ``monitoring/acceptances/<customer_id>.json`` (a product of the
   customer's ``recommendations.json`` with its accepted amount, tenure, the offer's rate and the
   disbursal date) is booked as loan ``REC-<customer_id>-<n>`` by
-  :func:`monitoring.acceptances.loan_from_acceptance`, with the schedule functions of this module.
+  :func:`monitoring.acceptances.loan_from_acceptance`, with the schedule functions of
+  :mod:`monitoring.schedules`.
 
 EMI schedule (annuity, reducing balance): the instalment is the OCEN
 ``emiAmount`` when given, else ``P·r / (1 − (1 + r)^−n)`` with ``r`` the annual
@@ -19,7 +20,7 @@ in the month after disbursal, on the day the bank statement shows this EMI being
 debited (``transaction_summary.emis``, matched on amount), else on the disbursal
 day; an accepted recommendation is due on its disbursal day. Interest-only and
 bullet products (overdraft, invoice discounting) pay ``P·r`` a month and the
-principal with the last instalment, through the same :func:`amortise`.
+principal with the last instalment, through the same :func:`monitoring.schedules.amortise`.
 
 Collateral: a loan repaid through a lien on mutual fund units (mandate
 ``ELIEN``, ``monitoring.loans.secured_mandates``) is secured by those units,
@@ -38,11 +39,12 @@ data, or a product was accepted).
 """
 from __future__ import annotations
 
-import calendar
 import threading
 from datetime import date, datetime
 from typing import Any
 
+from monitoring.acceptances import loan_from_acceptance, read_acceptances
+from monitoring.schedules import add_months, amortise, annuity_emi
 from pipeline.lake import Lake, LakeError, utc_now_iso, validate_customer_id
 
 BOOK_NOTE = ("loans from the customer's DISBURSED or CLOSED OCEN applications (source ocen) and from each "
@@ -54,49 +56,6 @@ _DEFAULT_CONFIG: dict | None = None
 
 class LoanBookError(Exception):
     """A loan book cannot be built or read; the message says why."""
-
-
-# ---- schedules ---------------------------------------------------------------------------------------
-def annuity_emi(principal: float, annual_rate_pct: float, months: int) -> float:
-    """The equal monthly instalment that repays ``principal`` over ``months`` at ``annual_rate_pct`` % a year."""
-    if months <= 0:
-        raise ValueError("tenure must be at least one month")
-    r = annual_rate_pct / 1200.0
-    if r == 0:
-        return round(principal / months, 2)
-    return round(principal * r / (1 - (1 + r) ** -months), 2)
-
-
-def add_months(day: date, months: int, day_of_month: int | None = None) -> date:
-    """``day`` moved by ``months`` calendar months, on ``day_of_month`` (clamped to the month's length)."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year, month = day.year + year, month + 1
-    wanted = day_of_month or day.day
-    return date(year, month, min(wanted, calendar.monthrange(year, month)[1]))
-
-
-def amortise(principal: float, annual_rate_pct: float, emi: float, due_dates: list[date]) -> list[dict[str, Any]]:
-    """The reducing-balance schedule: per instalment its due date, amount, interest, principal and balance after."""
-    r = annual_rate_pct / 1200.0
-    balance, rows = float(principal), []
-    for n, due in enumerate(due_dates, start=1):
-        interest = round(balance * r, 2)
-        amount = round(balance + interest, 2) if n == len(due_dates) else min(emi, round(balance + interest, 2))
-        repaid = round(amount - interest, 2)
-        balance = max(0.0, round(balance - repaid, 2))
-        rows.append({"n": n, "due_date": due.isoformat(), "amount": amount, "interest": interest,
-                     "principal": repaid, "balance": balance})
-    return rows
-
-
-def outstanding_at(loan: dict, day: str) -> float:
-    """Scheduled principal outstanding after every instalment due on or before ``day`` (ISO date)."""
-    balance = float(loan["principal"])
-    for row in loan["schedule"]:
-        if row["due_date"] > day:
-            break
-        balance = row["balance"]
-    return balance
 
 
 # ---- one loan ----------------------------------------------------------------------------------------
@@ -199,8 +158,6 @@ def _config(config: dict | None) -> dict:
 def _accepted_loans(lake: Lake, customer_id: str, config: dict, settings: dict,
                     problems: list[dict]) -> list[dict]:
     """The loans of the customer's recorded acceptances; an acceptance that cannot be booked goes to ``problems``."""
-    # imported here, not at the top: monitoring.acceptances builds on this module's schedules
-    from monitoring.acceptances import loan_from_acceptance, read_acceptances
 
     lender = config.get("monitoring", {}).get("acceptances", {}).get("lender", {})
     try:

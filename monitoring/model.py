@@ -1,7 +1,7 @@
 """The behavioural default model: trained like the underwriting model, scored in batches, with alert reasons.
 
 Training is the underwriting model's one code path,
-:func:`analytics.risk_training.train_risk_model` (stratified K-fold
+:func:`analytics.risk.training.train_risk_model` (stratified K-fold
 validation, the monotone blend of gradient boosting and a WOE scorecard,
 calibration, a model card), on the synthetic repayment history of
 :mod:`monitoring.synthetic`. Every input has a documented direction
@@ -31,9 +31,10 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import ThreadpoolController
 
-from analytics.risk_model import band_for
-from analytics.risk_model_estimator import as_model_frame
-from analytics.risk_training import train_risk_model
+from analytics.risk.estimator import as_model_frame
+from analytics.risk.model import band_for
+from analytics.risk.pickles import load_bundle
+from analytics.risk.training import train_risk_model
 from monitoring.features import MONOTONE, customer_inputs, describe
 from monitoring.synthetic import TARGET, synthetic_history
 from pipeline.lake import Lake, LakeError
@@ -123,13 +124,11 @@ def save_behaviour_model(lake: Lake, bundle: dict, config: dict | None = None) -
 
 def load_behaviour_model(lake: Lake) -> dict | None:
     """The saved bundle, or None when no behavioural model has been trained in this lake."""
-    import joblib
-
     path = lake.model_path(MODEL_NAME)
     if not path.exists():
         return None
     try:
-        bundle = joblib.load(path)
+        bundle = load_bundle(path)
     except Exception as exc:  # noqa: BLE001 - any unpickling failure means the same thing to the user
         raise BehaviourModelError(f"cannot load the behavioural model at {path}: {exc}; "
                                   "train it again with `python -m monitoring train`") from exc

@@ -19,6 +19,7 @@ submitted, so parallel ``score`` steps load it instead of each training it.
 """
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -31,6 +32,7 @@ from typing import Any
 from pipeline.config import is_object_store_url, load_env
 from pipeline.lake import Lake, LakeError, validate_customer_id
 from pipeline.remote_lake import RemoteLake
+from pipeline.remote_stage import working_copy
 
 Report = Callable[[str, str], None]
 
@@ -124,7 +126,7 @@ def run_customer(lake_root: str, customer_id: str, profile: str | None, steps: l
         if is_object_store_url(lake_root):
             validate_customer_id(customer_id)  # before any key is built
             load_env()  # a worker on another machine: the S3 settings of its own .env, if it has one
-            with RemoteLake(lake_root).working_copy(customer_id, models="score" in steps,
+            with working_copy(RemoteLake(lake_root), customer_id, models="score" in steps,
                                                     on_published=published.append) as lake:
                 outcome = _run_in(lake, customer_id, profile, steps, config, as_of, notes, warnings)
         else:
@@ -170,16 +172,22 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator[Any]
         with Client(scheduler) as client:
             yield client
         return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
-            Client(cluster) as client:
-        yield client
+    # Workers' own log lines are silenced: a task's failure reaches the client as its exception (reported per
+    # customer), and what workers log while the cluster shuts down (heartbeats to a closed scheduler) is noise
+    # with tracebacks that a user would take for a failure.
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
+        try:
+            yield client
+        finally:
+            logging.getLogger("distributed").setLevel(logging.CRITICAL)
 
 
 def _prepare_risk_model(lake: Lake | RemoteLake, config: dict, report: Report) -> None:
-    from analytics.risk_model import ensure_risk_model
+    from analytics.risk.model import ensure_risk_model
 
     if isinstance(lake, RemoteLake):
-        with lake.working_copy(None, models=True) as local:  # trained here once, published under models/
+        with working_copy(lake, None, models=True) as local:  # trained here once, published under models/
             ensure_risk_model(local, config, report)
         return
     ensure_risk_model(lake, config, report)

@@ -17,15 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import REMOTE_COMMANDS, ConfigError, is_object_store_url, load_config
+from pipeline.errors import CommandError
 from pipeline.lake import InvalidCustomerIdError, Lake, LakeError, validate_customer_id
 from pipeline.remote_lake import RemoteLake
+from pipeline.remote_stage import working_copy
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
-
-
-class CommandError(Exception):
-    """A command failed in a way the user can act on; the message says how."""
 
 
 def _as_of(text: str) -> date:
@@ -64,7 +62,7 @@ def _working_lake(args: argparse.Namespace, customer_id: str, models: bool = Fal
 
     On an object store the customer is staged into a private local lake,
     the command runs there unchanged and what it changed is published on exit
-    (:meth:`RemoteLake.working_copy`); ``show(path)`` names a lake path as the
+    (:func:`pipeline.remote_stage.working_copy`); ``show(path)`` names a lake path as the
     user knows it (the object URL, not the temporary directory).
     """
     store, config = _lake(args, object_store=True)
@@ -78,7 +76,7 @@ def _working_lake(args: argparse.Namespace, customer_id: str, models: bool = Fal
                     f"{len(result.deleted)} deleted, {result.unchanged} unchanged, {result.entries} log entr"
                     + ("y" if result.entries == 1 else "ies"))
 
-    with store.working_copy(customer_id, models=models, on_published=published) as lake:
+    with working_copy(store, customer_id, models=models, on_published=published) as lake:
         yield lake, config, lambda path: store.url_for(Path(path).relative_to(lake.root).as_posix())
 
 
@@ -166,10 +164,10 @@ def cmd_erase(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     import orjson
 
-    from pipeline.customers import list_customers
+    from pipeline.customers import list_customers, remote_customer_summaries
 
     lake, _ = _lake(args, object_store=True)
-    rows = lake.customer_summaries() if isinstance(lake, RemoteLake) else list_customers(lake)
+    rows = remote_customer_summaries(lake) if isinstance(lake, RemoteLake) else list_customers(lake)
     if args.json:
         print(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
         return 0
@@ -197,7 +195,7 @@ def cmd_prepare_demo(args: argparse.Namespace) -> int:
             failed.append(f"{customer_id}: {outcome['error']}")
     if failed:
         raise CommandError("demo preparation failed for " + "; ".join(failed))
-    from monitoring.acceptances import accept_demo_recommendations  # a thicker loan book for the portfolio
+    from monitoring.booking import accept_demo_recommendations  # a thicker loan book for the portfolio
     accept_demo_recommendations(lake, config, progress=lambda message: print(message, flush=True))
     from monitoring.loans import load_loans
     from monitoring.model import ensure_behaviour_model  # trained now, so the first repayment event is fast
@@ -342,8 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--block-ms", type=int, default=1000, help="how long a read waits for new entries (default 1000)")
     p.add_argument("--stop-after", type=int, help="stop after reading N entries (re-deliveries included)")
     p.add_argument("--drain", action="store_true", help="stop when the stream has nothing new")
-    # ---- risk model (analytics/risk_cli.py owns the command) ----
-    from analytics.risk_cli import add_train_risk_command
+    # ---- risk model (analytics/risk/cli.py owns the command) ----
+    from analytics.risk.cli import add_train_risk_command
     add_train_risk_command(sub)
     return parser
 

@@ -16,6 +16,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from pipeline.lake_url import RemoteLakeError, parse_lake_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_PATH = PROJECT_ROOT / "config.json"
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -61,8 +63,6 @@ def _load_dotenv() -> None:
 def _resolve_root(value: str, base: Path | None) -> str:
     """A local root as an absolute path (relative to ``base`` when given, else the working directory); a URL checked."""
     if is_object_store_url(value):
-        from pipeline.remote_lake import RemoteLakeError, parse_lake_url
-
         try:
             return parse_lake_url(value).url
         except RemoteLakeError as exc:

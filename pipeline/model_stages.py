@@ -38,9 +38,9 @@ def _write(lake: Lake, data, bodies: dict[str, dict], config: dict) -> list[str]
 
 def score_stage(lake: Lake, customer_id: str, config: dict, progress: Progress = _quiet) -> dict[str, Any]:
     """Risk model (PD, band, SHAP drivers) and credit score for one customer."""
-    from analytics.credit_score import score_customer
     from analytics.registry import OUTPUT_NAMES
-    from analytics.risk_model import ensure_risk_model, risk_model_document
+    from analytics.risk.model import ensure_risk_model, risk_model_document
+    from analytics.score.credit_score import score_customer
 
     data = load_customer_data(lake, customer_id)
     docs = _analytics_documents(lake, customer_id, OUTPUT_NAMES)

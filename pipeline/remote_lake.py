@@ -3,7 +3,7 @@
 The pipeline, the analytics and the API read and write files through
 :class:`pipeline.lake.Lake`, which is path-based. Instead of teaching all of
 them about object stores, an operation on one customer runs in a *working
-copy*: :meth:`RemoteLake.working_copy` stages the customer's partition (every
+copy*: :func:`pipeline.remote_stage.working_copy` stages the customer's partition (every
 layer, its consent registry file, its run history and, when a step needs
 them, the trained models) into a private local :class:`Lake`, the unchanged
 code runs there, and on the way out every file that changed is published
@@ -32,68 +32,18 @@ machine needs the lake URL and those variables, never a copy of the lake.
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from pipeline.lake import CUSTOMER_ID_PATTERN, LAYERS, Lake, LakeError, utc_now_iso, validate_customer_id
+from pipeline.lake import CUSTOMER_ID_PATTERN, LAYERS, Lake, utc_now_iso, validate_customer_id
+from pipeline.lake_url import LakeURL, RemoteLakeError, parse_lake_url  # noqa: F401 - the store's errors and URLs
 
-SCHEMES = ("s3",)
-_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://([^/]*)(?:/(.*))?$")
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._=-]{0,254}$")  # no leading dot: no '.', '..' or hidden names
 LAYOUT = Lake("/")  # only its path methods are used, to name keys exactly as a local lake names files
-
-
-class RemoteLakeError(LakeError):
-    """The object-store lake cannot be used as asked; the message says why."""
-
-
-@dataclass(frozen=True)
-class LakeURL:
-    """An object-store lake root: scheme, bucket and key prefix (may be empty)."""
-
-    scheme: str
-    bucket: str
-    prefix: str
-
-    @property
-    def url(self) -> str:
-        """The normalised URL, ``s3://bucket/prefix`` without a trailing slash."""
-        return f"{self.scheme}://{self.bucket}" + (f"/{self.prefix}" if self.prefix else "")
-
-    @property
-    def base(self) -> str:
-        """``bucket/prefix``: what fsspec calls the path of the lake root."""
-        return f"{self.bucket}/{self.prefix}" if self.prefix else self.bucket
-
-
-def parse_lake_url(text: str) -> LakeURL:
-    """Check and normalise a lake URL; raise :class:`RemoteLakeError` for any scheme but ``s3`` or a bad name.
-
-    The prefix is checked segment by segment (no ``..``, no empty segment) so
-    a URL can never reach outside the prefix the operator named.
-    """
-    match = _URL.match(text.strip()) if isinstance(text, str) else None
-    if not match:
-        raise RemoteLakeError(f"invalid lake URL {text!r}: expected s3://bucket/prefix")
-    scheme, bucket, rest = match.group(1).lower(), match.group(2), match.group(3) or ""
-    if scheme not in SCHEMES:
-        raise RemoteLakeError(f"unsupported lake URL {text!r}: an object-store lake must be s3://bucket/prefix")
-    if not _BUCKET.fullmatch(bucket):
-        raise RemoteLakeError(f"invalid bucket name {bucket!r} in lake URL {text!r}")
-    segments = rest.rstrip("/").split("/") if rest.rstrip("/") else []
-    bad = [s for s in segments if not _SEGMENT.fullmatch(s)]
-    if bad:
-        raise RemoteLakeError(f"invalid prefix segment {bad[0]!r} in lake URL {text!r}")
-    return LakeURL(scheme, bucket, "/".join(segments))
 
 
 def storage_options_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -196,16 +146,6 @@ class RemoteLake:
             return None
         return meta if isinstance(meta, dict) else None
 
-    def customer_summaries(self) -> list[dict[str, Any]]:
-        """What ``python -m pipeline list`` shows for each customer, read through small read-only working copies."""
-        from pipeline.customers import customer_summary
-
-        rows = []
-        for customer_id in self.customers():
-            with self.snapshot(customer_id) as lake:
-                rows.append(customer_summary(lake, customer_id))
-        return rows
-
     def erase(self, customer_id: str) -> list[str]:
         """Delete a customer's objects from every layer and its loan monitoring; return what held data.
 
@@ -239,8 +179,6 @@ class RemoteLake:
     # ---- the audit log ----------------------------------------------------
     def audit(self, action: str, customer_id: str | None, **fields: Any) -> dict:
         """Add one audit entry (its own object: concurrent writers never lose each other's entries)."""
-        from pipeline.remote_stage import entry_keys
-
         if customer_id is not None:
             validate_customer_id(customer_id)
         entry = {"ts": utc_now_iso(), "customer_id": customer_id, "action": action, **fields}
@@ -250,53 +188,44 @@ class RemoteLake:
 
     def read_audit(self, customer_id: str | None = None) -> list[dict]:
         """Audit entries, optionally of one customer, in key order (a whole copied-up ``audit.ndjson`` first)."""
-        from pipeline.remote_stage import read_log
-
         entries = [orjson.loads(line) for line in read_log(self, layout_rel(LAYOUT.audit_path))[1].splitlines()
                    if line.strip()]
         return [e for e in entries if customer_id is None or e.get("customer_id") == customer_id]
 
-    # ---- working copies ---------------------------------------------------
-    @contextmanager
-    def working_copy(self, customer_id: str | None, *, models: bool = False,
-                     on_published: Callable[[Any], None] | None = None) -> Iterator[Lake]:
-        """A private local :class:`Lake` holding one customer's partition; what changed is published on exit.
 
-        ``customer_id=None`` stages no customer (for shared pieces only, such
-        as training the risk model once before a batch). ``models=True`` also
-        stages ``models/`` (the ``score`` step reads the risk model there, and
-        trains and saves it on a lake that has none). If the body raises, what
-        it wrote before failing is still published, as a local lake would keep
-        it, and the exception goes on. ``on_published`` hears the
-        :class:`pipeline.remote_stage.PublishResult`.
-        """
-        from pipeline.remote_stage import publish, stage
+# ---- append-only logs, one object per entry -------------------------------------------------
+def _terminated(data: bytes) -> bytes:
+    return data if not data or data.endswith(b"\n") else data + b"\n"
 
-        if customer_id is not None:
-            validate_customer_id(customer_id)  # before any key is built or any request is made
-        root = Path(tempfile.mkdtemp(prefix=f"lake-{customer_id or 'shared'}-"))
-        try:
-            staged = stage(self, root, customer_id, models=models)
-            try:
-                yield staged.lake
-            except Exception:
-                publish(self, staged)
-                raise
-            result = publish(self, staged)
-            if on_published is not None:
-                on_published(result)
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
 
-    @contextmanager
-    def snapshot(self, customer_id: str) -> Iterator[Lake]:
-        """A read-only local :class:`Lake` with only who the customer is, its consent and its run history."""
-        from pipeline.remote_stage import stage
+def fetch_objects(remote: RemoteLake, rels: list[str]) -> dict[str, bytes]:
+    """The bytes of several objects, fetched concurrently."""
+    if not rels:
+        return {}
+    try:
+        found = remote.fs.cat([remote.key(r) for r in rels], on_error="raise")
+    except FileNotFoundError as exc:
+        raise RemoteLakeError(f"an object of {remote.url} disappeared while it was being staged ({exc}); "
+                              "another process changed the customer: run again") from None
+    return {remote.rel(k): v for k, v in found.items()}
 
-        validate_customer_id(customer_id)
-        root = Path(tempfile.mkdtemp(prefix=f"lake-{customer_id}-view-"))
-        try:
-            files = [layout_rel(LAYOUT.customer_meta_path(customer_id)), layout_rel(LAYOUT.consent_path(customer_id))]
-            yield stage(self, root, customer_id, models=False, only=files).lake
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
+
+def entry_keys(log_rel: str, lines: list[bytes]) -> list[tuple[str, bytes]]:
+    """New entry objects for lines appended to an append-only log: ``(relative key, line + newline)``.
+
+    Keys sort by publish time (UTC, microseconds), then by a random token that
+    keeps two writers apart, then by position, so reading them in key order
+    gives each writer's lines in the order they were written.
+    """
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    token = uuid.uuid4().hex[:12]
+    return [(f"{entry_prefix(log_rel)}{stamp}-{token}-{i:05d}.json", line + b"\n") for i, line in enumerate(lines)]
+
+
+def read_log(remote: RemoteLake, log_rel: str) -> tuple[list[str], bytes]:
+    """An append-only log as one NDJSON text: a whole-log object (copied up from a local lake) first, then entries."""
+    parts = remote.keys(entry_prefix(log_rel).rstrip("/"))
+    if remote.fs.exists(remote.key(log_rel)):
+        parts.insert(0, log_rel)
+    contents = fetch_objects(remote, parts)
+    return parts, b"".join(_terminated(contents[p]) for p in parts)

@@ -1,6 +1,6 @@
 """Stage a customer's partition of an object-store lake into a local working :class:`Lake`, and publish it back.
 
-:meth:`pipeline.remote_lake.RemoteLake.working_copy` is the entry point; this
+:func:`working_copy` is the entry point (:func:`snapshot` for a read-only view); this
 module holds the two halves and the rules between them:
 
 * **Stage**: every object under the customer's directory in each layer
@@ -29,17 +29,25 @@ module holds the two halves and the rules between them:
 from __future__ import annotations
 
 import hashlib
-import uuid
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-from pipeline.lake import LAYERS, Lake
-from pipeline.remote_lake import LAYOUT, RemoteLakeError, entry_prefix, layout_rel
-
-if TYPE_CHECKING:
-    from pipeline.remote_lake import RemoteLake
+from pipeline.lake import LAYERS, Lake, validate_customer_id
+from pipeline.remote_lake import (
+    LAYOUT,
+    RemoteLake,
+    RemoteLakeError,
+    entry_keys,
+    entry_prefix,
+    fetch_objects,
+    layout_rel,
+    read_log,
+)
 
 
 @dataclass
@@ -79,43 +87,6 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _terminated(data: bytes) -> bytes:
-    return data if not data or data.endswith(b"\n") else data + b"\n"
-
-
-def _fetch(remote: RemoteLake, rels: list[str]) -> dict[str, bytes]:
-    """The bytes of several objects, fetched concurrently."""
-    if not rels:
-        return {}
-    try:
-        found = remote.fs.cat([remote.key(r) for r in rels], on_error="raise")
-    except FileNotFoundError as exc:
-        raise RemoteLakeError(f"an object of {remote.url} disappeared while it was being staged ({exc}); "
-                              "another process changed the customer: run again") from None
-    return {remote.rel(k): v for k, v in found.items()}
-
-
-def entry_keys(log_rel: str, lines: list[bytes]) -> list[tuple[str, bytes]]:
-    """New entry objects for lines appended to an append-only log: ``(relative key, line + newline)``.
-
-    Keys sort by publish time (UTC, microseconds), then by a random token that
-    keeps two writers apart, then by position, so reading them in key order
-    gives each writer's lines in the order they were written.
-    """
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    token = uuid.uuid4().hex[:12]
-    return [(f"{entry_prefix(log_rel)}{stamp}-{token}-{i:05d}.json", line + b"\n") for i, line in enumerate(lines)]
-
-
-def read_log(remote: RemoteLake, log_rel: str) -> tuple[list[str], bytes]:
-    """An append-only log as one NDJSON text: a whole-log object (copied up from a local lake) first, then entries."""
-    parts = remote.keys(entry_prefix(log_rel).rstrip("/"))
-    if remote.fs.exists(remote.key(log_rel)):
-        parts.insert(0, log_rel)
-    contents = _fetch(remote, parts)
-    return parts, b"".join(_terminated(contents[p]) for p in parts)
-
-
 def stage(remote: RemoteLake, root: Path, customer_id: str | None, *, models: bool = False,
           only: list[str] | None = None) -> Staged:
     """Copy a customer's partition (or, with ``only``, just those relative keys) into a local lake at ``root``.
@@ -140,7 +111,7 @@ def stage(remote: RemoteLake, root: Path, customer_id: str | None, *, models: bo
     plain = [rel for rel in listed
              if not any(rel == log or rel.startswith(entry_prefix(log)) for log in run_logs)]
     staged = Staged(Lake(root), tuple(d + "/" for d in dirs), frozenset(files))
-    for rel, data in _fetch(remote, plain).items():
+    for rel, data in fetch_objects(remote, plain).items():
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
@@ -196,3 +167,46 @@ def publish(remote: RemoteLake, staged: Staged) -> PublishResult:
         raise RemoteLakeError(f"the run wrote outside the customer's partition, not published: {', '.join(strays[:5])}"
                               + (f" and {len(strays) - 5} more" if len(strays) > 5 else ""))
     return PublishResult(tuple(sorted(puts)), tuple(sorted(deleted)), unchanged, len(entries))
+
+
+# ---- working copies ------------------------------------------------------------------------------
+@contextmanager
+def working_copy(remote: RemoteLake, customer_id: str | None, *, models: bool = False,
+                 on_published: Callable[[Any], None] | None = None) -> Iterator[Lake]:
+    """A private local :class:`Lake` holding one customer's partition; what changed is published on exit.
+
+    ``customer_id=None`` stages no customer (for shared pieces only, such
+    as training the risk model once before a batch). ``models=True`` also
+    stages ``models/`` (the ``score`` step reads the risk model there, and
+    trains and saves it on a lake that has none). If the body raises, what
+    it wrote before failing is still published, as a local lake would keep
+    it, and the exception goes on. ``on_published`` hears the
+    :class:`PublishResult`.
+    """
+    if customer_id is not None:
+        validate_customer_id(customer_id)  # before any key is built or any request is made
+    root = Path(tempfile.mkdtemp(prefix=f"lake-{customer_id or 'shared'}-"))
+    try:
+        staged = stage(remote, root, customer_id, models=models)
+        try:
+            yield staged.lake
+        except Exception:
+            publish(remote, staged)
+            raise
+        result = publish(remote, staged)
+        if on_published is not None:
+            on_published(result)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def snapshot(remote: RemoteLake, customer_id: str) -> Iterator[Lake]:
+    """A read-only local :class:`Lake` with only who the customer is, its consent and its run history."""
+    validate_customer_id(customer_id)
+    root = Path(tempfile.mkdtemp(prefix=f"lake-{customer_id}-view-"))
+    try:
+        files = [layout_rel(LAYOUT.customer_meta_path(customer_id)), layout_rel(LAYOUT.consent_path(customer_id))]
+        yield stage(remote, root, customer_id, models=False, only=files).lake
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

@@ -10,8 +10,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import orjson
-
 from pipeline.lake import Lake, utc_now_iso, validate_customer_id
 from pipeline.model_stages import models_stage, score_stage
 from pipeline.stages import Progress, StageError, analyze_stage, clean_stage, generate_stage
@@ -68,11 +66,3 @@ def run_steps(lake: Lake, customer_id: str, steps: list[str], config: dict,
         lake.append_line(lake.run_log_path(customer_id), entry)
     return {"status": status, "error": error, "results": results}
 
-
-def last_run(lake: Lake, customer_id: str) -> dict[str, Any] | None:
-    """The most recent run of a customer, or None if it never ran."""
-    path = lake.run_log_path(customer_id)
-    if not path.exists():
-        return None
-    lines = lake.read_lines(path)
-    return orjson.loads(lines[-1]) if lines else None

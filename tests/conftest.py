@@ -38,7 +38,7 @@ def small_risk_model(tmp_path_factory, config):
     """
     import shutil
 
-    from analytics.risk_model import save_risk_model, train_portfolio_model
+    from analytics.risk.model import save_risk_model, train_portfolio_model
 
     source = Lake(tmp_path_factory.mktemp("small_model"))
     bundle, _card = train_portfolio_model(80, config)

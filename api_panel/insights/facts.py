@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from analytics.fraud import TITLES as FRAUD_TITLES
-from analytics.score_tables import BANDS, COMPONENTS
+from analytics.gst.fraud import TITLES as FRAUD_TITLES
+from analytics.score.tables import BANDS, COMPONENTS
 
 SEVERITIES = ("HIGH", "MEDIUM", "LOW", "NONE")
 DECISIONS = ("APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE")

@@ -41,7 +41,7 @@ def _fraud_sentence(facts: dict) -> str | None:
     listed = f" \u2014 {'; '.join(parts)}" if parts else ""
     if severity == "HIGH":
         return f"Fraud alert: GST fraud indicators of HIGH severity{listed}"
-    # One indicator kind alone is at most MEDIUM (analytics.fraud): a red flag to review, not a fraud finding.
+    # One indicator kind alone is at most MEDIUM (analytics.gst.fraud): a red flag to review, not a fraud finding.
     return f"GST red flags of MEDIUM severity for review{listed}"
 
 

@@ -2,7 +2,7 @@
 
 The route is thin: it parses the body, checks the customer and their consent the way every read of a
 customer's data is checked (``authorize_read``: 404 unknown customer, 403 without a lending consent), calls
-:func:`monitoring.acceptances.accept_recommendation` and audits what it did (ids only, no amounts).
+:func:`monitoring.booking.accept_recommendation` and audits what it did (ids only, no amounts).
 ``GET /api/loans`` (the customer's book) lives in ``routes/monitoring.py``.
 """
 from __future__ import annotations
@@ -19,9 +19,9 @@ from monitoring.acceptances import (
     DuplicateAcceptanceError,
     OfferAlreadyAcceptedError,
     RecommendationsMissingError,
-    accept_recommendation,
     parse_terms,
 )
+from monitoring.booking import accept_recommendation
 
 bp = Blueprint("acceptances", __name__)
 STATUS = {RecommendationsMissingError: 404, DuplicateAcceptanceError: 409, OfferAlreadyAcceptedError: 409}

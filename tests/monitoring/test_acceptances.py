@@ -20,14 +20,14 @@ from monitoring.acceptances import (
     OfferAlreadyAcceptedError,
     ProductNotEligibleError,
     UnknownProductError,
-    accept_demo_recommendations,
-    accept_recommendation,
     decide_acceptance,
     parse_terms,
     read_acceptances,
     replayed,
 )
-from monitoring.loans import annuity_emi, load_loans
+from monitoring.booking import accept_demo_recommendations, accept_recommendation
+from monitoring.loans import load_loans
+from monitoring.schedules import annuity_emi
 from pipeline.lake import Lake
 from pipeline.runner import run_steps
 from tests.monitoring.conftest import AS_OF, NOT_MONITORED

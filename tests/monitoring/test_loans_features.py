@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 
 from monitoring.features import FEATURE_NAMES, LoanState, loan_to_value
-from monitoring.loans import add_months, amortise, annuity_emi, build_loan_book, load_loans, loan_from_ocen
+from monitoring.loans import build_loan_book, load_loans, loan_from_ocen
 from monitoring.model import MODEL_NAME, BehaviourScorer, load_behaviour_model
+from monitoring.schedules import add_months, amortise, annuity_emi
 
 APP = {"loanApplicationId": "LA-TEST-1", "status": "DISBURSED", "productType": "TERM_LOAN",
        "lender": {"id": "x.ocen.in", "name": "X FINANCE"}, "sanctionedAmount": 600000.0, "disbursedAmount": 590000.0,

@@ -6,8 +6,9 @@ import pytest
 
 from pipeline.batch import BatchInputError, BatchItem, all_customers, dask_client, read_customer_file, run_batch
 from pipeline.cli import main
+from pipeline.customers import last_run
 from pipeline.lake import Lake
-from pipeline.runner import last_run, run_steps
+from pipeline.runner import run_steps
 
 AS_OF = date(2026, 11, 1)
 GOOD = {"CUST_BAT_00001": "customer_concentration", "CUST_BAT_00002": "stable_income",

@@ -30,7 +30,7 @@ def test_risk_model_output_is_additive_and_explained(modelled, customer_id):
     assert all(d["direction"] in ("raised risk", "lowered risk") and d["text"] for d in drivers)
     total = risk["base_value"] + sum(d["shap_value"] for d in drivers) + risk["other_features_shap"]
     # the stored values are rounded to 6 decimals: the exact identity (1e-6) is tested in memory in
-    # tests/analytics/test_risk_model.py; here each of the ~12 stored terms may be off by 5e-7
+    # tests/analytics/risk/test_model.py; here each of the ~12 stored terms may be off by 5e-7
     assert abs(total - risk["margin"]) < (len(drivers) + 2) * 5e-7
     assert 0 <= risk["metrics"]["probability_of_default"]["value"] <= 1
     assert set(risk["model"]["metrics"]) >= {"roc_auc", "ks", "gini", "brier"}

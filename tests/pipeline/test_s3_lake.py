@@ -19,6 +19,7 @@ from pipeline.cli import main
 from pipeline.config import ObjectStoreLakeError, load_config
 from pipeline.lake import InvalidCustomerIdError, Lake
 from pipeline.remote_lake import RemoteLake, RemoteLakeError, parse_lake_url
+from pipeline.remote_stage import snapshot, working_copy
 from pipeline.runner import run_steps
 from tests.conftest import PROJECT_ROOT
 from tests.served import free_port
@@ -95,7 +96,7 @@ def cli(*args: str, env: dict, timeout: int = 300) -> subprocess.CompletedProces
 def batch_run(s3_env, tmp_path_factory, small_risk_model, config):
     """One ``python -m pipeline batch`` of 3 good and 2 bad customers on s3://, and the same 3 on a local lake."""
     url = new_bucket()
-    with RemoteLake(url).working_copy(None, models=True) as shared:  # the risk model, put where score finds it
+    with working_copy(RemoteLake(url), None, models=True) as shared:  # the risk model, put where score finds it
         small_risk_model(shared)
     listing = tmp_path_factory.mktemp("batch") / "customers.txt"
     listing.write_text("\n".join([*(f"{cid},{profile}" for cid, profile in GOOD.items()),
@@ -235,7 +236,7 @@ def seeded(lake_url):
 def test_publish_writes_changes_deletes_removals_and_leaves_untouched_objects_alone(seeded):
     remote = seeded
     results = []
-    with remote.working_copy(CID, on_published=results.append) as lake:
+    with working_copy(remote, CID, on_published=results.append) as lake:
         assert lake.read_ndjson(lake.clean_path(CID, "gst_returns")) == [{"g": 1}]
         assert not lake.models_dir.exists() and not lake.raw_path(OTHER, "transactions").exists()
         lake.clean_path(CID, "gst_returns").unlink()                                # the run removed an output
@@ -258,11 +259,11 @@ def test_publish_writes_changes_deletes_removals_and_leaves_untouched_objects_al
 
 def test_concurrent_working_copies_keep_every_log_entry(seeded):
     remote = seeded
-    with remote.working_copy(CID) as first, remote.working_copy(CID) as second:
+    with working_copy(remote, CID) as first, working_copy(remote, CID) as second:
         for lake, who in ((first, "first"), (second, "second")):
             lake.append_line(lake.run_log_path(CID), {"run": who})
             lake.audit("note", CID, by=who)
-    with remote.snapshot(CID) as view:
+    with snapshot(remote, CID) as view:
         runs = [orjson.loads(line)["run"] for line in view.read_lines(view.run_log_path(CID))]
     assert sorted(runs) == ["first", "second"]
     assert sorted(e["by"] for e in remote.read_audit(CID)) == ["first", "second"]
@@ -272,25 +273,25 @@ def test_a_log_copied_up_from_a_local_lake_is_read_first_and_never_rewritten(see
     remote = seeded
     whole = b'{"run": 1}\n{"run": 2}'  # as `aws s3 sync` would upload a local runs.ndjson (no final newline here)
     remote.fs.pipe_file(remote.key(f"logs/{CID}/runs.ndjson"), whole)
-    with remote.working_copy(CID) as lake:
+    with working_copy(remote, CID) as lake:
         lake.append_line(lake.run_log_path(CID), {"run": 3})
-    with remote.snapshot(CID) as view:
+    with snapshot(remote, CID) as view:
         assert [orjson.loads(line)["run"] for line in view.read_lines(view.run_log_path(CID))] == [1, 2, 3]
     assert objects(remote.url)[f"logs/{CID}/runs.ndjson"] == whole
 
 
 def test_rewriting_an_append_only_log_or_writing_outside_the_partition_is_refused(seeded):
     remote = seeded
-    with remote.working_copy(CID) as lake:
+    with working_copy(remote, CID) as lake:
         lake.append_line(lake.run_log_path(CID), {"run": 1})
     before = objects(remote.url)
     with pytest.raises(RemoteLakeError, match="append-only"):
-        with remote.working_copy(CID) as lake:
+        with working_copy(remote, CID) as lake:
             lake.write_json(lake.analytics_path(CID, "credit_score"), {"s": 9})
             lake.write_ndjson(lake.run_log_path(CID), [{"run": "forged"}])
     assert objects(remote.url) == before  # nothing published
     with pytest.raises(RemoteLakeError, match="outside the customer's partition"):
-        with remote.working_copy(CID) as lake:
+        with working_copy(remote, CID) as lake:
             lake.write_json(lake.analytics_path(CID, "credit_score"), {"s": 3})
             lake.append_line(lake.processed_events_path, {"event_id": "e1"})
     after = objects(remote.url)
@@ -302,7 +303,7 @@ def test_a_bad_customer_id_is_refused_before_any_request():
     unreachable = RemoteLake("s3://bucket/lake", {"endpoint_url": f"http://127.0.0.1:{free_port()}"})
     for bad in ("../etc", "CUST_STG_1", "CUST_STG_00001/../x"):
         with pytest.raises(InvalidCustomerIdError):
-            with unreachable.working_copy(bad):
+            with working_copy(unreachable, bad):
                 pass
         with pytest.raises(InvalidCustomerIdError):
             unreachable.erase(bad)
@@ -310,7 +311,7 @@ def test_a_bad_customer_id_is_refused_before_any_request():
 
 
 def test_working_copies_are_removed(seeded):
-    with seeded.working_copy(CID) as lake:
+    with working_copy(seeded, CID) as lake:
         root = Path(lake.root)
         assert root.is_dir()
     assert not root.exists()

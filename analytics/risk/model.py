@@ -1,0 +1,228 @@
+"""The explainable risk model: train once, persist, and score customers with reason codes.
+
+Public API (see ``docs/risk_model.md``):
+
+* :func:`train_risk_model` (from :mod:`analytics.risk.training`) — the one
+  training path, for a lender's table or the synthetic portfolio;
+* :func:`train_portfolio_model` — build the synthetic portfolio and train on it;
+* :func:`save_risk_model` / :func:`load_risk_model` — the joblib bundle at
+  ``lake.model_path("risk_model")`` and its card at ``lake.model_path("risk_model", "json")``;
+* :func:`score_customer_risk` — a probability of default, a 0-100 risk score
+  (0 = lowest risk, 100 = highest; it is the PD in percent), a band from the
+  PD cut-offs in config, and the top drivers by |SHAP| in plain words;
+* :func:`ensure_risk_model` / :func:`risk_model_document` — what the pipeline
+  calls: load (or, once, train the demo model) and write ``risk_model.json``.
+
+Scoring never trains: it only reads the saved bundle.
+"""
+from __future__ import annotations
+
+import io
+import math
+import threading
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from analytics.metric import metric, missing
+from analytics.risk.estimator import RiskModel
+from analytics.risk.features import FEATURE_NAMES, FEATURES, customer_features, describe, format_value
+from analytics.risk.pickles import load_bundle
+from analytics.risk.training import RiskTrainingError, finite_or_none, train_risk_model
+
+__all__ = ["FEATURES", "RiskModel", "RiskTrainingError", "train_risk_model", "train_portfolio_model",
+           "save_risk_model", "load_risk_model", "score_customer_risk", "ensure_risk_model", "risk_model_document",
+           "MODEL_NAME", "DEFAULT_BANDS"]
+
+MODEL_NAME = "risk_model"
+DEFAULT_BANDS = ({"band": "LOW", "max_pd": 0.05}, {"band": "MODERATE", "max_pd": 0.12},
+                 {"band": "ELEVATED", "max_pd": 0.25}, {"band": "HIGH", "max_pd": 1.0})
+LATENT_FORMULA = ("z = intercept + debt_service*b1 + volatility*b2 + growth*b3 + delinquency*b4 + fraud*b5 "
+                  "+ card_utilisation*b6 + N(0, hidden_sd); PD = 1/(1+exp(-z)); default = U(0,1) < PD")
+Progress = Callable[[str, str], None]
+
+
+# ---- training and persistence ------------------------------------------------
+def train_portfolio_model(n: int, config: dict, progress: Progress | None = None) -> tuple[dict, dict]:
+    """Build an n-customer synthetic portfolio in memory and train on it (the ``--portfolio`` path)."""
+    from analytics.risk.portfolio import LATENT_DOC, TARGET, build_portfolio, training_columns
+
+    say = progress or (lambda level, message: None)
+    say("info", f"building a synthetic training portfolio of {n} customers from the generators and analytics")
+    table = build_portfolio(n, config)
+    say("info", f"training on {len(table)} customers, {int(table[TARGET].sum())} defaults (latent function)")
+    bundle, card = train_risk_model(training_columns(table), TARGET, 1, config, source="portfolio",
+                                    source_detail={"customers": f"{table['customer_id'].iloc[0]}.."
+                                                                f"{table['customer_id'].iloc[-1]}",
+                                                   "as_of": str(config.get("risk_model", {}).get("portfolio_as_of")),
+                                                   "transactions_per_month": config.get("risk_model", {}).get(
+                                                       "portfolio_transactions_per_month")})
+    card["latent_function"] = {"reference": LATENT_DOC, "formula": LATENT_FORMULA,
+                               "coefficients": dict(config["risk_model"]["latent"]),
+                               "note": "synthetic outcomes: proves the machinery, not real-world accuracy"}
+    return bundle, card
+
+
+def save_risk_model(lake, bundle: dict, config: dict | None = None) -> None:
+    """Write the bundle (joblib) and its card (JSON) atomically through the lake."""
+    import joblib
+
+    if config is not None:
+        bundle["bands"] = [dict(b) for b in config.get("risk_model", {}).get("bands", DEFAULT_BANDS)]
+    buffer = io.BytesIO()
+    joblib.dump(bundle, buffer, compress=3)
+    lake.write_bytes(lake.model_path(MODEL_NAME), buffer.getvalue())
+    lake.write_json(lake.model_path(MODEL_NAME, "json"), bundle["card"])
+
+
+_LOADED: dict[str, tuple[tuple[int, int, int], dict]] = {}  # path -> (file stamp, bundle): one load per process
+_LOADED_LOCK = threading.Lock()
+
+
+def load_risk_model(lake) -> dict | None:
+    """The saved bundle, or None when no model has been trained in this lake.
+
+    Unpickling the bundle costs about a quarter of a second; a batch worker
+    scores hundreds of customers, so the bundle is kept per process and
+    loaded again only when the file's stamp (inode, mtime, size) changes.
+    Callers treat it as read-only.
+    """
+    from pipeline.lake import LakeError
+
+    path = lake.model_path(MODEL_NAME)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    cached = _LOADED.get(str(path))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    try:
+        bundle = load_bundle(path)
+    except Exception as exc:  # noqa: BLE001 - any unpickling failure means the same thing to the user
+        raise LakeError(f"cannot load the risk model at {path}: {type(exc).__name__}: {exc}; "
+                        "train it again with `python -m pipeline train-risk`") from exc
+    if not isinstance(bundle, dict) or not isinstance(bundle.get("model"), RiskModel):
+        raise LakeError(f"{path} is not a risk model bundle; train it again with `python -m pipeline train-risk`")
+    with _LOADED_LOCK:
+        _LOADED.clear()  # one lake's model at a time is what a process scores with
+        _LOADED[str(path)] = (stamp, bundle)
+    return bundle
+
+
+# ---- scoring -------------------------------------------------------------------
+def band_for(pd_value: float, bands) -> str:
+    """The band whose ``max_pd`` is the first at or above the PD (bands in increasing order)."""
+    for band in bands:
+        if pd_value < float(band["max_pd"]) or band is bands[-1]:
+            return str(band["band"])
+    return str(bands[-1]["band"])
+
+
+def _row(model: RiskModel, features: dict[str, Any]) -> pd.DataFrame:
+    data = {}
+    for name in model.numeric_:
+        value = features.get(name)
+        data[name] = [np.nan if value is None else float(value)]
+    for name in model.categorical_:
+        value = features.get(name)
+        data[name] = [np.nan if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)]
+    return pd.DataFrame(data)
+
+
+def _driver(name: str, value: Any, shap_value: float) -> dict[str, Any]:
+    direction = "raised risk" if shap_value > 0 else "lowered risk"
+    shown = format_value(value, name)
+    text = (f"{describe(name)} is {shown}; this {direction} "
+            f"({shap_value:+.2f} on the log-odds scale)")
+    return {"feature": name, "description": describe(name), "value": finite_or_none(value),
+            "shap_value": round(float(shap_value), 6), "direction": direction, "text": text}
+
+
+def score_customer_risk(bundle: dict, features: dict[str, Any], config: dict | None = None) -> dict[str, Any]:
+    """Probability of default, risk score, band and the top drivers for one customer's features.
+
+    ``features`` maps input names to values (None for missing). The SHAP
+    values are in log-odds (margin) space: ``base_value + sum(all shap) ==
+    margin``; the calibrated PD is ``calibrator(margin)``.
+    """
+    model: RiskModel = bundle["model"]
+    card = bundle["card"]
+    rm = (config or {}).get("risk_model", {})
+    bands = rm.get("bands") or bundle.get("bands") or DEFAULT_BANDS
+    top = int(rm.get("top_drivers", 10))
+    row = _row(model, features)
+    with threadpool_limits(1):  # one row: OpenMP threads only add start-up cost
+        margin = float(model.decision_function(row)[0])
+        shap_frame, base = model.explain(row)
+    pd_value = float(model.calibrate(np.array([margin]))[0])
+    shap_row = shap_frame.iloc[0]
+    order = sorted(shap_row.index, key=lambda c: (-abs(float(shap_row[c])), c))
+    drivers = [_driver(c, features.get(c), float(shap_row[c])) for c in order[:top]]
+    rest = float(shap_row[order[top:]].sum()) if len(order) > top else 0.0
+    band = band_for(pd_value, bands)
+    cutoffs = {b["band"]: b["max_pd"] for b in bands}
+    score = round(100.0 * pd_value, 1)
+    return {
+        "metrics": {
+            "probability_of_default": metric(pd_value, "probability", "calibrator(margin), margin = model log-odds",
+                                             {"margin": margin, "calibration": model.calibration},
+                                             "Calibrated probability that this customer defaults, from the risk "
+                                             "model's log-odds through a monotone calibration map."),
+            "risk_score": metric(score, "score (0-100)", "100 x probability_of_default",
+                                 {"probability_of_default": pd_value},
+                                 "Risk on a 0-100 scale: 0 is the lowest risk, 100 the highest (the PD in percent)."),
+            "risk_band": metric(band, "band", "first band whose PD cut-off is above the PD",
+                                {"probability_of_default": pd_value, "cutoffs": cutoffs},
+                                "LOW / MODERATE / ELEVATED / HIGH by the PD cut-offs in config.json risk_model.bands."),
+        },
+        "drivers": drivers,
+        "base_value": round(base, 6),
+        "margin": round(margin, 6),
+        "other_features_shap": round(rest, 6),
+        "explanation": ("SHAP values are in log-odds: base_value + the shap_value of every input (the drivers listed "
+                        "plus other_features_shap) = margin; probability_of_default = calibrator(margin)."),
+        "model": {"version": card["version"], "trained_at": card["trained_at"], "metrics": card["metrics"],
+                  "family": card["params"]["family"], "training_source": card["training_data"]["source"],
+                  "training_rows": card["training_data"]["rows"]},
+    }
+
+
+# ---- what the pipeline calls ----------------------------------------------------
+def ensure_risk_model(lake, config: dict, progress: Progress | None = None) -> dict:
+    """The saved risk model; if none is saved yet, train the demo model once from a synthetic portfolio and save it."""
+    bundle = load_risk_model(lake)
+    if bundle is not None:
+        return bundle
+    say = progress or (lambda level, message: None)
+    n = int(config.get("risk_model", {}).get("demo_portfolio", 300))
+    say("info", f"no risk model saved in this lake yet: training the demo model once on a synthetic portfolio of "
+                f"{n} customers (outcomes from a documented latent function, see docs/risk_model.md)")
+    bundle, card = train_portfolio_model(n, config, say)
+    save_risk_model(lake, bundle, config)
+    say("success", f"risk model {card['version']} saved (CV ROC AUC {card['metrics']['roc_auc']['mean']:.3f})")
+    return bundle
+
+
+def risk_model_document(bundle: dict, docs: dict[str, dict], customer: dict, as_of: date,
+                        config: dict | None = None) -> dict[str, Any]:
+    """The body of ``risk_model.json``: the features used, the PD, score, band and drivers."""
+    features = customer_features(docs, customer, as_of)
+    model: RiskModel = bundle["model"]
+    inputs = list(model.feature_names_in_)
+    known = [c for c in inputs if c in FEATURE_NAMES]
+    if len(known) < max(1, len(inputs) // 2):
+        reason = ("the saved risk model was trained on a table whose columns are not the analytics features "
+                  f"({', '.join(inputs[:5])}...); train one with --portfolio or on a table of these features")
+        return {"features": features, "metrics": {
+            "probability_of_default": missing("probability", "calibrator(margin)", reason),
+            "risk_score": missing("score (0-100)", "100 x probability_of_default", reason),
+            "risk_band": missing("band", "PD cut-offs", reason)}, "drivers": [],
+            "model": {"version": bundle["card"]["version"], "trained_at": bundle["card"]["trained_at"]}}
+    body = score_customer_risk(bundle, features, config)
+    return {"features": features, **body}
