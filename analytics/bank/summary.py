@@ -240,8 +240,8 @@ def _dscr(avg_bc: float, avg_op: float, emi_total: float, bureau_emi: float | No
                                        "statement does not debit: their service cannot be measured here", inputs)
     checked = "no bureau EMI burden" if bureau_emi is not None else "no bureau report to check"
     return not_applicable(RATIO, formula, "not applicable: no debt service", {**inputs, "bureau_checked": checked},
-                          explanation=f"No EMI is debited in the statement ({checked}): with no debt to service, coverage has "
-                          "no meaning. It is not missing data and is not a risk.")
+                          explanation=f"No EMI is debited in the statement ({checked}): with no debt to service, "
+                          "coverage has no meaning. It is not missing data and is not a risk.")
 
 
 def _stability_metrics(monthly: pd.DataFrame, months: list[str], breaks: pd.DataFrame, inflows: list) -> dict:

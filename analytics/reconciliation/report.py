@@ -104,10 +104,10 @@ def _discrepancy(docs: dict) -> dict:
     if not isinstance(ratio_metric, dict) or ratio_metric.get("value") is None:
         reason = (ratio_metric or {}).get("reason") or "no GST-to-bank ratio in gst_summary"
         return missing("percent", formula, f"{RATIO_SOURCE} not available: {reason}", {"source": RATIO_SOURCE})
-    inputs = ratio_metric.get("inputs") or {}
+    given = ratio_metric.get("inputs") or {}
+    copied = {k: given[k] for k in ("months", "gst_turnover_incl_tax", "bank_business_credits") if k in given}
     return metric(round((ratio_metric["value"] - 1) * 100, 2), "percent", formula,
-                  {"source": RATIO_SOURCE, "gst_to_bank_ratio": ratio_metric["value"],
-                   **{k: inputs[k] for k in ("months", "gst_turnover_incl_tax", "bank_business_credits") if k in inputs}},
+                  {"source": RATIO_SOURCE, "gst_to_bank_ratio": ratio_metric["value"], **copied},
                   "How far declared GST value (tax included) is from what reached the bank: gst_summary's "
                   "GST-to-bank ratio shown as a percentage gap.", ratio_metric.get("window"), "incl. tax")
 

@@ -117,7 +117,8 @@ def summarize_overall(bodies: dict[str, dict], customer: dict, consent: dict | N
         "recommendation": _recommendation(bodies),
         "data_coverage": coverage,
         "metrics": {
-            "alerts": metric(len(alerts), "count", "fraud and GST-compliance alerts + HIGH/MEDIUM anomaly rules that fired",
+            "alerts": metric(len(alerts), "count",
+                             "fraud and GST-compliance alerts + HIGH/MEDIUM anomaly rules that fired",
                              {"alerts": [a.get("rule", a["kind"]) for a in alerts]}, "Alerts a credit officer must see."),
             "sources_with_data": metric(sum(coverage.values()), "count", "analytics documents with at least one computed metric",
                                         {"sources": [k for k, v in coverage.items() if v]},
