@@ -24,9 +24,14 @@ def _clean_number(value: Any) -> Any:
 
 
 def metric(value: Any, unit: str, formula: str, inputs: dict[str, Any] | None, explanation: str,
-           window: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A computed figure with how it was computed; ``window`` says which period it covers, when it covers one
-    (``{"from": "2025-11", "to": "2026-10", "months": 12, "label": "..."}``)."""
+           window: dict[str, Any] | None = None, basis: str | None = None) -> dict[str, Any]:
+    """A computed figure with how it was computed.
+
+    ``window`` (optional, see :func:`month_window`) says which period the figure covers, because "12 bounces"
+    means little without "in the last 24 months"; ``basis`` (optional) says whether a GST amount includes
+    tax (``"excl. tax"`` / ``"incl. tax"``), because declared turnover is taxable value and bank credits are
+    not. Both keys are present only when given, so existing documents keep their shape.
+    """
     clean_inputs = {}
     for key, item in (inputs or {}).items():
         if isinstance(item, (list, tuple)) and len(item) > MAX_INPUT_IDS:
@@ -38,16 +43,48 @@ def metric(value: Any, unit: str, formula: str, inputs: dict[str, Any] | None, e
             clean_inputs[key] = _clean_number(item)
     value = _clean_number(value)
     out = {"value": value, "unit": unit, "formula": formula, "inputs": clean_inputs, "explanation": explanation}
-    if window:
+    if window is not None:
         out["window"] = dict(window)
+    if basis is not None:
+        out["basis"] = basis
     return out
 
 
-def missing(unit: str, formula: str, reason: str, inputs: dict[str, Any] | None = None) -> dict[str, Any]:
+def missing(unit: str, formula: str, reason: str, inputs: dict[str, Any] | None = None,
+            window: dict[str, Any] | None = None) -> dict[str, Any]:
     """A figure that cannot be computed from the data, with the reason why."""
-    out = metric(None, unit, formula, inputs, reason)
+    out = metric(None, unit, formula, inputs, reason, window)
     out["reason"] = reason
     return out
+
+
+def not_applicable(unit: str, formula: str, reason: str, inputs: dict[str, Any] | None = None,
+                   window: dict[str, Any] | None = None, explanation: str | None = None) -> dict[str, Any]:
+    """A figure that does not apply to this customer (``applicable: false``), which is not missing data.
+
+    Why a separate shape: DSCR of a borrower with no debt service is not unknown, it has no meaning; a
+    reader (the scorecard, the risk model) must not treat it as a data gap and charge risk for it.
+    """
+    out = missing(unit, formula, reason, inputs, window)
+    out["applicable"] = False
+    if explanation:
+        out["explanation"] = explanation
+    return out
+
+
+def month_window(first: str, last: str, label: str | None = None) -> dict[str, Any]:
+    """The ``window`` of a figure computed over the calendar months ``first``..``last`` (``YYYY-MM``)."""
+    months = (int(last[:4]) * 12 + int(last[5:7])) - (int(first[:4]) * 12 + int(first[5:7])) + 1
+    return {"from": first, "to": last, "months": months,
+            "label": label or f"{months} calendar month{'s' if months != 1 else ''} {first} to {last}"}
+
+
+def with_window(metrics: dict[str, dict], window: dict[str, Any], keys=None) -> dict[str, dict]:
+    """Set ``window`` on every metric of ``metrics`` (or on ``keys``) that has none yet; returns ``metrics``."""
+    for key, found in metrics.items():
+        if isinstance(found, dict) and "window" not in found and (keys is None or key in keys):
+            found["window"] = dict(window)
+    return metrics
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:

@@ -59,14 +59,16 @@ def analyze_customer(data: CustomerData, config: dict, code_version: str, genera
         raise ValueError(f"cannot skip {sorted(unknown)}: other documents depend on them")
     records = data.records
     txns = prepare_transactions(records.get("transactions", []), records.get("accounts", []))
-    bank = summarize_transactions(txns, records.get("accounts", []), data.as_of, config)
+    bureau = summarize_bureau(records.get("credit_bureau", []), data.as_of, config)
+    bank = summarize_transactions(txns, records.get("accounts", []), data.as_of, config,
+                                  bureau_emi=bureau["metrics"]["total_emi_burden"]["value"])
     bank_credits = business_credits_by_month(txns) if len(txns) else None
     gst = summarize_gst(records.get("gst_returns", []), data.as_of, config,
                         bank_business_credits=bank_credits, circular_flows=bank.get("circular_flows"))
     bodies: dict[str, dict] = {
         "transaction_summary": bank,
         "gst_summary": gst,
-        "credit_summary": summarize_bureau(records.get("credit_bureau", []), data.as_of, config),
+        "credit_summary": bureau,
         "mutual_funds_summary": summarize_mutual_funds(records.get("mutual_funds", []), data.as_of, config),
         "insurance_summary": summarize_insurance(records.get("insurance_policies", []), data.as_of, config),
         "ocen_summary": summarize_ocen(records.get("ocen_applications", []), data.as_of, config),

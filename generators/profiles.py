@@ -139,6 +139,35 @@ PROFILES: dict[str, Profile] = {
 }
 PROFILE_NAMES: tuple[str, ...] = tuple(PROFILES)
 
+# The fraud profile's three planted mechanisms, each as the profile fields that plant it. A training
+# portfolio lays one or more of them over an honest profile (:func:`with_fraud`), so fraud is seen apart from
+# financial weakness; the demo customers are never changed by it.
+FRAUD_MECHANISMS: dict[str, dict] = {
+    "fake_invoices": {"fake_invoice_ratio": PROFILES["fraud"].fake_invoice_ratio},
+    "itc_excess": {"itc_high_share": PROFILES["fraud"].itc_high_share},
+    "circular_flows": {"circular_pairs": PROFILES["fraud"].circular_pairs},
+}
+
+
+def with_fraud(profile: Profile, mechanisms) -> Profile:
+    """``profile`` with the named fraud mechanisms planted as the fraud profile plants them (same name)."""
+    fields: dict = {}
+    for name in mechanisms:
+        fields.update(FRAUD_MECHANISMS[name])
+    return replace(profile, **fields)
+
+
+def fraud_mechanisms(profile: Profile) -> tuple[str, ...]:
+    """Which of :data:`FRAUD_MECHANISMS` a profile plants (its fields reach the fraud profile's values)."""
+    out = []
+    if profile.fake_invoice_ratio > 0:
+        out.append("fake_invoices")
+    if profile.itc_high_share > 0:
+        out.append("itc_excess")
+    if profile.circular_pairs[1] > 0:
+        out.append("circular_flows")
+    return tuple(out)
+
 
 def get_profile(name: str) -> Profile:
     """Return the profile called ``name`` or raise ``ValueError`` listing the known ones."""

@@ -21,7 +21,7 @@ from .mutual_funds import build_mutual_funds
 from .ocen import build_ocen
 from .ondc import build_ondc
 from .plan import Plan, build_plan
-from .profiles import PROFILE_NAMES, get_profile
+from .profiles import PROFILE_NAMES, Profile, get_profile
 from .seeding import stable_seed
 
 __all__ = ["GeneratedCustomer", "generate_customer", "profile_for", "PROFILE_NAMES", "SOURCES", "SOURCE_BUILDERS"]
@@ -98,18 +98,22 @@ def _truth(plan: Plan, bank) -> dict[str, Any]:
     }
 
 
-def generate_customer(customer_id: str, profile: str | None, as_of: dt.date, config: dict) -> GeneratedCustomer:
+def generate_customer(customer_id: str, profile: str | None, as_of: dt.date, config: dict,
+                      spec: Profile | None = None) -> GeneratedCustomer:
     """Generate one customer's consent, canonical records of every source, and ground truth.
 
-    ``profile`` None means :func:`profile_for`. ``as_of`` is moved to the first
-    of its month; the history is the ``generator.history_months`` complete
-    months before it and nothing is dated on or after it. Same id, profile and
-    as-of month give byte-identical output.
+    ``profile`` None means :func:`profile_for`. ``spec`` (optional) is the
+    :class:`Profile` itself, for a variant that is not in the registry (the risk
+    model's training portfolio lays fraud over honest profiles with
+    :func:`generators.profiles.with_fraud`); its name is the profile's name.
+    ``as_of`` is moved to the first of its month; the history is the
+    ``generator.history_months`` complete months before it and nothing is dated
+    on or after it. Same id, profile and as-of month give byte-identical output.
     """
     if not isinstance(customer_id, str) or not _ID.fullmatch(customer_id):
         raise ValueError(f"invalid customer id {customer_id!r}: expected CUST_XXX_NNNNN")
-    name = profile or profile_for(customer_id, config)
-    spec = get_profile(name)
+    name = spec.name if spec is not None else profile or profile_for(customer_id, config)
+    spec = spec if spec is not None else get_profile(name)
     as_of = dt.date(as_of.year, as_of.month, 1)
     seed = stable_seed(customer_id)
     plan = build_plan(customer_id, seed, spec, as_of, config.get("generator", {}))

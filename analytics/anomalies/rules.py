@@ -129,7 +129,7 @@ def detect_rule_anomalies(txns: pd.DataFrame, bank: dict, gst: dict, config: dic
                        "|expected - reported balance| > 0.01", "HIGH", list(breaks[: p["max_listed"]]), len(breaks)))
     indicators = (gst.get("fraud_indicators") or {}).get("indicators", [])
     rules.append(_rule("gst_fraud_indicator", "GST fraud indicators",
-                       "GST red flags computed in the GST summary (ITC ratio, late filing, turnover vs bank, circular flows)",
+                       "GST red flags computed in the GST summary (ITC ratio, turnover vs bank, circular flows)",
                        "see gst_summary.fraud_indicators.rules", (gst.get("fraud_indicators") or {}).get("severity", "NONE"),
                        [{"code": i.get("code"), "title": i.get("title"), "severity": i.get("severity"),
                          "months": i.get("months")} for i in indicators]))

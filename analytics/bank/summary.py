@@ -5,7 +5,12 @@ Every headline number is a metric object (value, unit, formula, inputs,
 explanation); tables (monthly rows, the daily balance series, lists of EMIs,
 bounces and pairs) are plain rows a reader can check those metrics against.
 The statement window is the first to the last transaction before ``as_of``;
-months are calendar months in that window, months without a line included.
+months are calendar months in that window, months without a line included,
+and every metric says so in its ``window``. Overdrawn days, OD/CC utilisation
+and interest servicing are facility-aware (:mod:`analytics.bank.facility`): a
+negative balance inside a sanctioned limit is use, not a penalty. DSCR of a
+borrower with no debt service is *not applicable* (``applicable: false``),
+never missing data.
 """
 from __future__ import annotations
 
@@ -18,7 +23,8 @@ import pandas as pd
 from analytics.bank.circular import find_circular_flows
 from analytics.bank.obligations import detect_bounces, detect_emis, regular_inflows
 from analytics.bank.statement import balance_tally_breaks, eod_by_account, month_range, opening_balances
-from analytics.metric import metric, missing, ratio_metric
+from analytics.bank.facility import facility_metrics
+from analytics.metric import metric, missing, month_window, not_applicable, ratio_metric, with_window
 
 INR, COUNT, RATIO = "INR", "count", "ratio"
 # debits that are not operating costs when judging cash available for debt service
@@ -28,9 +34,11 @@ METRIC_UNITS = {**{k: INR for k in (
     "avg_monthly_business_credits avg_monthly_debits atm_withdrawal_total emi_monthly_total bounce_charges_total "
     "avg_monthly_surplus").split()},
     **{k: COUNT for k in ("negative_balance_days near_zero_balance_days atm_withdrawal_count inward_bounces "
-                          "outward_bounces months_covered gap_months balance_tally_breaks").split()},
-    **{k: RATIO for k in ("od_cc_utilisation cash_deposit_share top_counterparty_share surplus_ratio foir dscr "
-                          "income_cv regular_inflow_confidence regular_inflow_share").split()}}
+                          "outward_bounces months_covered gap_months balance_tally_breaks days_over_limit "
+                          "days_over_drawing_power months_interest_unserviced").split()},
+    **{k: RATIO for k in ("od_cc_utilisation od_cc_peak_utilisation cash_deposit_share top_counterparty_share "
+                          "surplus_ratio foir dscr income_cv regular_inflow_confidence regular_inflow_share").split()},
+    "od_cc_interest_monthly_avg": INR}
 
 
 MONTHLY_COLUMNS = {
@@ -89,13 +97,12 @@ def _monthly(df: pd.DataFrame, months: list[str], eod: pd.Series, abb_dates: lis
     return g
 
 
-def _balance_metrics(eod: pd.Series, wide: pd.DataFrame, accounts: list[dict], abb_dates, cfg) -> dict:
+def _balance_metrics(eod: pd.Series, abb_dates, cfg) -> dict:
     days = [str(d) for d in cfg.get("abb_days", [5, 15, 25])]
     threshold = float(cfg.get("near_zero_balance", 1000))
     abb_values = eod.loc[abb_dates]
     iso = lambda idx: [d.date().isoformat() for d in idx]  # noqa: E731
     abb_formula = f"mean(EOD balance on days {', '.join(days)} of every month)"
-    neg = eod[eod < 0]
     near = eod[(eod >= 0) & (eod < threshold)]
     m = {
         "abb": metric(float(abb_values.mean()), INR, abb_formula,
@@ -112,38 +119,11 @@ def _balance_metrics(eod: pd.Series, wide: pd.DataFrame, accounts: list[dict], a
                                   "Lowest end-of-day balance in the statement."),
         "max_eod_balance": metric(float(eod.max()), INR, "max(EOD balance)", {"date": iso([eod.idxmax()])[0]},
                                   "Highest end-of-day balance in the statement."),
-        "negative_balance_days": metric(len(neg), COUNT, "count(days with EOD balance < 0)",
-                                        {"dates": iso(neg.index)},
-                                        "Days ending overdrawn (normal use for an OD/CC line, a red flag on a "
-                                        "current account without one)."),
         "near_zero_balance_days": metric(len(near), COUNT, f"count(days with 0 <= EOD balance < {threshold:g})",
                                          {"dates": iso(near.index), "threshold": threshold},
                                          "Days the account ended nearly empty: little buffer for cheques and EMIs."),
     }
-    m["od_cc_utilisation"] = _utilisation(wide, accounts)
     return m
-
-
-def _limit(acc: dict) -> float:
-    s = acc.get("summary") or {}
-    return float(s.get("currentODLimit") or s.get("drawingLimit") or 0.0)
-
-
-def _utilisation(wide: pd.DataFrame, accounts: list[dict]) -> dict:
-    formula = "mean over days(sum(max(0, -EOD balance)) / sum(sanctioned OD/CC limits))"
-    lines = [a for a in accounts if (a.get("summary") or {}).get("facility") in ("OD", "CC") and _limit(a) > 0]
-    lines = [a for a in lines if a["linkedAccRef"] in wide.columns]
-    if not lines:
-        return missing(RATIO, formula, "no account has an OD/CC facility with a limit (summary.facility, "
-                                       "currentODLimit/drawingLimit)")
-    refs = [a["linkedAccRef"] for a in lines]
-    limit = sum(_limit(a) for a in lines)
-    drawn = (-wide[refs]).clip(lower=0).sum(axis=1)
-    return metric(float(drawn.mean() / limit), RATIO, formula,
-                  {"accounts": refs, "limit": limit, "avg_drawn": float(drawn.mean()), "days": len(drawn),
-                   "peak_drawn": float(drawn.max())},
-                  "How much of the OD/CC limit the business uses on an average day (sanctioned limit, or the "
-                  "drawing limit when no sanction is given). Near 1 means the line is maxed out.")
 
 
 def _series_inputs(monthly: pd.DataFrame, column: str) -> dict[str, Any]:
@@ -199,7 +179,8 @@ def _flow_metrics(df: pd.DataFrame, monthly: pd.DataFrame, cfg: dict) -> dict[st
     }
 
 
-def _obligation_metrics(df: pd.DataFrame, monthly: pd.DataFrame, emis: list, bounces: list) -> dict[str, dict]:
+def _obligation_metrics(df: pd.DataFrame, monthly: pd.DataFrame, emis: list, bounces: list,
+                        bureau_emi: float | None) -> dict[str, dict]:
     n = len(monthly)
     active = [e for e in emis if e["still_active"]]
     emi_total = float(sum(e["amount"] for e in active))
@@ -235,15 +216,32 @@ def _obligation_metrics(df: pd.DataFrame, monthly: pd.DataFrame, emis: list, bou
                               "Fixed obligations to income: share of monthly business income already committed "
                               "to EMIs."),
     }
+    out["dscr"] = _dscr(avg_bc, avg_op, emi_total, bureau_emi)
+    if emi_total <= 0:
+        out["foir"]["explanation"] += " No EMI is debited in the statement, so FOIR is 0."
+    return out
+
+
+def _dscr(avg_bc: float, avg_op: float, emi_total: float, bureau_emi: float | None) -> dict:
+    """DSCR from the statement; *not applicable* with no debt service at all, *missing* when the bureau shows
+    EMIs this statement does not carry (debt exists, its service is paid from elsewhere)."""
     formula = "(avg monthly business credits - avg monthly operating debits) / emi_monthly_total"
     inputs = {"avg_monthly_business_credits": avg_bc, "avg_monthly_operating_debits": avg_op,
-              "emi_monthly_total": emi_total}
-    out["dscr"] = (missing(RATIO, formula, "no active EMI detected in the statement", inputs) if emi_total <= 0 else
-                   metric((avg_bc - avg_op) / emi_total, RATIO, formula, inputs,
-                          "Cash the business generates before EMIs, per rupee of EMI (operating debits exclude "
-                          "EMIs, self-transfers out, SIPs and returned cheques). Below 1 means EMIs are not "
-                          "covered by operations."))
-    return out
+              "emi_monthly_total": emi_total, "bureau_emi_burden": bureau_emi}
+    if emi_total > 0:
+        out = metric((avg_bc - avg_op) / emi_total, RATIO, formula, inputs,
+                     "Cash the business generates before EMIs, per rupee of EMI (operating debits exclude "
+                     "EMIs, self-transfers out, SIPs and returned cheques). Below 1 means EMIs are not "
+                     "covered by operations.")
+        out["applicable"] = True
+        return out
+    if bureau_emi:
+        return missing(RATIO, formula, f"the bureau shows EMIs of INR {bureau_emi:,.0f} a month that this "
+                                       "statement does not debit: their service cannot be measured here", inputs)
+    checked = "no bureau EMI burden" if bureau_emi is not None else "no bureau report to check"
+    return not_applicable(RATIO, formula, "not applicable: no debt service", {**inputs, "bureau_checked": checked},
+                          explanation=f"No EMI is debited in the statement ({checked}): with no debt to service, "
+                          "coverage has no meaning. It is not missing data and is not a risk.")
 
 
 def _stability_metrics(monthly: pd.DataFrame, months: list[str], breaks: pd.DataFrame, inflows: list) -> dict:
@@ -305,12 +303,25 @@ def _accounts(df: pd.DataFrame, accounts: list[dict]) -> list[dict]:
     return out
 
 
+def statement_window(start: pd.Timestamp, end: pd.Timestamp) -> dict[str, Any]:
+    """The ``window`` of every statement metric: the calendar months from the first to the last line."""
+    first, last = start.strftime("%Y-%m"), end.strftime("%Y-%m")
+    window = month_window(first, last)
+    window["label"] = (f"bank statement {start.date().isoformat()} to {end.date().isoformat()} "
+                       f"({window['months']} calendar months)")
+    return window
+
+
 def summarize_transactions(df: pd.DataFrame, accounts: list[dict[str, Any]], as_of: dt.date,
-                           config: dict[str, Any]) -> dict[str, Any]:
+                           config: dict[str, Any], bureau_emi: float | None = None) -> dict[str, Any]:
     """Body of ``transaction_summary.json``: metrics, monthly rows, daily balances and the evidence lists.
 
     Lines dated on or after ``as_of`` are ignored so an as-of analysis never
     sees the future. See the module docstring and docs for each metric.
+    ``bureau_emi`` (the bureau's monthly EMI burden, None without a bureau
+    report) tells a borrower with no debt service at all (DSCR not applicable)
+    from one whose EMIs are paid from another account (DSCR missing).
+    Every metric carries the statement's ``window``.
     """
     cfg = config.get("analytics", {})
     df = df[df["date"] < pd.Timestamp(as_of)]
@@ -319,7 +330,7 @@ def summarize_transactions(df: pd.DataFrame, accounts: list[dict[str, Any]], as_
         return {"metrics": {k: missing(u, "not computed", reason) for k, u in METRIC_UNITS.items()},
                 "monthly": [], "eod_balance": [], "top_counterparties": [], "emis": [],
                 "bounces": [], "regular_inflows": [], "tally_breaks": [], "circular_flows": [], "accounts": [],
-                "reason": "no transactions before the as-of date"}
+                "od_cc": {"accounts": [], "interest_months": []}, "reason": "no transactions before the as-of date"}
     start, end = df["date"].min(), df["date"].max()
     months = month_range(df["month"].min(), df["month"].max())
     wide = eod_by_account(df, start, end)
@@ -330,10 +341,13 @@ def summarize_transactions(df: pd.DataFrame, accounts: list[dict[str, Any]], as_
     bounces = detect_bounces(df)
     breaks = balance_tally_breaks(df)
     inflows = regular_inflows(df, months, cfg)
-    metrics = _balance_metrics(eod, wide, accounts, abb_dates, cfg)
+    metrics = _balance_metrics(eod, abb_dates, cfg)
+    conduct, od_cc = facility_metrics(df, wide, accounts, months)
+    metrics.update(conduct)
     metrics.update(_flow_metrics(df, monthly, cfg))
-    metrics.update(_obligation_metrics(df, monthly, emis, bounces))
+    metrics.update(_obligation_metrics(df, monthly, emis, bounces, bureau_emi))
     metrics.update(_stability_metrics(monthly, months, breaks, inflows))
+    with_window(metrics, statement_window(start, end))
     party = _top_counterparties(df, int(cfg.get("top_counterparties", 10)))
     rows = monthly.drop(columns=["surplus_debits", "operating_debits"]).round(2).reset_index()
     return {
@@ -348,5 +362,6 @@ def summarize_transactions(df: pd.DataFrame, accounts: list[dict[str, Any]], as_
         "tally_breaks": [{**r, "date": r["date"].date().isoformat()} for r in breaks.to_dict("records")],
         "circular_flows": find_circular_flows(df, config),
         "accounts": _accounts(df, accounts),
+        "od_cc": od_cc,
     }
 

@@ -13,6 +13,8 @@ Conventions (also written into each metric's formula):
   as-of month are ignored. Events (30+/60+/90+) are month-entries in the 24-month window; the buckets
   nest (a 90-DPD month is also a 30+ and a 60+ event).
 * Enquiry windows are dates in ``(as_of - window, as_of]`` (30 days; 3, 6, 12 calendar months).
+* Every metric carries its ``window``: DPD figures and enquiries their own window; the score, flags and
+  exposure the date of the report they are read from.
 * Guarantor tradelines are someone else's debt: they stay in the DPD history and the table but not in
   EMI burden, outstanding, overdue or utilisation.
 """
@@ -21,7 +23,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from analytics.metric import metric, missing
+from analytics.metric import metric, missing, month_window, with_window
 
 DEFAULTS = {"asset_class_dpd": {"STD": 0, "SMA": 30, "SUB": 90, "DBT": 180, "LSS": 360}}
 REVOLVING = ("CREDIT_CARD", "OVERDRAFT", "CASH_CREDIT")
@@ -85,6 +87,12 @@ def _events(grids: dict[str, list[dict]], as_of: date, window: int) -> list[tupl
             if g["dpd"] is not None and 0 <= top - _midx(date.fromisoformat(g["month"] + "-01")) <= window]
 
 
+def _months_window(as_of: date, window: int) -> dict:
+    """The as-of month and the ``window`` calendar months before it, as a metric ``window``."""
+    first, last = _mkey(_midx(as_of) - window), _mkey(_midx(as_of))
+    return month_window(first, last, f"last {window} months ({first} to {last}, the as-of month included)")
+
+
 def _dpd_metrics(grids: dict[str, list[dict]], as_of: date) -> dict[str, dict]:
     out = {}
     for window in DPD_WINDOWS:
@@ -93,20 +101,22 @@ def _dpd_metrics(grids: dict[str, list[dict]], as_of: date) -> dict[str, dict]:
                    f"before the as-of month to the as-of month")
         if not events:
             out[f"worst_dpd_{window}m"] = missing("days", formula, f"no tradeline reports a month in the last "
-                                                                     f"{window} months")
+                                                                     f"{window} months",
+                                                  window=_months_window(as_of, window))
             continue
         worst = max(events, key=lambda e: e[2])
         out[f"worst_dpd_{window}m"] = metric(worst[2], "days", formula,
                                              {"worst_tradeline": worst[0], "worst_month": worst[1],
                                               "months_reported": len(events)},
-                                             f"Worst days past due on any account in the last {window} months.")
+                                             f"Worst days past due on any account in the last {window} months.",
+                                             _months_window(as_of, window))
     events24 = _events(grids, as_of, 24)
     for floor in (30, 60, 90):
         hits = sorted((e for e in events24 if e[2] >= floor), key=lambda e: (e[0], e[1]))
         out[f"dpd_{floor}_plus_count"] = metric(
             len(hits), "month-events", f"count of tradeline-months with DPD >= {floor} in the 24-month window",
             {"events": [f"{t}@{m}" for t, m, _ in hits], "dpd": [d for _, _, d in hits]},
-            f"Months in which an account was {floor} or more days past due.")
+            f"Months in which an account was {floor} or more days past due.", _months_window(as_of, 24))
     return out
 
 
@@ -121,9 +131,13 @@ def _enquiry_metrics(enquiries: list[dict], as_of: date) -> dict[str, dict]:
     for key, start in (("enquiries_30d", as_of - timedelta(days=30)), ("enquiries_3m", months_before(as_of, 3)),
                        ("enquiries_6m", months_before(as_of, 6)), ("enquiries_12m", months_before(as_of, 12))):
         hits = [e for e in enquiries if start.isoformat() < e["enquiryDate"] <= as_of.isoformat()]
+        span = {"enquiries_30d": "30 days", "enquiries_3m": "3 months", "enquiries_6m": "6 months",
+                "enquiries_12m": "12 months"}[key]
         out[key] = metric(len(hits), "count", f"enquiries dated after {start.isoformat()} up to {as_of.isoformat()}",
                           {"enquiries": [f"{e['enquiryDate']} {e['lender']}" for e in hits]},
-                          "Credit enquiries by lenders; many in a short time signal credit hunger.")
+                          "Credit enquiries by lenders; many in a short time signal credit hunger.",
+                          {"from": (start + timedelta(days=1)).isoformat(), "to": as_of.isoformat(),
+                           "days": (as_of - start).days, "label": f"last {span} to {as_of.isoformat()}"})
     return out
 
 
@@ -223,6 +237,8 @@ def summarize_bureau(segments: list[dict], as_of: date, config: dict) -> dict:
                                   "with a suit filed")
     metrics.update(_enquiry_metrics(enquiries, as_of))
     metrics.update(_exposure_metrics(trades, as_of))
+    reported = report[0]["reportDate"]
+    with_window(metrics, {"to": reported, "label": f"as reported by the bureau on {reported}"})
     return {"metrics": metrics,
             "report": {"reportId": report[0]["reportId"], "bureau": report[0]["bureau"],
                        "reportDate": report[0]["reportDate"]},

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from analytics.decision.policy import Policy
-from analytics.decision.reasons import rank_reasons
+from analytics.decision.reasons import material_facts, rank_reasons
 from analytics.metric import metric, missing
 from pipeline.indian import inr_words
 
@@ -45,8 +45,11 @@ def _knockout(kid: str, rule: str, fired: bool | None, value: Any, text: str, ou
             "text": text, "outcome": outcome if fired else None}
 
 
-def evaluate_knockouts(docs: dict[str, dict], consent: dict | None, policy: Policy) -> list[dict[str, Any]]:
-    """Every knock-out rule of the policy on this customer, fired or not, with the figure it looked at."""
+def evaluate_knockouts(docs: dict[str, dict], consent: dict | None, policy: Policy,
+                       capacity: dict | None = None) -> list[dict[str, Any]]:
+    """Every knock-out rule of the policy on this customer, fired or not, with the figure it looked at.
+    ``capacity`` (the metrics of :func:`analytics.decision.capacity.repayment_capacity`) judges over-indebtedness;
+    without it that rule is listed as not assessed."""
     ko, out = policy.knockouts, policy.knockout_decisions
     gst = docs.get("gst_summary") or {}
     severity = (gst.get("fraud_indicators") or {}).get("severity")
@@ -71,6 +74,17 @@ def evaluate_knockouts(docs: dict[str, dict], consent: dict | None, policy: Poli
                           f"{dpd:.0f} days past due in the last 12 months (90+ DPD)" if dpd is not None and dpd > limit
                           else f"Worst DPD in 12 months {'not reported' if dpd is None else f'{dpd:.0f} days'}",
                           out["dpd_90_plus"]))
+    dscr = (capacity or {}).get("dscr") or {}
+    floor = float(ko.get("min_existing_dscr", 1.0))
+    owed = ((capacity or {}).get("existing_obligations") or {}).get("value")
+    over = None if not capacity or dscr.get("applicable") is None else \
+        bool(dscr.get("applicable") and dscr.get("value") is not None and dscr["value"] < floor)
+    rows.append(_knockout("over_indebted", f"the year's cash flow covers the existing EMIs at least {floor:g}x", over,
+                          dscr.get("value"),
+                          _over_indebted_text(dscr, owed or 0) if over else
+                          ("No existing debt service" if dscr.get("applicable") is False else
+                           f"Existing EMIs covered {dscr['value']:.2f}x" if dscr.get("value") is not None else
+                           "Existing debt service not assessed"), out["over_indebted"]))
     sufficiency = (docs.get("credit_score") or {}).get("data_sufficiency") or {}
     thin = ko.get("require_sufficient_data", True) and sufficiency.get("sufficient") is False
     rows.append(_knockout("insufficient_data", "enough data behind the assessment (credit_score.data_sufficiency)",
@@ -86,6 +100,15 @@ def evaluate_knockouts(docs: dict[str, dict], consent: dict | None, policy: Poli
                            f"Consent {status} for purpose {purpose}: not an active lending consent") if not ok else
                           f"Consent ACTIVE for purpose {purpose}", out["no_lending_consent"]))
     return rows
+
+
+def _over_indebted_text(dscr: dict, owed: float) -> str:
+    net = (dscr.get("inputs") or {}).get("net_monthly_income")
+    if net is not None and net <= 0:
+        return (f"Over-indebted: after operating costs the cash flow was negative ({inr_words(net)} a month over the "
+                f"last year), so none of the existing EMIs of {inr_words(owed)} a month is covered")
+    return (f"Over-indebted: the year's cash flow covers existing EMIs of {inr_words(owed)} a month only "
+            f"{dscr['value']:.2f}x")
 
 
 def _risk_grade(risk: dict | None, score: dict | None, policy: Policy) -> dict[str, Any]:
@@ -162,7 +185,8 @@ def decide(docs: dict[str, dict], risk: dict | None, recommendations: dict | Non
     ``transaction_summary``, ``smart_collect``), ``risk`` the body of ``risk_model.json``, ``recommendations`` of
     ``recommendations.json`` (either may be None), ``consent`` the customer's consent artefact.
     """
-    knockouts = evaluate_knockouts(docs, consent, policy)
+    capacity = (recommendations or {}).get("capacity") or {}
+    knockouts = evaluate_knockouts(docs, consent, policy, capacity)
     fired = [k for k in knockouts if k["fired"]]
     grade = _risk_grade(risk, docs.get("credit_score"), policy)
     rules_fired = [f"knockout_{k['id']}" for k in fired]
@@ -194,13 +218,13 @@ def decide(docs: dict[str, dict], risk: dict | None, recommendations: dict | Non
                                          *conditions]))
     elif decision == "REFER" and grade["band"] is not None and not fired:
         conditions = list(policy.grade_conditions.get(grade["band"], []))
-    reasons_for, reasons_against = rank_reasons(risk, docs.get("credit_score"))
+    reasons_for, reasons_against = rank_reasons(risk, docs.get("credit_score"), material_facts(docs, policy))
     lead = [{"text": k["text"], "source": f"policy.knockouts.{k['id']}"} for k in fired]
     if capacity_reason:
         lead.append({"text": capacity_reason, "source": "recommendations"})
     elif decision in ("REFER", "DECLINE"):
-        exhausted = _capacity_exhausted((recommendations or {}).get("capacity") or {})
-        if exhausted:
+        exhausted = _capacity_exhausted(capacity)
+        if exhausted and not any(k["id"] == "over_indebted" for k in fired):
             lead.append(exhausted)
     reasons_against = (lead + reasons_against)[:max(3, len(lead))]
     bounces = int(_value(docs.get("transaction_summary"), "inward_bounces") or 0)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 DECISIONS = ("APPROVE", "APPROVE_WITH_CONDITIONS", "REFER", "DECLINE")
-KNOCKOUTS = ("fraud", "bureau_adverse", "dpd_90_plus", "insufficient_data", "no_lending_consent")
+KNOCKOUTS = ("fraud", "bureau_adverse", "dpd_90_plus", "over_indebted", "insufficient_data", "no_lending_consent")
 
 
 class PolicyError(ValueError):
@@ -42,6 +42,7 @@ class Policy:
     knockout_decisions: dict[str, str]
     grades: tuple[Grade, ...]
     grade_conditions: dict[str, list[str]]
+    material_facts: dict[str, float]
     capacity: dict[str, float]
     pricing: dict[str, Any]
     raw: dict[str, Any]
@@ -108,4 +109,5 @@ def load_policy(config: dict) -> Policy:
                   sha256=hashlib.sha256(canonical.encode()).hexdigest(),
                   knockouts=dict(_need(section, "knockouts", "")), knockout_decisions=outcomes,
                   grades=_grades(section, config), grade_conditions=dict(section.get("grade_conditions", {})),
+                  material_facts={k: float(v) for k, v in dict(section.get("material_facts", {})).items()},
                   capacity=capacity, pricing=pricing, raw=section)

@@ -16,10 +16,11 @@ from pipeline.indian import inr_words
 
 PERCENT = {"surplus_ratio", "foir", "od_cc_utilisation", "od_cc_peak_utilisation", "gst_yoy_growth",
            "gst_itc_ratio", "revolving_utilisation", "emi_burden_to_credits", "top_counterparty_share",
-           "cash_deposit_share", "ondc_cancellation_rate", "gst_to_bank_ratio"}
+           "cash_deposit_share", "ondc_cancellation_rate", "gst_to_bank_ratio", "gst_itc_excess_share",
+           "gst_to_bank_excess", "gst_itc_ratio"}
 DAYS = {"negative_balance_days", "worst_dpd_12m", "worst_dpd_24m", "gst_avg_days_late", "days_over_limit",
         "days_over_drawing_power"}
-MONTHS = {"vintage_months", "months_covered"}
+MONTHS = {"vintage_months", "months_covered", "months_interest_unserviced"}
 TIMES = {"dscr", "abb_to_monthly_debits"}
 FLAGS = {"written_off_or_suit"}
 SEVERITY = {0.0: "none", 1.0: "low", 2.0: "medium", 3.0: "high"}
@@ -57,12 +58,20 @@ def plain_value(feature: str, value: Any) -> str:
     return f"{v:,.0f}" if v.is_integer() or abs(v) >= 100 else f"{v:.2f}"
 
 
-_MODEL_UNITS = re.compile(r"\s*\((?:signed )?log10 of rupees\)|\s*\(coefficient of variation\)")
+_MODEL_UNITS = re.compile(r"\s*\((?:signed )?log10 of rupees\)|\s*\(coefficient of variation\)|\s*\(0[ -][^)]*\)"
+                          r"|\s*\(1 = yes\)")
+
+
+PLAIN_NAMES = {"dscr": "Debt service coverage of the statement's EMIs",
+               "negative_balance_days": "Days overdrawn",
+               "foir": "EMIs as a share of business credits (FOIR)",
+               "gst_avg_days_late": "Average days a GST return was filed late",
+               "gst_late_filings": "GST returns filed late"}
 
 
 def plain_description(feature: str) -> str:
-    """The input's description without the model's own units (the value is shown in rupees or percent)."""
-    return _MODEL_UNITS.sub("", describe(feature))
+    """The input's description without the model's own units and encodings (the value is shown in its unit)."""
+    return PLAIN_NAMES.get(feature) or _MODEL_UNITS.sub("", describe(feature))
 
 
 def driver_sentence(driver: dict) -> str:
@@ -72,20 +81,57 @@ def driver_sentence(driver: dict) -> str:
     return f"{plain_description(name)}: {plain_value(name, driver.get('value'))} — {effect}"
 
 
-def rank_reasons(risk: dict | None, score: dict | None, limit: int = 3) -> tuple[list[dict], list[dict]]:
-    """``(reasons_for, reasons_against)``, each at most ``limit`` ``{text, source}``: model drivers by weight,
-    then scorecard reason codes for facts the drivers did not state."""
+def _metric_value(docs: dict, document: str, key: str) -> Any:
+    found = ((docs.get(document) or {}).get("metrics") or {}).get(key)
+    return found.get("value") if isinstance(found, dict) else None
+
+
+def material_facts(docs: dict[str, dict], policy) -> list[dict[str, str]]:
+    """Facts a credit committee reads before any model weight (``credit_policy.material_facts``): turnover falling
+    year on year, repeated bounces of the borrower's own payments, recent delinquency. Each ``{text, source,
+    covers}``; ``covers`` names the model inputs and scorecard factors it already says."""
+    limits, out = policy.material_facts, []
+    gst = _metric_value(docs, "gst_summary", "yoy_growth")
+    bank = None
+    rows = [r for r in (docs.get("transaction_summary") or {}).get("monthly") or [] if "business_credits" in r]
+    if len(rows) >= 24:
+        last, prev = sum(r["business_credits"] for r in rows[-12:]), sum(r["business_credits"] for r in rows[-24:-12])
+        bank = last / prev - 1 if prev > 0 else None
+    falling = [(n, v) for n, v in (("GST turnover", gst), ("bank business credits", bank))
+               if v is not None and v <= limits.get("turnover_decline", -0.2)]
+    if falling:
+        out.append({"text": "Turnover falling: " + ", ".join(f"{n} {v:+.0%} year on year" for n, v in falling),
+                    "source": "gst_summary.yoy_growth / transaction_summary.monthly",
+                    "covers": ["gst_yoy_growth", "yoy_growth", "business_credit_growth"]})
+    bounces = _metric_value(docs, "transaction_summary", "inward_bounces")
+    if bounces is not None and bounces >= limits.get("min_bounces", 3):
+        out.append({"text": f"{bounces:.0f} of the borrower's own payments bounced (cheques or EMI mandates)",
+                    "source": "transaction_summary.inward_bounces", "covers": ["inward_bounces"]})
+    dpd = _metric_value(docs, "credit_summary", "worst_dpd_12m")
+    if dpd is not None and dpd >= limits.get("dpd_12m", 30):
+        out.append({"text": f"Delinquency in the last 12 months: worst {dpd:.0f} days past due",
+                    "source": "credit_summary.worst_dpd_12m", "covers": ["worst_dpd_12m"]})
+    return out
+
+
+def rank_reasons(risk: dict | None, score: dict | None, facts: list[dict] | None = None,
+                 limit: int = 3) -> tuple[list[dict], list[dict]]:
+    """``(reasons_for, reasons_against)``, each at most ``limit`` ``{text, source}``: material facts against
+    first, then the model's drivers by weight, then scorecard reason codes for facts not yet stated."""
     drivers = sorted((d for d in (risk or {}).get("drivers") or [] if d.get("shap_value")),
                      key=lambda d: -abs(float(d["shap_value"])))
-    against = [{"text": driver_sentence(d), "source": f"risk_model.drivers.{d['feature']}"}
-               for d in drivers if d["shap_value"] > 0]
+    facts = facts or []
+    covered = {name for f in facts for name in f["covers"]}
+    against = [{"text": f["text"], "source": f["source"]} for f in facts]
+    against += [{"text": driver_sentence(d), "source": f"risk_model.drivers.{d['feature']}"}
+                for d in drivers if d["shap_value"] > 0 and d["feature"] not in covered]
     for_ = [{"text": driver_sentence(d), "source": f"risk_model.drivers.{d['feature']}"}
             for d in drivers if d["shap_value"] < 0]
-    said = {d["feature"] for d in drivers}
+    said = {d["feature"] for d in drivers} | covered
     codes = (score or {}).get("reasons") or {}
     for side, key in ((for_, "raised"), (against, "lowered")):
         for reason in codes.get(key) or []:
-            if SAME_FACT.get(reason.get("factor")) in said:
+            if SAME_FACT.get(reason.get("factor")) in said or reason.get("factor") in covered:
                 continue
             side.append({"text": reason["text"], "source": f"credit_score.reasons.{reason.get('code')}"})
     return for_[:limit], against[:limit]

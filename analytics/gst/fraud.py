@@ -1,27 +1,36 @@
-"""GST fraud indicators: four documented red flags and one documented way to combine them.
+"""GST fraud indicators: three independent red flags and one documented way to combine them.
 
-Indicator kinds (thresholds in ``config["analytics"]["gst_fraud"]``):
+Indicator kinds (thresholds in ``config["analytics"]["gst_fraud"]``), each from different evidence:
 
-* ``itc_ratio_high`` — a month whose net ITC exceeds ``itc_ratio_threshold`` (0.95) x output tax: the
-  business pays almost no GST in cash, the classic footprint of purchases booked on fake invoices.
-* ``late_filing`` — a GSTR-3B filed after its due date, or still unfiled after it.
-* ``turnover_vs_bank`` — a month whose GSTR-3B taxable turnover exceeds ``gst_to_bank_ratio_threshold``
-  (1.5) x bank business credits of that month *and* of each of the next ``collection_lag_months`` (1)
-  months present in the table, i.e. more than 1.5x the largest of them. Sales collected a month late
+* ``itc_ratio_high`` (the input side of GSTR-3B) — a month whose net ITC exceeds ``itc_ratio_threshold``
+  (0.95) x output tax: the business pays almost no GST in cash, the classic footprint of purchases booked
+  on fake invoices (ITC claimed without real supplies).
+* ``turnover_vs_bank`` (GST output against the bank) — a month whose GSTR-3B turnover including tax
+  exceeds ``gst_to_bank_ratio_threshold`` (1.5) x bank business credits of that month *and* of each of the
+  next ``collection_lag_months`` (1) months present in the table, i.e. more than 1.5x the largest of them.
+  Both sides include tax (the basis of ``gst_summary.gst_to_bank_ratio``). Sales collected a month late
   (seasonal peaks, credit terms) therefore do not flag; turnover that never reaches the bank does.
-  Assessed only when bank business credits were given. Turnover excludes tax, bank credits include it, so
-  the test leans in the borrower's favour.
-* ``circular_flows`` — money received from a party and sent back to it within days, as found by the bank
-  analysis; months are the months of the credit dates, the count is the number of flows.
+  Assessed only when bank business credits were given.
+* ``circular_flows`` (the bank statement alone) — money received from a party and sent back to it within
+  days, as found by the bank analysis; months are the months of the credit dates, the count the number of
+  flows.
 
-Per-indicator severity, from ``severity_rules[kind]``: count >= HIGH -> HIGH, >= MEDIUM -> MEDIUM,
->= LOW -> LOW; a kind with count 0 did not fire and is not listed.
+Late filing is *not* a kind: it is a compliance signal (:mod:`analytics.gst.compliance`). A business that
+files late is struggling or careless, not thereby dishonest.
 
-Overall severity: HIGH when at least two kinds are HIGH, or one is HIGH and at least two others are
-MEDIUM or worse; MEDIUM when any kind is HIGH or at least two are MEDIUM; LOW when any kind fired;
-NONE otherwise. When no kind could be assessed at all (no GST, bank or circular-flow data), severity
-is ``None``, never a reassuring NONE. One kind alone, however strong, is never more than MEDIUM: a
-business that only files late is struggling, not necessarily dishonest.
+Per-kind severity, from ``severity_rules[kind]``: count >= HIGH -> HIGH, >= MEDIUM -> MEDIUM, >= LOW -> LOW;
+a kind with count 0 did not fire and is not listed.
+
+Overall severity (``overall``): a fraud finding needs corroboration by independent evidence.
+
+* No kind fired: NONE.
+* One kind alone: one level below its own severity, at least LOW, so at most MEDIUM (a HIGH kind alone is
+  MEDIUM, a MEDIUM or LOW kind alone is LOW): a lead to check, not a finding.
+* Two or more kinds: HIGH when at least ``overall.high_min_kinds`` (2) of them are MEDIUM or worse,
+  MEDIUM otherwise.
+
+When no kind could be assessed at all (no GST, bank or circular-flow data), severity is ``None``, never a
+reassuring NONE.
 """
 from __future__ import annotations
 
@@ -33,17 +42,21 @@ LEVELS = ("HIGH", "MEDIUM", "LOW")
 RANK = {"HIGH": 3, "MEDIUM": 2, "LOW": 1, "NONE": 0}
 TITLES = {
     "itc_ratio_high": "Input tax credit close to output tax",
-    "late_filing": "GSTR-3B filed late",
     "turnover_vs_bank": "GST turnover well above bank business credits",
     "circular_flows": "Circular flows with the same party",
 }
-OVERALL_RULES = (
-    "Overall HIGH: at least two indicator kinds are HIGH, or one is HIGH and at least two others are MEDIUM or worse.",
-    "Overall MEDIUM: any indicator kind is HIGH, or at least two are MEDIUM.",
-    "Overall LOW: any indicator fired.",
-    "Overall NONE: no indicator fired.",
-    "Overall null: no indicator kind could be assessed (no data), which is not the same as NONE.",
-)
+KINDS = tuple(TITLES)
+HIGH_MIN_KINDS = 2
+
+
+def overall_rules(high_min_kinds: int = HIGH_MIN_KINDS) -> tuple[str, ...]:
+    """The overall rule as text, so ``gst_summary.json`` carries its own policy."""
+    return (f"Overall HIGH: at least {high_min_kinds} independent indicator kinds are MEDIUM or worse.",
+            "Overall MEDIUM: two or more kinds fired but fewer are MEDIUM or worse, or one HIGH kind alone.",
+            "Overall LOW: one MEDIUM or LOW kind alone (one kind alone is never more than MEDIUM).",
+            "Overall NONE: no indicator fired.",
+            "Overall null: no indicator kind could be assessed (no data), which is not the same as NONE.",
+            "Late GSTR-3B filing is a compliance signal (gst_summary.compliance), never a fraud indicator.")
 
 
 def grade(count: int, thresholds: dict[str, int]) -> str:
@@ -54,17 +67,15 @@ def grade(count: int, thresholds: dict[str, int]) -> str:
     return "NONE"
 
 
-def overall_severity(severities: list[str]) -> str:
-    """Combine per-kind severities by the documented rule (see module docstring and ``OVERALL_RULES``)."""
-    highs = sum(1 for s in severities if s == "HIGH")
-    medium_or_worse = sum(1 for s in severities if RANK[s] >= RANK["MEDIUM"])
-    if highs >= 2 or (highs == 1 and medium_or_worse - 1 >= 2):
-        return "HIGH"
-    if highs >= 1 or medium_or_worse >= 2:
-        return "MEDIUM"
-    if any(RANK[s] >= RANK["LOW"] for s in severities):
-        return "LOW"
-    return "NONE"
+def overall_severity(severities: list[str], high_min_kinds: int = HIGH_MIN_KINDS) -> str:
+    """Combine per-kind severities by the documented rule (module docstring): HIGH needs corroboration."""
+    fired = [s for s in severities if RANK[s] >= RANK["LOW"]]
+    if not fired:
+        return "NONE"
+    if len(fired) == 1:
+        return "MEDIUM" if fired[0] == "HIGH" else "LOW"
+    medium_or_worse = sum(1 for s in fired if RANK[s] >= RANK["MEDIUM"])
+    return "HIGH" if medium_or_worse >= max(2, high_min_kinds) else "MEDIUM"
 
 
 def _itc(rows: list[dict], cfg: dict) -> tuple[str, Any]:
@@ -80,21 +91,9 @@ def _itc(rows: list[dict], cfg: dict) -> tuple[str, Any]:
                         f"{len(hits)} of {len(rated)} months pay almost no output tax in cash.")
 
 
-def _late(rows: list[dict], cfg: dict) -> tuple[str, Any]:
-    rule = "a GSTR-3B filed after its due date, or unfiled past it"
-    due = [r for r in rows if r.get("days_late") is not None]
-    if not due:
-        return rule, "no GSTR-3B filed or past due"
-    hits = [r for r in due if r["late"]]
-    return rule, metric(len(hits), "months", "count of GSTR-3B periods with days_late > 0",
-                        {"months": [r["month"] for r in hits], "days_late": [r["days_late"] for r in hits],
-                         "returns_assessed": len(due)},
-                        f"{len(hits)} of {len(due)} GSTR-3B returns were late.")
-
-
 def _bank(rows: list[dict], cfg: dict) -> tuple[str, Any]:
     t, lag = cfg["gst_to_bank_ratio_threshold"], cfg.get("collection_lag_months", 1)
-    rule = (f"a month where GSTR-3B turnover > {t} x bank business credits of that month and of each of the "
+    rule = (f"a month where GSTR-3B turnover incl. tax > {t} x bank business credits of that month and of each of the "
             f"next {lag} month(s) in the table")
     if not any("bank_business_credits" in r for r in rows):
         return rule, "no bank business credits given"
@@ -102,18 +101,18 @@ def _bank(rows: list[dict], cfg: dict) -> tuple[str, Any]:
     order = [r["month"] for r in rows]
     hits, assessed = [], 0
     for i, r in enumerate(rows):
-        if r.get("turnover_3b") is None or bank.get(r["month"]) is None:
+        if r.get("turnover_incl_tax") is None or bank.get(r["month"]) is None:
             continue
         assessed += 1
         window = [bank[m] for m in order[i:i + 1 + lag] if bank.get(m) is not None]
         best = max(window)
-        if r["turnover_3b"] > t * best:
-            hits.append((r["month"], r["turnover_3b"], best))
+        if r["turnover_incl_tax"] > t * best:
+            hits.append((r["month"], r["turnover_incl_tax"], best))
     if not assessed:
         return rule, "no month with both GST turnover and bank business credits"
-    return rule, metric(len(hits), "months", f"count of months with turnover_3b > {t} x max(bank credits, "
+    return rule, metric(len(hits), "months", f"count of months with turnover_incl_tax > {t} x max(bank credits, "
                                               f"month .. month+{lag})",
-                        {"months": [h[0] for h in hits], "turnover_3b": [h[1] for h in hits],
+                        {"months": [h[0] for h in hits], "turnover_incl_tax": [h[1] for h in hits],
                          "bank_credits_compared": [h[2] for h in hits], "months_assessed": assessed},
                         f"{len(hits)} of {assessed} months declare far more sales than reached the bank.")
 
@@ -130,15 +129,17 @@ def _circular(flows: list[dict] | None, cfg: dict) -> tuple[str, Any]:
 
 
 def assess_gst_fraud(monthly_rows: list[dict], circular_flows: list[dict] | None, config: dict) -> dict:
-    """Evaluate the four GST fraud indicators and their overall severity, with the rules as text.
+    """Evaluate the three independent GST fraud indicators and their overall severity, with the rules as text.
 
     Why: a lender must see not only that a customer looks risky but which rule fired, in which months,
-    and on what numbers; ``rules`` carries the policy itself so the output is self-explaining.
+    and on what numbers; ``rules`` carries the policy itself so the output is self-explaining, and
+    ``kinds_fired`` says how many independent kinds corroborate each other.
     """
     cfg = config["analytics"]["gst_fraud"]
     sev_rules = cfg["severity_rules"]
-    checks = {"itc_ratio_high": _itc(monthly_rows, cfg), "late_filing": _late(monthly_rows, cfg),
-              "turnover_vs_bank": _bank(monthly_rows, cfg), "circular_flows": _circular(circular_flows, cfg)}
+    high_min_kinds = int((cfg.get("overall") or {}).get("high_min_kinds", HIGH_MIN_KINDS))
+    checks = {"itc_ratio_high": _itc(monthly_rows, cfg), "turnover_vs_bank": _bank(monthly_rows, cfg),
+              "circular_flows": _circular(circular_flows, cfg)}
     indicators, not_assessed, rules = [], [], []
     for code, (rule, evidence) in checks.items():
         th = sev_rules[code]
@@ -157,8 +158,15 @@ def assess_gst_fraud(monthly_rows: list[dict], circular_flows: list[dict] | None
             months = list(evidence["inputs"]["months"])
         indicators.append({"code": code, "title": TITLES[code], "severity": grade(count, th), "months": months,
                            "count": count, "evidence": evidence, "rule": rule})
-    rules.extend(OVERALL_RULES)
+    rules.extend(overall_rules(high_min_kinds))
     assessed = [code for code in checks if code not in {n["code"] for n in not_assessed}]
-    severity = overall_severity([i["severity"] for i in indicators]) if assessed else None
+    severity = overall_severity([i["severity"] for i in indicators], high_min_kinds) if assessed else None
+    fired = [i["code"] for i in indicators]
+    kinds = (metric(len(fired), "kinds", "count of independent fraud indicator kinds that fired",
+                    {"kinds": fired, "severities": [i["severity"] for i in indicators], "assessed": assessed},
+                    f"{len(fired)} of {len(assessed)} assessed kinds fired; HIGH overall needs at least "
+                    f"{high_min_kinds} corroborating kinds at MEDIUM or worse.")
+             if assessed else missing("kinds", "count of independent fraud indicator kinds that fired",
+                                      "no fraud indicator kind could be assessed"))
     return {"severity": severity, "indicators": indicators, "assessed": assessed, "not_assessed": not_assessed,
-            "rules": rules}
+            "rules": rules, "kinds_fired": kinds}

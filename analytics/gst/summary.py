@@ -8,8 +8,13 @@ Definitions used throughout (and repeated in each metric's formula):
   them and they bear no output tax; the row shows them as ``other_outward_3b``.
 * **Turnover (GSTR-1)** = Σ b2b item ``txval`` + Σ b2cs ``txval``.
 * **Output tax** = IGST + CGST + SGST + cess of ``osup_det``; **ITC** = the same four heads of ``itc_net``.
+* **Turnover incl. tax** = turnover (GSTR-3B) + output tax: what buyers pay, so it is comparable with bank
+  credits. The one **GST-to-bank ratio** is Σ turnover incl. tax / Σ bank business credits over the months
+  present in both; reconciliation references it rather than computing its own.
 * **Late** = GSTR-3B filed after its own ``due_date`` (the record carries the staggered 20th/22nd/24th date),
   or still unfiled after it on the as-of date. One GSTR-3B per period is counted once, whatever GSTR-1 did.
+  Filing is judged in the ``compliance`` block (:mod:`analytics.gst.compliance`), never as fraud.
+* Every rupee metric says whether tax is included (``basis``) and every metric its ``window``.
 * The 12-month windows are calendar months ending at the latest GSTR-3B period with a turnover; growth
   compares monthly *means* so a month without a return does not read as a fall in sales.
 
@@ -22,8 +27,10 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
+from analytics.gst.compliance import KEYS as COMPLIANCE_KEYS
+from analytics.gst.compliance import assess_compliance
 from analytics.gst.fraud import assess_gst_fraud
-from analytics.metric import metric, missing, ratio
+from analytics.metric import metric, missing, month_window, ratio
 
 TAX_HEADS = ("iamt", "camt", "samt", "csamt")
 FILED = ("FILED", "PROCESSED")
@@ -31,6 +38,8 @@ DEFAULTS = {"trend_stable_band_pct": 1.0, "trend_min_months": 6, "trend_deseason
             "seasonality_min_months": 12}
 NO_DATA = "no GST data delivered"
 TURNOVER_FORMULA = "GSTR-3B osup_det.txval + osup_zero.txval (taxable outward supplies incl. zero-rated)"
+EXCL, INCL = "excl. tax", "incl. tax"
+RATIO_FORMULA = "Σ (turnover_3b + output_tax) / Σ bank business credits, over months present in both"
 
 
 def _month_index(month: str) -> int:
@@ -89,7 +98,8 @@ def monthly_gst_rows(gst_returns: list[dict], as_of: date,
         g1 = _pick(grouped[("GSTR1", month)]) if ("GSTR1", month) in grouped else None
         row: dict[str, Any] = {"month": month, "ret_prd": month[5:] + month[:4], "status": None,
                                "turnover_3b": None, "other_outward_3b": None, "output_tax": None, "itc": None,
-                               "itc_ratio": None, "due_date": None, "dof": None, "days_late": None, "late": None}
+                               "itc_ratio": None, "turnover_incl_tax": None, "due_date": None, "dof": None,
+                               "days_late": None, "late": None, "late_fee": None, "late_interest": None}
         if g3b is not None:
             filed = g3b.get("status") in FILED and bool(g3b.get("dof"))
             due = date.fromisoformat(g3b["due_date"])
@@ -97,9 +107,13 @@ def monthly_gst_rows(gst_returns: list[dict], as_of: date,
             if filed:
                 sup = g3b.get("sup_details") or {}
                 out_tax, itc = _heads(sup.get("osup_det")), _heads((g3b.get("itc_elg") or {}).get("itc_net"))
-                row.update(turnover_3b=_r(_txval(sup.get("osup_det")) + _txval(sup.get("osup_zero"))),
+                turnover = _txval(sup.get("osup_det")) + _txval(sup.get("osup_zero"))
+                fees = g3b.get("intr_ltfee") or {}
+                row.update(turnover_3b=_r(turnover),
                            other_outward_3b=_r(_txval(sup.get("osup_nil_exmp")) + _txval(sup.get("osup_nongst"))),
-                           output_tax=_r(out_tax), itc=_r(itc), itc_ratio=_r(ratio(itc, out_tax), 4))
+                           output_tax=_r(out_tax), itc=_r(itc), itc_ratio=_r(ratio(itc, out_tax), 4),
+                           turnover_incl_tax=_r(turnover + out_tax), late_fee=_r(_heads(fees.get("ltfee_details"))),
+                           late_interest=_r(_heads(fees.get("intr_details"))))
                 days = (date.fromisoformat(g3b["dof"]) - due).days
                 row.update(days_late=max(days, 0), late=days > 0)
             elif due < as_of:  # overdue and still not filed: late by the days elapsed so far
@@ -113,7 +127,7 @@ def monthly_gst_rows(gst_returns: list[dict], as_of: date,
         if bank_business_credits is not None:
             bank = bank_business_credits.get(month)
             row["bank_business_credits"] = _r(None if bank is None else float(bank))
-            row["gst_to_bank_ratio"] = _r(ratio(row["turnover_3b"], row["bank_business_credits"]), 4)
+            row["gst_to_bank_ratio"] = _r(ratio(row["turnover_incl_tax"], row["bank_business_credits"]), 4)
         rows.append(row)
     return rows
 
@@ -122,10 +136,12 @@ MONTHLY_COLUMNS = {
     "turnover_3b": TURNOVER_FORMULA, "other_outward_3b": "osup_nil_exmp.txval + osup_nongst.txval (not in turnover)",
     "turnover_gstr1": "GSTR-1 Σ b2b item txval + Σ b2cs txval",
     "output_tax": "osup_det iamt + camt + samt + csamt", "itc": "itc_net iamt + camt + samt + csamt",
-    "itc_ratio": "itc / output_tax", "days_late": "dof - due_date in days (0 if on time; as_of - due_date if unfiled)",
+    "itc_ratio": "itc / output_tax", "turnover_incl_tax": "turnover_3b + output_tax (what buyers pay, tax included)",
+    "days_late": "dof - due_date in days (0 if on time; as_of - due_date if unfiled)",
+    "late_fee": "intr_ltfee.ltfee_details, all heads", "late_interest": "intr_ltfee.intr_details, all heads",
     "late": "days_late > 0", "gstr1_vs_3b_gap_pct": "(turnover_gstr1 - turnover_3b) / turnover_3b x 100",
     "bank_business_credits": "bank business credits of the month (bank statement analysis)",
-    "gst_to_bank_ratio": "turnover_3b / bank_business_credits",
+    "gst_to_bank_ratio": "turnover_incl_tax / bank_business_credits (both incl. tax)",
 }
 
 
@@ -185,6 +201,14 @@ def _turnover_metrics(rows: list[dict], s: dict) -> tuple[dict[str, dict], str |
                               "Compound annual growth of declared turnover from the first to the last year.")
                        if m0 > 0 and m1 > 0 else missing("ratio", fc, "a window has no turnover"))
     out["turnover_trend"], direction = _trend(turn, s)
+    start12, end = _month_key(last - 11), turn[-1][0]
+    for key in ("avg_monthly_turnover", "turnover_12m"):
+        out[key]["window"] = month_window(start12, end, f"last 12 calendar months of GSTR-3B, {start12} to {end}")
+        out[key]["basis"] = EXCL
+    out["yoy_growth"]["window"] = month_window(_month_key(last - 23), end,
+                                               f"12 months to {end} against the 12 months before")
+    out["cagr"]["window"] = month_window(turn[0][0], end, f"first 12 against last 12 months, {turn[0][0]} to {end}")
+    out["turnover_trend"]["window"] = month_window(turn[0][0], end, f"every filed GSTR-3B, {turn[0][0]} to {end}")
     return out, direction
 
 
@@ -222,33 +246,13 @@ def _seasonal_factors(turn: list[tuple[str, float]]) -> dict[int, float]:
     return {moy: _mean(vals) / overall for moy, vals in by_moy.items()} if overall else {}
 
 
-def _filing_metrics(rows: list[dict], s: dict, fraud_cfg: dict) -> dict[str, dict]:
+def _return_metrics(rows: list[dict], fraud_cfg: dict) -> dict[str, dict]:
+    """Returns filed, ITC against output tax, and GSTR-1 against GSTR-3B (filing punctuality is compliance)."""
     out: dict[str, dict] = {}
-    due = [r for r in rows if r["days_late"] is not None]
     filed = [r for r in rows if r["status"] in FILED and r["dof"]]
-    late = [r for r in due if r["late"]]
     out["returns_filed"] = metric(len(filed), "count", "GSTR-3B returns with status FILED/PROCESSED and a dof",
-                                  {"ret_prds": [r["ret_prd"] for r in filed]}, "GSTR-3B returns filed.")
-    if not due:
-        for key, unit in (("late_filings", "count"), ("avg_days_late", "days"), ("max_days_late", "days"),
-                          ("filing_punctuality", "ratio")):
-            out[key] = missing(unit, "over GSTR-3B returns filed or past due", "no GSTR-3B filed or past due")
-    else:
-        days = [r["days_late"] for r in due]
-        ids = [r["ret_prd"] for r in due]
-        out["late_filings"] = metric(len(late), "count", "GSTR-3B filed after due_date, or unfiled past it",
-                                     {"ret_prds": [r["ret_prd"] for r in late],
-                                      "days_late": [r["days_late"] for r in late]},
-                                     "Late GSTR-3B returns, one per return period.")
-        out["avg_days_late"] = metric(_mean(days), "days", "mean of days_late over GSTR-3B filed or past due "
-                                      "(0 for on-time returns)", {"ret_prds": ids, "days_late": days},
-                                      "Average filing delay across all due returns.")
-        out["max_days_late"] = metric(max(days), "days", "max of days_late", {"ret_prds": ids, "days_late": days},
-                                      "Longest filing delay.")
-        out["filing_punctuality"] = metric((len(due) - len(late)) / len(due), "ratio",
-                                           "GSTR-3B on time / GSTR-3B filed or past due",
-                                           {"on_time": len(due) - len(late), "due": len(due)},
-                                           "Share of GSTR-3B returns filed by their due date.")
+                                  {"ret_prds": [r["ret_prd"] for r in filed]}, "GSTR-3B returns filed.",
+                                  _window(rows, "GSTR-3B periods delivered"))
     itc = _series(rows, "itc_ratio")
     threshold = fraud_cfg["itc_ratio_threshold"]
     if itc:
@@ -258,8 +262,12 @@ def _filing_metrics(rows: list[dict], s: dict, fraud_cfg: dict) -> dict[str, dic
         above = [(m, v) for m, v in itc if v > threshold]
         out["itc_ratio_above_threshold_months"] = metric(
             len(above), "months", f"months with itc_ratio > {threshold}",
-            {"months": [m for m, _ in above], "itc_ratio": [v for _, v in above], "threshold": threshold},
+            {"months": [m for m, _ in above], "itc_ratio": [v for _, v in above], "threshold": threshold,
+             "months_assessed": len(itc)},
             "Months where ITC nearly wipes out the tax payable in cash (a fake-invoice marker).")
+        window = month_window(itc[0][0], itc[-1][0], f"filed GSTR-3B with output tax, {itc[0][0]} to {itc[-1][0]}")
+        for key in ("avg_itc_ratio", "itc_ratio_above_threshold_months"):
+            out[key]["window"] = window
     else:
         out["avg_itc_ratio"] = missing("ratio", "itc_net / output tax", "no filed GSTR-3B with output tax")
         out["itc_ratio_above_threshold_months"] = missing("months", f"months with itc_ratio > {threshold}",
@@ -270,23 +278,35 @@ def _filing_metrics(rows: list[dict], s: dict, fraud_cfg: dict) -> dict[str, dic
     out["gstr1_vs_3b_gap_pct"] = (
         metric((t1 - t3) / t3 * 100, "%", fg, {"months": [r["month"] for r in both], "gstr1_total": t1,
                                                 "gstr3b_total": t3},
-               "Positive: more sales invoiced in GSTR-1 than declared in GSTR-3B.")
+               "Positive: more sales invoiced in GSTR-1 than declared in GSTR-3B (both taxable value, excl. tax).",
+               _window(both, "months with both GSTR-1 and GSTR-3B"))
         if both and t3 else missing("%", fg, "no month with both GSTR-1 and GSTR-3B turnover"))
     return out
 
 
+def _window(rows: list[dict], what: str) -> dict | None:
+    """The window of a figure computed over ``rows`` (oldest first), or None when there are none."""
+    if not rows:
+        return None
+    first, last = rows[0]["month"], rows[-1]["month"]
+    return month_window(first, last, f"{what}, {first} to {last}")
+
+
 def _bank_metric(rows: list[dict], given: bool) -> dict:
-    formula = "Σ turnover_3b / Σ bank business credits, over months present in both"
+    """The one GST-to-bank ratio (tax included on both sides); reconciliation references this figure."""
     if not given:
-        return missing("ratio", formula, "no bank business credits given")
-    both = [r for r in rows if r["turnover_3b"] is not None and r.get("bank_business_credits") is not None]
+        return missing("ratio", RATIO_FORMULA, "no bank business credits given")
+    both = [r for r in rows if r["turnover_incl_tax"] is not None and r.get("bank_business_credits") is not None]
     bank = sum(r["bank_business_credits"] for r in both)
     if not both or not bank:
-        return missing("ratio", formula, "no month with both GST turnover and bank business credits")
-    gst = sum(r["turnover_3b"] for r in both)
-    return metric(gst / bank, "ratio", formula, {"months": [r["month"] for r in both], "gst_turnover": gst,
-                                                 "bank_business_credits": bank},
-                  "Declared turnover against money actually received; well above 1 means sales the bank never saw.")
+        return missing("ratio", RATIO_FORMULA, "no month with both GST turnover and bank business credits")
+    gst = sum(r["turnover_incl_tax"] for r in both)
+    return metric(gst / bank, "ratio", RATIO_FORMULA,
+                  {"months": [r["month"] for r in both], "gst_turnover_incl_tax": gst, "bank_business_credits": bank,
+                   "gst_turnover_excl_tax": sum(r["turnover_3b"] for r in both)},
+                  "Declared sales, tax included, against money actually received (bank credits include the tax "
+                  "buyers pay): about 1 is consistent; well above 1 means declared sales the bank never saw.",
+                  _window(both, "months with both GSTR-3B and bank credits"), INCL)
 
 
 def _seasonality(rows: list[dict], s: dict) -> list[dict]:
@@ -317,10 +337,11 @@ def _seasonality(rows: list[dict], s: dict) -> list[dict]:
 def summarize_gst(gst_returns: list[dict], as_of: date, config: dict,
                   bank_business_credits: dict[str, float] | None = None,
                   circular_flows: list[dict] | None = None) -> dict:
-    """The body of ``gst_summary.json``: metrics, monthly table, seasonality and fraud indicators.
+    """The body of ``gst_summary.json``: metrics, monthly table, seasonality, fraud indicators and compliance.
 
     Why: GST returns are what the borrower declared to the tax authority; a lender reads size and growth
-    from them, compliance from filing dates, and fraud from ITC, GSTR-1/3B and GST-vs-bank gaps.
+    from them, compliance from filing dates (a ``compliance`` block with its grade and reasons), and fraud
+    from ITC, GST-vs-bank gaps and circular flows (``fraud_indicators``; late filing is never one).
     ``bank_business_credits`` (``YYYY-MM`` → amount) and ``circular_flows`` come from the bank analysis.
     """
     settings = {**DEFAULTS, **config["analytics"].get("gst", {})}
@@ -332,13 +353,19 @@ def summarize_gst(gst_returns: list[dict], as_of: date, config: dict,
         units = {"avg_monthly_turnover": "INR", "turnover_12m": "INR", "yoy_growth": "ratio", "cagr": "ratio",
                  "returns_filed": "count", "late_filings": "count", "avg_days_late": "days", "max_days_late": "days",
                  "filing_punctuality": "ratio", "avg_itc_ratio": "ratio", "itc_ratio_above_threshold_months": "months",
-                 "gstr1_vs_3b_gap_pct": "%", "gst_to_bank_ratio": "ratio", "turnover_trend": "% of mean per month"}
+                 "gstr1_vs_3b_gap_pct": "%", "gst_to_bank_ratio": "ratio", "turnover_trend": "% of mean per month",
+                 "unfiled_periods": "count", "late_fees_paid": "INR", "late_interest_paid": "INR"}
         metrics = {k: missing(u, "see data dictionary: gst_returns", NO_DATA) for k, u in units.items()}
+        compliance = {"grade": None, "reasons": [], "metrics": {k: metrics[k] for k in COMPLIANCE_KEYS},
+                      "rules": [], "window": None}
         return {"metrics": metrics, "monthly": [], "monthly_columns": MONTHLY_COLUMNS, "seasonality_index": [],
-                "trend_direction": None, "fraud_indicators": fraud, "gstin": None}
+                "trend_direction": None, "fraud_indicators": fraud, "compliance": compliance, "gstin": None}
     metrics, direction = _turnover_metrics(rows, settings)
-    metrics.update(_filing_metrics(rows, settings, fraud_cfg))
+    metrics.update(_return_metrics(rows, fraud_cfg))
+    compliance = assess_compliance(rows, config)
+    metrics.update(compliance["metrics"])  # the same objects: one figure, shown in both places
     metrics["gst_to_bank_ratio"] = _bank_metric(rows, bank_business_credits is not None)
     return {"metrics": metrics, "monthly": rows, "monthly_columns": MONTHLY_COLUMNS,
             "seasonality_index": _seasonality(rows, settings), "trend_direction": direction,
-            "fraud_indicators": fraud, "gstin": gstins.most_common(1)[0][0] if gstins else None}
+            "fraud_indicators": fraud, "compliance": compliance,
+            "gstin": gstins.most_common(1)[0][0] if gstins else None}

@@ -2,10 +2,10 @@
 
 Two levels, settings in ``config["analytics"]["reconciliation"]``:
 
-* **Month level.** Per calendar month: GST value declared (GSTR-3B ``osup_det`` taxable value plus output
-  tax when ``gst_basis`` is ``gross``, because buyers pay invoices tax included; taxable value only when
-  ``taxable``) against the bank's business credits, and ONDC settlements (PAID entries, by month of
-  settlement) against the bank credits matched to them. ``discrepancy_pct = (gst - bank) / bank x 100``;
+* **Month level.** Per calendar month: GST value declared, tax included (``gst_summary.monthly``
+  ``turnover_incl_tax``: GSTR-3B taxable value plus output tax, because buyers pay invoices tax included and
+  bank credits carry the tax) against the bank's business credits, and ONDC settlements (PAID entries, by month
+  of settlement) against the bank credits matched to them. ``discrepancy_pct = (gst - bank) / bank x 100``;
   status ``matched`` when ``|gst - bank| <= month_tolerance x bank``, else ``gst_above_bank`` or
   ``bank_above_gst`` (``no_gst_return`` / ``no_bank_credits`` when a side is missing). Collections lag
   invoices by weeks, so a trailing three-month comparison (``*_3m`` columns) is given beside it.
@@ -41,13 +41,12 @@ from analytics.reconciliation.match import MATCH_DEFAULTS, MatchResult, match_it
 DEFAULTS: dict[str, Any] = {
     **MATCH_DEFAULTS,
     "month_tolerance": 0.15,
-    "gst_basis": "gross",
     "max_listed": 200,
     "risk": {"high_invoice_value_rate": 0.7, "high_gst_excess": 0.3, "medium_invoice_value_rate": 0.9,
              "medium_settlement_rate": 0.9, "medium_months_share": 0.25},
 }
 MONTHLY_COLUMNS = {
-    "gst_value": "GSTR-3B osup_det txval (+ output tax when gst_basis = gross)",
+    "gst_value": "gst_summary.monthly.turnover_incl_tax: GSTR-3B taxable value + output tax (incl. tax)",
     "bank_business_credits": "Σ bank business credits of the month",
     "discrepancy_pct": "(gst_value - bank_business_credits) / bank_business_credits x 100",
     "status": "matched if |gst - bank| <= month_tolerance x bank, else gst_above_bank / bank_above_gst",
@@ -83,13 +82,34 @@ def _pct(a: float | None, b: float | None) -> float | None:
     return None if value is None else round(value * 100, 2)
 
 
-def _gst_by_month(docs: dict, basis: str) -> dict[str, float]:
+GST_BASIS = "incl. tax (gst_summary.monthly.turnover_incl_tax, the basis of gst_summary.gst_to_bank_ratio)"
+RATIO_SOURCE = "gst_summary.metrics.gst_to_bank_ratio"
+
+
+def _gst_by_month(docs: dict) -> dict[str, float]:
+    """Declared GST value per month, tax included, as gst_summary's monthly rows give it."""
     out = {}
     for row in (docs.get("gst_summary") or {}).get("monthly") or []:
         if row.get("turnover_3b") is None:
             continue
-        out[row["month"]] = float(row["turnover_3b"]) + (float(row.get("output_tax") or 0) if basis == "gross" else 0)
+        incl = row.get("turnover_incl_tax")  # documents written before it existed: the same sum
+        out[row["month"]] = float(incl if incl is not None else row["turnover_3b"] + float(row.get("output_tax") or 0))
     return out
+
+
+def _discrepancy(docs: dict) -> dict:
+    """``overall_discrepancy_pct`` from gst_summary's one GST-to-bank ratio: referenced, never recomputed."""
+    formula = f"({RATIO_SOURCE} - 1) x 100"
+    ratio_metric = ((docs.get("gst_summary") or {}).get("metrics") or {}).get("gst_to_bank_ratio")
+    if not isinstance(ratio_metric, dict) or ratio_metric.get("value") is None:
+        reason = (ratio_metric or {}).get("reason") or "no GST-to-bank ratio in gst_summary"
+        return missing("percent", formula, f"{RATIO_SOURCE} not available: {reason}", {"source": RATIO_SOURCE})
+    given = ratio_metric.get("inputs") or {}
+    copied = {k: given[k] for k in ("months", "gst_turnover_incl_tax", "bank_business_credits") if k in given}
+    return metric(round((ratio_metric["value"] - 1) * 100, 2), "percent", formula,
+                  {"source": RATIO_SOURCE, "gst_to_bank_ratio": ratio_metric["value"], **copied},
+                  "How far declared GST value (tax included) is from what reached the bank: gst_summary's "
+                  "GST-to-bank ratio shown as a percentage gap.", ratio_metric.get("window"), "incl. tax")
 
 
 def _item_view(m: MatchResult) -> pd.DataFrame:
@@ -109,7 +129,7 @@ def _item_view(m: MatchResult) -> pd.DataFrame:
 
 def monthly_rows(txns: pd.DataFrame, docs: dict, items: pd.DataFrame, p: dict) -> list[dict[str, Any]]:
     """One row per month seen in GST or the bank: declared vs banked value, ONDC settled vs banked."""
-    gst = _gst_by_month(docs, p["gst_basis"])
+    gst = _gst_by_month(docs)
     bank = business_credits_by_month(txns) if len(txns) else {}
     ondc = items[items["kind"] == "ondc_order"]
     inv = items[items["kind"] == "gstr1_invoice"]
@@ -168,11 +188,9 @@ def _rate_metric(items: pd.DataFrame, due: np.ndarray, by_value: bool, what: str
 
 
 def _headline(items: pd.DataFrame, due: np.ndarray, rows: list[dict], m: MatchResult, suspects: pd.DataFrame,
-              p: dict) -> dict[str, dict]:
+              docs: dict) -> dict[str, dict]:
     inv, ondc = (items["kind"] == "gstr1_invoice").to_numpy(), (items["kind"] == "ondc_order").to_numpy()
     both = [r for r in rows if r["gst_value"] is not None and r["bank_business_credits"]]
-    g, b = sum(r["gst_value"] for r in both), sum(r["bank_business_credits"] for r in both)
-    fd = "(Σ gst_value - Σ bank_business_credits) / Σ bank_business_credits x 100 over months with both"
     out = {
         "reconciliation_rate": _rate_metric(items, due, False, "Share of due ONDC settlements and GSTR-1 invoices "
                                             "found in the bank.", "items"),
@@ -197,10 +215,7 @@ def _headline(items: pd.DataFrame, due: np.ndarray, rows: list[dict], m: MatchRe
         "mean_match_score": (metric(float(m.matches["score"].mean()), "ratio", "mean score of accepted pairs",
                                     {"pairs": len(m.matches)}, "Average confidence of the matches.")
                              if len(m.matches) else missing("ratio", "mean score of accepted pairs", "no matches")),
-        "overall_discrepancy_pct": (metric(round((g - b) / b * 100, 2), "percent", fd,
-                                           {"gst_value": g, "bank_business_credits": b, "months": len(both)},
-                                           "How far declared GST value is from what reached the bank.")
-                                    if b else missing("percent", fd, "no month with both GST and bank credits")),
+        "overall_discrepancy_pct": _discrepancy(docs),
     }
     hit = items[items["matched"]]
     fg = "(Σ item amount - Σ matched credit amount) / Σ item amount x 100 over matched items"
@@ -302,7 +317,7 @@ def reconcile(records: dict[str, list[dict]], txns: pd.DataFrame, docs: dict[str
     due = _due(items, end, p)
     rows = monthly_rows(txns, docs, items, p)
     suspects = _suspects(m, items, p)
-    metrics = _headline(items, due, rows, m, suspects, p)
+    metrics = _headline(items, due, rows, m, suspects, docs)
     level, reasons = risk_level(metrics, rows, p)
     unmatched = items[~items["matched"]]
     limit = int(p["max_listed"])
@@ -322,8 +337,9 @@ def reconcile(records: dict[str, list[dict]], txns: pd.DataFrame, docs: dict[str
                                     "payer": r.counterparty, "category": r.category, "narration": r.narration}
                                    for r in suspects.head(limit).itertuples(index=False)],
         "learned_payers": [{"ctin": k, **v} for k, v in sorted(m.payers.items())],
-        "parameters": {k: p[k] for k in ("weights", "match_threshold", "month_tolerance", "gst_basis",
-                                         "settlement_window_days", "invoice_pay_window_days",
-                                         "invoice_amount_tolerance", "tds_rates", "risk")},
+        "parameters": {"gst_basis": GST_BASIS,
+                       **{k: p[k] for k in ("weights", "match_threshold", "month_tolerance", "settlement_window_days",
+                                            "invoice_pay_window_days", "invoice_amount_tolerance", "tds_rates",
+                                            "risk")}},
         "candidate_pairs": m.candidate_pairs,
     }

@@ -1,4 +1,4 @@
-"""The risk model's inputs: about thirty numbers read from a customer's analytics documents.
+"""The risk model's inputs: forty numbers read from a customer's analytics documents.
 
 :func:`customer_features` reads only what the analyzers already published
 (``docs[name]["metrics"][key]["value"]``) plus the customer's incorporation
@@ -6,6 +6,15 @@ date, so every model input can be traced back to a metric with its formula.
 A figure the analytics could not compute stays missing (``None`` here, NaN in
 a training table); it is never replaced by 0, because "no bureau file" and
 "a clean bureau file" are different facts and the model learns them apart.
+
+*Not applicable* is not *missing*. A metric published with ``applicable:
+false`` is encoded at the favourable end of its scale, as documented per
+feature: DSCR without any debt service is :data:`DSCR_CEILING` (5.0, the
+value every DSCR is capped at: beyond 5x coverage more cover says nothing
+more); without an OD/CC facility, utilisation (average and peak) and months
+of unserviced interest are 0 (nothing drawn, no interest to service).
+Why: no debt is not risk, and a model that saw "no DSCR" or "no facility" as
+a data gap charged risk for it.
 
 :data:`FEATURES` lists the inputs in order with a plain description and the
 direction risk is expected to move in (``monotone``: +1 risk rises with the
@@ -37,7 +46,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("income_cv", "Variability of monthly business credits (coefficient of variation)", +1,
             "transaction_summary.income_cv"),
     Feature("foir", "Fixed obligations (EMIs) as a share of income (FOIR)", +1, "transaction_summary.foir"),
-    Feature("dscr", "Debt service coverage ratio (cash available for EMIs / EMIs)", -1, "transaction_summary.dscr"),
+    Feature("dscr", "Debt service coverage ratio, capped at 5 (no debt service = 5: not applicable, not missing)", -1,
+            "transaction_summary.dscr"),
     Feature("abb_log", "Average bank balance on fixed days (signed log10 of rupees)", -1, "transaction_summary.abb"),
     Feature("abb_to_monthly_debits", "Months of spending the average bank balance covers", -1,
             "transaction_summary.abb / avg_monthly_debits"),
@@ -45,18 +55,28 @@ FEATURES: tuple[Feature, ...] = (
             "transaction_summary.inward_bounces"),
     Feature("outward_bounces", "Deposited cheques and mandates returned unpaid", +1,
             "transaction_summary.outward_bounces"),
-    Feature("negative_balance_days", "Days the account closed below zero", +1,
-            "transaction_summary.negative_balance_days"),
+    Feature("negative_balance_days", "Days overdrawn (below zero without a facility, beyond the OD/CC limit or "
+            "drawing power)", +1, "transaction_summary.negative_balance_days"),
     Feature("cash_deposit_share", "Cash deposits as a share of credits", 0, "transaction_summary.cash_deposit_share"),
     Feature("business_credits_log", "Average monthly business credits (log10 of rupees)", -1,
             "transaction_summary.avg_monthly_business_credits"),
-    Feature("od_cc_utilisation", "Utilisation of the overdraft / cash-credit limit", +1,
+    Feature("od_cc_utilisation", "Utilisation of the overdraft / cash-credit limit (0 without a facility)", +1,
             "transaction_summary.od_cc_utilisation"),
+    Feature("od_cc_peak_utilisation", "Peak daily utilisation of the overdraft / cash-credit limit (0 without one)",
+            +1,
+            "transaction_summary.od_cc_peak_utilisation"),
+    Feature("months_interest_unserviced", "Months the OD/CC interest was not covered by credits (0 without a "
+            "facility)", +1, "transaction_summary.months_interest_unserviced"),
     Feature("gst_yoy_growth", "Year-on-year growth of GST turnover", -1, "gst_summary.yoy_growth"),
-    Feature("gst_late_filings", "GSTR-3B returns filed late", +1, "gst_summary.late_filings"),
-    Feature("gst_avg_days_late", "Average days a GSTR-3B return was late", +1, "gst_summary.avg_days_late"),
+    Feature("gst_late_filings", "GSTR-3B returns filed late (compliance)", +1, "gst_summary.late_filings"),
+    Feature("gst_avg_days_late", "Average days a GSTR-3B return was late (compliance)", +1,
+            "gst_summary.avg_days_late"),
     Feature("gst_itc_ratio", "Input tax credit as a share of output tax", +1, "gst_summary.avg_itc_ratio"),
-    Feature("gst_to_bank_ratio", "GST turnover / bank business credits", 0, "gst_summary.gst_to_bank_ratio"),
+    Feature("gst_itc_excess_share", "Share of months with ITC above the fraud threshold of output tax", +1,
+            "gst_summary.itc_ratio_above_threshold_months / months assessed"),
+    Feature("gst_to_bank_ratio", "GST turnover incl. tax / bank business credits", 0, "gst_summary.gst_to_bank_ratio"),
+    Feature("gst_to_bank_excess", "GST turnover incl. tax above bank business credits: max(0, ratio - 1)", +1,
+            "gst_summary.gst_to_bank_ratio"),
     Feature("bureau_score", "Bureau score (300-900)", -1, "credit_summary.bureau_score"),
     Feature("worst_dpd_12m", "Worst days past due in the last 12 months", +1, "credit_summary.worst_dpd_12m"),
     Feature("worst_dpd_24m", "Worst days past due in the last 24 months", +1, "credit_summary.worst_dpd_24m"),
@@ -79,6 +99,8 @@ FEATURES: tuple[Feature, ...] = (
             "transaction_summary.circular_flows"),
     Feature("gst_fraud_severity", "GST fraud indicator severity (0 none, 1 low, 2 medium, 3 high)", +1,
             "gst_summary.fraud_indicators.severity"),
+    Feature("gst_fraud_kinds", "Independent GST fraud indicator kinds that fired (0-3)", +1,
+            "gst_summary.fraud_indicators.kinds_fired"),
     Feature("months_covered", "Months of bank statement available", 0, "transaction_summary.months_covered"),
     Feature("ocen_rejections", "Loan applications rejected on OCEN", +1, "ocen_summary.rejections"),
     Feature("ondc_cancellation_rate", "Share of ONDC orders cancelled", +1, "ondc_summary.cancellation_rate"),
@@ -88,6 +110,12 @@ FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 MONOTONE: dict[str, int] = {f.name: f.monotone for f in FEATURES}
 DESCRIPTIONS: dict[str, str] = {f.name: f.description for f in FEATURES}
 SEVERITY_LEVELS = {"NONE": 0.0, "LOW": 1.0, "MEDIUM": 2.0, "HIGH": 3.0}
+DSCR_CEILING = 5.0
+# What the fraud inputs read for a borrower on whom no GST fraud indicator fires (ITC and GST-to-bank at the
+# portfolio's honest medians): the counterfactual that measures how much of a PD is the fraud evidence.
+CLEAN_FRAUD_VALUES = {"gst_fraud_severity": 0.0, "gst_fraud_kinds": 0.0, "gst_itc_excess_share": 0.0,
+                      "gst_to_bank_excess": 0.0, "circular_flows": 0.0, "gst_itc_ratio": 0.72,
+                      "gst_to_bank_ratio": 0.95}
 
 
 def _value(docs: dict[str, dict], document: str, key: str) -> float | None:
@@ -99,6 +127,27 @@ def _value(docs: dict[str, dict], document: str, key: str) -> float | None:
     if isinstance(value, (int, float)) and math.isfinite(value):
         return float(value)
     return None
+
+
+def _applicable(docs: dict[str, dict], document: str, key: str) -> bool:
+    """False only when the metric says so (``applicable: false``): a missing metric is not "not applicable"."""
+    found = (docs.get(document) or {}).get("metrics", {}).get(key)
+    return not (isinstance(found, dict) and found.get("applicable") is False)
+
+
+def _dscr(docs: dict[str, dict]) -> float | None:
+    """DSCR capped at :data:`DSCR_CEILING`; no debt service (not applicable) is the ceiling, missing stays None."""
+    if not _applicable(docs, "transaction_summary", "dscr"):
+        return DSCR_CEILING
+    value = _value(docs, "transaction_summary", "dscr")
+    return None if value is None else min(value, DSCR_CEILING)
+
+
+def _facility_value(docs: dict[str, dict], key: str) -> float | None:
+    """An OD/CC conduct figure; 0 without a facility (nothing drawn, no interest to service), None if missing."""
+    if not _applicable(docs, "transaction_summary", key):
+        return 0.0
+    return _value(docs, "transaction_summary", key)
 
 
 def _signed_log10(value: float | None) -> float | None:
@@ -155,6 +204,27 @@ def _fraud_severity(docs: dict[str, dict]) -> float | None:
     return SEVERITY_LEVELS.get(str((gst.get("fraud_indicators") or {}).get("severity")))
 
 
+def _fraud_kinds(docs: dict[str, dict]) -> float | None:
+    gst = docs.get("gst_summary") or {}
+    if not gst.get("monthly"):
+        return None
+    found = (gst.get("fraud_indicators") or {}).get("kinds_fired")
+    if isinstance(found, dict) and isinstance(found.get("value"), (int, float)):
+        return float(found["value"])
+    return None
+
+
+def _itc_excess_share(docs: dict[str, dict]) -> float | None:
+    found = ((docs.get("gst_summary") or {}).get("metrics") or {}).get("itc_ratio_above_threshold_months")
+    months = _value(docs, "gst_summary", "itc_ratio_above_threshold_months")
+    assessed = (found or {}).get("inputs", {}).get("months_assessed") if isinstance(found, dict) else None
+    return _ratio(months, assessed)
+
+
+def _excess(value: float | None) -> float | None:
+    return None if value is None else max(0.0, value - 1.0)
+
+
 def customer_features(docs: dict[str, dict], customer: dict, as_of: date) -> dict[str, float | None]:
     """The model's inputs for one customer, in :data:`FEATURE_NAMES` order; missing figures are None.
 
@@ -168,7 +238,7 @@ def customer_features(docs: dict[str, dict], customer: dict, as_of: date) -> dic
         "surplus_ratio": v("transaction_summary", "surplus_ratio"),
         "income_cv": v("transaction_summary", "income_cv"),
         "foir": v("transaction_summary", "foir"),
-        "dscr": v("transaction_summary", "dscr"),
+        "dscr": _dscr(docs),
         "abb_log": _signed_log10(v("transaction_summary", "abb")),
         "abb_to_monthly_debits": _ratio(v("transaction_summary", "abb"), v("transaction_summary", "avg_monthly_debits")),
         "inward_bounces": v("transaction_summary", "inward_bounces"),
@@ -176,12 +246,16 @@ def customer_features(docs: dict[str, dict], customer: dict, as_of: date) -> dic
         "negative_balance_days": v("transaction_summary", "negative_balance_days"),
         "cash_deposit_share": v("transaction_summary", "cash_deposit_share"),
         "business_credits_log": _signed_log10(credits),
-        "od_cc_utilisation": v("transaction_summary", "od_cc_utilisation"),
+        "od_cc_utilisation": _facility_value(docs, "od_cc_utilisation"),
+        "od_cc_peak_utilisation": _facility_value(docs, "od_cc_peak_utilisation"),
+        "months_interest_unserviced": _facility_value(docs, "months_interest_unserviced"),
         "gst_yoy_growth": v("gst_summary", "yoy_growth"),
         "gst_late_filings": v("gst_summary", "late_filings"),
         "gst_avg_days_late": v("gst_summary", "avg_days_late"),
         "gst_itc_ratio": v("gst_summary", "avg_itc_ratio"),
+        "gst_itc_excess_share": _itc_excess_share(docs),
         "gst_to_bank_ratio": v("gst_summary", "gst_to_bank_ratio"),
+        "gst_to_bank_excess": _excess(v("gst_summary", "gst_to_bank_ratio")),
         "bureau_score": v("credit_summary", "bureau_score"),
         "worst_dpd_12m": v("credit_summary", "worst_dpd_12m"),
         "worst_dpd_24m": v("credit_summary", "worst_dpd_24m"),
@@ -196,6 +270,7 @@ def customer_features(docs: dict[str, dict], customer: dict, as_of: date) -> dic
         "anomaly_flags": _anomaly_flags(docs),
         "circular_flows": _circular_flows(docs),
         "gst_fraud_severity": _fraud_severity(docs),
+        "gst_fraud_kinds": _fraud_kinds(docs),
         "months_covered": v("transaction_summary", "months_covered"),
         "ocen_rejections": v("ocen_summary", "rejections"),
         "ondc_cancellation_rate": v("ondc_summary", "cancellation_rate"),

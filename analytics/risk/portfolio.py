@@ -1,7 +1,10 @@
 """A synthetic training portfolio: features from the analytics layer, outcomes from a documented latent function.
 
 Each portfolio customer (``CUST_TRN_00001`` ...) is generated in memory with a
-profile from the stable hash of its id and a reduced transaction volume
+profile from the stable hash of its id (:func:`portfolio_profile`: an honest
+profile may carry one to three of the fraud profile's planted mechanisms, so
+fraud is seen apart from financial weakness and in several strengths) and a
+reduced transaction volume
 (``risk_model.portfolio_transactions_per_month``), analysed with
 :func:`analytics.registry.analyze_customer` exactly as a real customer is, and
 turned into model inputs by :func:`analytics.risk.features.customer_features`.
@@ -68,6 +71,32 @@ def portfolio_as_of(config: dict) -> date:
 
 
 # ---- the true condition and the latent function ---------------------------
+def portfolio_profile(customer_id: str, config: dict):
+    """The :class:`~generators.profiles.Profile` a portfolio customer is generated with.
+
+    The profile comes from the id's stable hash, as for any customer. An honest
+    profile then carries, with probability ``risk_model.portfolio_fraud.share``
+    (a stream seeded by the id), one, two or three of the fraud profile's planted
+    mechanisms (fictitious invoices, ITC excess, circular flows), chosen at random.
+    Why: with fraud only in the fraud profile, every fraud signal moves with that
+    profile's other traits and the model cannot tell which one carries the risk;
+    fraud laid over every kind of borrower, in every strength, can be learnt as such.
+    """
+    from generators.profiles import FRAUD_MECHANISMS, fraud_mechanisms, get_profile, with_fraud
+    from generators.registry import profile_for
+    from generators.seeding import random_for, stable_seed
+
+    spec = get_profile(profile_for(customer_id, config))
+    share = float((config.get("risk_model", {}).get("portfolio_fraud") or {}).get("share", 0.0))
+    if fraud_mechanisms(spec) or share <= 0:
+        return spec
+    rng = random_for(stable_seed(customer_id), "risk_model.fraud_overlay")
+    if rng.random() >= share:
+        return spec
+    names = sorted(FRAUD_MECHANISMS)
+    return with_fraud(spec, sorted(rng.sample(names, rng.randint(1, len(names)))))
+
+
 def true_condition(plan) -> dict[str, float]:
     """What the generator decided about a borrower, as the six numbers the latent function reads.
 
@@ -76,8 +105,8 @@ def true_condition(plan) -> dict[str, float]:
     * ``volatility``: standard deviation of month-on-month log changes of true sales;
     * ``growth``: ln(true sales of the last 12 months / the first 12 months);
     * ``delinquency``: months with DPD on outside loans + EMIs that bounced;
-    * ``fraud``: 1 if sales are inflated with fictitious invoices, plus circular
-      round trips / 10 (capped at 1);
+    * ``fraud``: the share of the three fraud mechanisms planted, 0 to 1: (fictitious
+      invoices planted + ITC excess planted + min(1, circular round trips / 5)) / 3;
     * ``card_utilisation``: mean utilisation of credit cards.
     """
     from generators.plan_credit import abs_month
@@ -94,7 +123,8 @@ def true_condition(plan) -> dict[str, float]:
         "volatility": float(np.std(np.diff(np.log(sales)))) if len(sales) > 2 else 0.0,
         "growth": math.log(sales[-12:].sum() / sales[:12].sum()) if len(sales) >= 24 else 0.0,
         "delinquency": float(sum(len(loan.dpd) + len(loan.bounces) for loan in plan.loans)),
-        "fraud": float(plan.profile.fake_invoice_ratio > 0) + min(1.0, len(plan.circular) / 10.0),
+        "fraud": (float(plan.profile.fake_invoice_ratio > 0) + float(plan.profile.itc_high_share > 0)
+                  + min(1.0, len(plan.circular) / 5.0)) / 3.0,
         "card_utilisation": float(np.mean(cards)) if cards else 0.0,
     }
 
@@ -115,20 +145,21 @@ def portfolio_row(customer_id: str, config: dict, as_of: date) -> dict[str, Any]
     """Generate one customer in memory, analyse it, and return its features, true PD and outcome."""
     from analytics.registry import CustomerData, analyze_customer
     from generators.plan import build_plan
-    from generators.profiles import get_profile
+    from generators.profiles import fraud_mechanisms
     from generators.registry import generate_customer
     from generators.seeding import stable_seed
 
-    generated = generate_customer(customer_id, None, as_of, config)
+    spec = portfolio_profile(customer_id, config)
+    generated = generate_customer(customer_id, None, as_of, config, spec=spec)
     docs = analyze_customer(CustomerData(customer_id, generated.as_of, generated.records, generated.customer,
                                          generated.consent), config, str(config.get("version", "0")), "portfolio",
                            skip=("earnings_spendings", "smart_collect"))
     features = customer_features(docs, generated.customer, generated.as_of)
-    plan = build_plan(customer_id, stable_seed(customer_id), get_profile(generated.profile), generated.as_of,
-                      config.get("generator", {}))
+    plan = build_plan(customer_id, stable_seed(customer_id), spec, generated.as_of, config.get("generator", {}))
     condition = true_condition(plan)
     pd_true, outcome = latent_outcome(customer_id, condition, config["risk_model"]["latent"])
-    return {"customer_id": customer_id, "profile": generated.profile, **features,
+    return {"customer_id": customer_id, "profile": generated.profile,
+            "fraud_mechanisms": "+".join(fraud_mechanisms(spec)) or None, **features,
             **{f"true_{k}": v for k, v in condition.items()}, "true_pd": pd_true, TARGET: outcome}
 
 
@@ -161,5 +192,5 @@ def build_portfolio(n: int, config: dict, workers: int | None = None, ids: list[
 
 
 def training_columns(table: pd.DataFrame) -> pd.DataFrame:
-    """The model's inputs and the target only: ids, profiles and truth columns never reach the model."""
+    """The model's inputs and the target only: ids, profiles, fraud mechanisms and truth never reach the model."""
     return table[list(FEATURE_NAMES) + [TARGET]]

@@ -5,7 +5,9 @@ customer's own analytics by piecewise-linear tables (see
 ``docs/credit_methodology.md``). A factor whose data is missing is left out
 and its weight shared among the present factors of its component; a component
 with no data at all is left out the same way and flagged, never filled with a
-made-up value. Policy overlays (GST fraud, write-offs) cap the score after the
+made-up value. A factor that does not apply (DSCR without any debt service:
+the metric says ``applicable: false``) is left out the same way and reported
+as not applicable, never as missing data. Policy overlays (GST fraud, write-offs) cap the score after the
 sum. Reason codes rank each factor by how far it moved the score from a
 neutral 50 points.
 """
@@ -170,10 +172,14 @@ def _sufficiency(bodies: dict, missing_components: list[str], config: dict) -> d
 
 def _factor_out(result: FactorResult, share: float | None) -> dict[str, Any]:
     f = result.factor
-    return {"key": f.key, "title": f.title, "source": f"{f.document}.{f.key}", "value": result.value,
-            "points": None if result.points is None else round(result.points, 2),
-            "weight_in_score": None if share is None else round(share / 100, 4),
-            "scoring": f.describe(), "reason": None if result.points is not None else "data not available"}
+    out = {"key": f.key, "title": f.title, "source": f"{f.document}.{f.key}", "value": result.value,
+           "points": None if result.points is None else round(result.points, 2),
+           "weight_in_score": None if share is None else round(share / 100, 4),
+           "scoring": f.describe(), "reason": None if result.points is not None else "data not available"}
+    source = result.source_metric or {}
+    if result.points is None and source.get("applicable") is False:
+        out.update(reason=source.get("reason") or "not applicable", applicable=False)
+    return out
 
 
 def _apply_overlays(bodies: dict) -> list[dict]:

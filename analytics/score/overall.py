@@ -50,6 +50,11 @@ def summarize_overall(bodies: dict[str, dict], customer: dict, consent: dict | N
                        "message": f"GST fraud indicators of {fraud['severity']} severity: "
                                   + ", ".join(i["title"] for i in fraud.get("indicators", [])),
                        "source": "gst_summary.fraud_indicators"})
+    compliance = bodies.get("gst_summary", {}).get("compliance") or {}
+    if compliance.get("grade") == "POOR":  # late filing is a compliance finding, never a fraud alert
+        alerts.append({"kind": "compliance", "severity": "MEDIUM",
+                       "message": "GST compliance POOR: " + "; ".join(compliance.get("reasons") or []),
+                       "source": "gst_summary.compliance"})
     for rule in bodies.get("anomalies_report", {}).get("rules", []):
         if rule["count"]["value"] and rule["severity"] in ("HIGH", "MEDIUM") and rule["id"] != "gst_fraud_indicator":
             alerts.append({"kind": "anomaly", "severity": rule["severity"], "rule": rule["id"],
@@ -72,7 +77,8 @@ def summarize_overall(bodies: dict[str, dict], customer: dict, consent: dict | N
         "recommendation": as_recommendation(decide(bodies, None, None, consent, load_policy(config)), "preliminary"),
         "data_coverage": coverage,
         "metrics": {
-            "alerts": metric(len(alerts), "count", "fraud alerts + HIGH/MEDIUM anomaly rules that fired",
+            "alerts": metric(len(alerts), "count",
+                             "fraud and GST-compliance alerts + HIGH/MEDIUM anomaly rules that fired",
                              {"alerts": [a.get("rule", a["kind"]) for a in alerts]}, "Alerts a credit officer must see."),
             "sources_with_data": metric(sum(coverage.values()), "count", "analytics documents with at least one computed metric",
                                         {"sources": [k for k, v in coverage.items() if v]},

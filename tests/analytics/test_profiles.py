@@ -118,3 +118,60 @@ def test_smart_collect_plans_the_high_debt_emis(demo_lake):
         assert len(ob["history"]) == 12
     statuses = {h["status"] for ob in plan["obligations"] for h in ob["history"]}
     assert "paid_on_time" in statuses
+
+
+def test_late_filing_alone_is_a_compliance_finding_not_fraud(demo_lake):
+    for customer_id in ("CUST_MSM_00003", "CUST_MSM_00007"):   # high_debt and declining: late, but honest
+        gst = doc(demo_lake, customer_id, "gst_summary")
+        assert gst["fraud_indicators"]["severity"] == "NONE", customer_id
+        assert gst["compliance"]["grade"] == "POOR" and gst["compliance"]["reasons"], customer_id
+        assert gst["metrics"]["late_filings"]["value"] >= 6
+        alerts = doc(demo_lake, customer_id, "overall_summary")["alerts"]
+        assert [a["kind"] for a in alerts if a["source"].startswith("gst_summary")] == ["compliance"]
+    fraud = doc(demo_lake, "CUST_MSM_00006", "gst_summary")
+    assert {i["code"] for i in fraud["fraud_indicators"]["indicators"]} == {"itc_ratio_high", "turnover_vs_bank",
+                                                                           "circular_flows"}
+    assert fraud["fraud_indicators"]["kinds_fired"]["value"] == 3
+    assert fraud["compliance"]["grade"] == "POOR"            # it also files late; that is a separate finding
+
+
+def test_od_cc_use_inside_the_limit_is_not_overdrawn(demo_lake):
+    for customer_id, profile in DEMO.items():
+        ts = doc(demo_lake, customer_id, "transaction_summary")
+        facility = [a for a in ts["od_cc"]["accounts"]]
+        if profile == "stable_income":                       # no facility: the OD/CC figures do not apply
+            assert not facility and ts["metrics"]["od_cc_utilisation"]["applicable"] is False
+            continue
+        assert facility and ts["metrics"]["min_eod_balance"]["value"] < 0, customer_id
+        days_drawn = sum(a["days_drawn"] for a in facility)
+        assert ts["metrics"]["negative_balance_days"]["value"] < days_drawn, customer_id
+        if profile != "high_debt":
+            assert ts["metrics"]["negative_balance_days"]["value"] == 0, customer_id
+    # the high-debt CC runs at 97% of its limit, beyond its 95% drawing power: overdrawn, though inside the limit
+    debt = doc(demo_lake, "CUST_MSM_00003", "transaction_summary")["metrics"]
+    assert debt["days_over_drawing_power"]["value"] > 100 and debt["days_over_limit"]["value"] == 0
+    assert debt["negative_balance_days"]["value"] == debt["days_over_drawing_power"]["value"]
+
+
+def test_no_debt_service_makes_dscr_not_applicable(demo_lake):
+    ts = doc(demo_lake, "CUST_MSM_00005", "transaction_summary")["metrics"]
+    assert ts["dscr"]["value"] is None and ts["dscr"]["applicable"] is False
+    assert ts["dscr"]["reason"] == "not applicable: no debt service"
+    assert ts["foir"]["value"] == 0.0
+    score = doc(demo_lake, "CUST_MSM_00005", "credit_score")
+    dscr = next(f for c in score["components"] for f in c["factors"] if f["key"] == "dscr")
+    assert dscr["applicable"] is False and dscr["reason"] == "not applicable: no debt service"
+
+
+def test_key_metrics_carry_their_window_and_gst_amounts_their_basis(demo_lake):
+    for customer_id in DEMO:
+        overall = doc(demo_lake, customer_id, "overall_summary")
+        for key, found in overall["key_metrics"].items():
+            assert found["window"]["label"], (customer_id, key)
+        gst = doc(demo_lake, customer_id, "gst_summary")["metrics"]
+        assert gst["avg_monthly_turnover"]["basis"] == "excl. tax" and gst["gst_to_bank_ratio"]["basis"] == "incl. tax"
+        ts = doc(demo_lake, customer_id, "transaction_summary")["metrics"]
+        for key in ("foir", "dscr", "abb", "inward_bounces", "od_cc_utilisation", "negative_balance_days"):
+            assert ts[key]["window"]["months"] == 36, (customer_id, key)
+        bureau = doc(demo_lake, customer_id, "credit_summary")["metrics"]
+        assert bureau["worst_dpd_12m"]["window"]["months"] == 13   # the as-of month and the 12 before it

@@ -17,6 +17,7 @@ CONFIG = {"analytics": {"abb_days": [5, 15, 25], "near_zero_balance": 1000, "top
                         "emi_min_months": 3, "emi_amount_tolerance": 0.02, "circular_window_days": 3,
                         "circular_amount_tolerance": 0.1}}
 METRIC_KEYS = {"value", "unit", "formula", "inputs", "explanation"}
+OPTIONAL_KEYS = {"window", "basis", "applicable"}
 
 
 def summary(led: Ledger, as_of: dt.date, accounts=None) -> dict:
@@ -28,14 +29,19 @@ def values(out: dict) -> dict:
 
 
 def assert_metric_shapes(doc) -> int:
-    """Every dict with a ``formula`` is a metric: exactly value/unit/formula/inputs/explanation, plus a
-    reason exactly when the value is missing. Returns how many metrics were checked."""
+    """Every dict with a ``formula`` is a metric: value/unit/formula/inputs/explanation, optionally a window,
+    a basis and ``applicable``, plus a reason exactly when the value is missing (``applicable: false`` only
+    with a reason that says "not applicable"). Returns how many metrics were checked."""
     seen = 0
     if isinstance(doc, dict):
         if "formula" in doc:
-            keys = set(doc)
+            keys = set(doc) - OPTIONAL_KEYS
             assert keys in (METRIC_KEYS, METRIC_KEYS | {"reason"}), keys
             assert ("reason" in keys) == (doc["value"] is None), doc
+            if doc.get("applicable") is False:
+                assert doc["value"] is None and doc["reason"].startswith("not applicable"), doc
+            if "window" in doc:
+                assert doc["window"]["label"] and set(doc["window"]) <= {"from", "to", "months", "days", "label"}
             return 1
         for item in doc.values():
             seen += assert_metric_shapes(item)
@@ -65,6 +71,7 @@ def test_balances_on_a_forty_day_statement():
     assert (jan["month"], jan["abb"], jan["min_eod_balance"]) == ("2024-01", 16_333.33, -5_000.0)
     assert out["metrics"]["od_cc_utilisation"]["value"] is None
     assert "OD/CC" in out["metrics"]["od_cc_utilisation"]["reason"]
+    assert out["metrics"]["od_cc_utilisation"]["applicable"] is False   # no facility: not applicable, not missing
 
 
 def test_od_utilisation_when_the_account_has_a_limit():
@@ -74,6 +81,9 @@ def test_od_utilisation_when_the_account_has_a_limit():
     out = summary(forty_day_ledger(), dt.date(2024, 2, 10), accounts)
     # drawn 5,000 on Jan 10 and 11, nothing on the other 38 days: 10,000 / 40 = 250 a day; 250 / 20,000
     assert out["metrics"]["od_cc_utilisation"]["value"] == 0.0125
+    # -5,000 on an account with a 20,000 overdraft is the facility in use: not an overdrawn day
+    assert out["metrics"]["negative_balance_days"]["value"] == 0
+    assert out["metrics"]["od_cc_peak_utilisation"]["value"] == 0.25     # 5,000 / 20,000 on Jan 10
     assert out["accounts"][0]["closing_matches_summary"] is True
     assert out["accounts"][0]["opening_balance"] == 10_000.0
 
@@ -106,10 +116,17 @@ def test_foir_dscr_surplus_and_income_cv_with_two_emis():
     assert {e["lender"] for e in out["emis"]} == {"BAJAJ FINANCE LTD", "TATA CAPITAL FINANCIAL SERVICES"}
 
 
-def test_dscr_missing_without_emi():
+def test_dscr_not_applicable_without_emi():
     out = summary(forty_day_ledger(), dt.date(2024, 2, 10))
-    assert out["metrics"]["dscr"]["value"] is None and out["metrics"]["dscr"]["reason"]
+    assert out["metrics"]["dscr"]["value"] is None and out["metrics"]["dscr"]["applicable"] is False
+    assert out["metrics"]["dscr"]["reason"] == "not applicable: no debt service"
+    assert out["metrics"]["dscr"]["inputs"]["bureau_checked"] == "no bureau report to check"
     assert out["metrics"]["foir"]["value"] == 0.0
+
+
+def test_dscr_applicable_with_emis():
+    out = summary(two_emi_ledger(), dt.date(2024, 5, 1))
+    assert out["metrics"]["dscr"]["applicable"] is True and out["metrics"]["dscr"]["value"] == 5.0
 
 
 def exclusions_ledger() -> Ledger:

@@ -29,7 +29,7 @@ def test_a_low_pd_customer_is_approved_with_the_top_offer_and_its_conditions(con
     assert [o["product_id"] for o in body["offers"]][0] == body["offer"]["product_id"]
     assert body["policy"]["version"] == config["credit_policy"]["version"] and len(body["policy"]["sha256"]) == 64
     assert body["risk_grade"]["band"] == "LOW" and body["risk_grade"]["label"] == "Low risk (PD 2.0%)"
-    assert not any(k["fired"] for k in body["knockouts"]) and len(body["knockouts"]) == 5
+    assert not any(k["fired"] for k in body["knockouts"]) and len(body["knockouts"]) == 6
     assert body["collection"]["presentation_day"] == body["collection"]["due_day"] or \
         body["collection"]["due_day"] is None
 
@@ -124,6 +124,27 @@ def test_the_first_page_carries_the_same_decision(config):
 
 def test_every_knockout_is_listed_even_when_none_fires(config):
     rows = evaluate_knockouts(customer(), CONSENT, load_policy(config))
-    assert [r["id"] for r in rows] == ["fraud", "bureau_adverse", "dpd_90_plus", "insufficient_data",
+    assert [r["id"] for r in rows] == ["fraud", "bureau_adverse", "dpd_90_plus", "over_indebted", "insufficient_data",
                                        "no_lending_consent"]
     assert all(r["assessed"] for r in rows[:3]) and not any(r["fired"] for r in rows)
+    assert rows[3]["assessed"] is False   # without the capacity, over-indebtedness is not judged
+
+
+def test_an_over_indebted_customer_is_declined_with_its_figures(config):
+    # EMIs 9,00,000 a month and a surplus of -5,00,000 (spending more than comes in): cash available for debt
+    # service = surplus + EMIs = 4,00,000 a month against 9,00,000 owed -> DSCR 0.44 < 1.0: over-indebted.
+    body, _ = decided(config, docs=customer(existing=900_000, surplus=-500_000))
+    fired = [k for k in body["knockouts"] if k["fired"]]
+    assert [k["id"] for k in fired] == ["over_indebted"] and body["decision"] == "DECLINE"
+    assert fired[0]["value"] == pytest.approx(0.4444, abs=1e-4)
+    assert body["reasons_against"][0]["text"] == ("Over-indebted: the year's cash flow covers existing EMIs of "
+                                                  "₹9.00 lakh a month only 0.44x")
+
+
+def test_material_facts_lead_the_reasons_against(config):
+    docs = customer(credits=[1_000_000.0] * 24 + [600_000.0] * 12, bounces=4)
+    docs["gst_summary"]["metrics"]["yoy_growth"] = m(-0.35)
+    body, _ = decided(config, docs=docs, scored=risk(0.4, "HIGH"))
+    texts = [r["text"] for r in body["reasons_against"]]
+    assert texts[0] == "Turnover falling: GST turnover -35% year on year, bank business credits -40% year on year"
+    assert texts[1] == "4 of the borrower's own payments bounced (cheques or EMI mandates)"

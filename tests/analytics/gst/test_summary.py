@@ -14,24 +14,33 @@ from pipeline.config import load_config
 
 GSTIN = "27ABCDE1234F1Z5"
 METRIC_KEYS = {"value", "unit", "formula", "inputs", "explanation"}
+OPTIONAL_KEYS = {"window", "basis", "applicable"}
 CONFIG = copy.deepcopy(load_config())
 # The thresholds these tests were worked out with (they equal config.json's): pinned so a tuning of the
 # project config does not silently change what the hand-computed answers mean.
 CONFIG["analytics"]["gst_fraud"] = {
     "itc_ratio_threshold": 0.95, "gst_to_bank_ratio_threshold": 1.5, "collection_lag_months": 1,
     "severity_rules": {"itc_ratio_high": {"HIGH": 6, "MEDIUM": 3, "LOW": 1},
-                       "late_filing": {"HIGH": 6, "MEDIUM": 3, "LOW": 1},
                        "turnover_vs_bank": {"HIGH": 6, "MEDIUM": 3, "LOW": 1},
-                       "circular_flows": {"HIGH": 3, "MEDIUM": 2, "LOW": 1}}}
+                       "circular_flows": {"HIGH": 3, "MEDIUM": 2, "LOW": 1}},
+    "overall": {"high_min_kinds": 2}}
+CONFIG["analytics"]["gst_compliance"] = {
+    "good": {"min_punctuality": 0.85, "max_avg_days_late": 3.0, "max_unfiled": 0},
+    "fair": {"min_punctuality": 0.75, "max_avg_days_late": 10.0, "max_unfiled": 1}}
 
 
 def assert_metric_tree(node, path="$"):
-    """Every metric object anywhere in ``node`` has exactly value/unit/formula/inputs/explanation, plus
-    ``reason`` exactly when the value is missing. Returns how many metric objects it checked."""
+    """Every metric object anywhere in ``node`` has exactly value/unit/formula/inputs/explanation (and
+    optionally a window, a basis and ``applicable``), plus ``reason`` exactly when the value is missing.
+    Returns how many metric objects it checked."""
     seen = 0
     if isinstance(node, dict):
         if "formula" in node and "explanation" in node:
-            keys = set(node)
+            keys = set(node) - OPTIONAL_KEYS
+            if "window" in node:
+                assert node["window"]["label"] and set(node["window"]) <= {"from", "to", "months", "days", "label"}
+            if "basis" in node:
+                assert node["basis"] in ("excl. tax", "incl. tax") or node["unit"] == "INR", path
             if node["value"] is None:
                 assert keys == METRIC_KEYS | {"reason"}, f"{path}: {sorted(keys)}"
                 assert node["reason"], f"{path}: empty reason"
@@ -132,17 +141,36 @@ def test_itc_ratio_by_month_and_gstr1_gap(two_months):
 
 
 def test_gst_to_bank_ratio(two_months):
-    # March 1,00,000 / 1,18,000 = 0.8475; April 2,00,000 / 1,00,000 = 2.0; total 3,00,000 / 2,18,000 = 1.3761.
+    # One definition, tax included on both sides (bank credits carry the GST buyers pay):
+    # March (1,00,000 + 18,000) / 1,18,000 = 1.0; April (2,00,000 + 36,000) / 1,00,000 = 2.36;
+    # total 3,54,000 / 2,18,000 = 1.6239. May has bank credits but no return: not compared.
     bank = {"2024-03": 118_000, "2024-04": 100_000, "2024-05": 50_000}
     out = summarize_gst(two_months, date(2024, 7, 1), CONFIG, bank_business_credits=bank)
     rows = {r["month"]: r for r in out["monthly"]}
-    assert rows["2024-03"]["gst_to_bank_ratio"] == pytest.approx(0.8475, abs=1e-4)
-    assert rows["2024-04"]["gst_to_bank_ratio"] == 2.0
-    assert out["metrics"]["gst_to_bank_ratio"]["value"] == pytest.approx(1.3761, abs=1e-4)
-    assert out["metrics"]["gst_to_bank_ratio"]["inputs"]["months"] == ["2024-03", "2024-04"]
+    assert rows["2024-03"]["turnover_incl_tax"] == 118_000 and rows["2024-03"]["gst_to_bank_ratio"] == 1.0
+    assert rows["2024-04"]["gst_to_bank_ratio"] == 2.36
+    ratio = out["metrics"]["gst_to_bank_ratio"]
+    assert ratio["value"] == pytest.approx(354_000 / 218_000, abs=1e-4)
+    assert ratio["inputs"]["months"] == ["2024-03", "2024-04"]
+    assert (ratio["inputs"]["gst_turnover_incl_tax"], ratio["inputs"]["gst_turnover_excl_tax"]) == (354_000, 300_000)
+    assert ratio["basis"] == "incl. tax"
+    assert ratio["window"] == {"from": "2024-03", "to": "2024-04", "months": 2,
+                               "label": "months with both GSTR-3B and bank credits, 2024-03 to 2024-04"}
     no_bank = summarize_gst(two_months, date(2024, 7, 1), CONFIG)
     assert no_bank["metrics"]["gst_to_bank_ratio"]["value"] is None
     assert "bank_business_credits" not in no_bank["monthly"][0]
+
+
+def test_turnover_amounts_say_tax_is_excluded_and_carry_their_window():
+    out = summarize_gst(series(2022, 1, [100_000] * 12 + [120_000] * 12), date(2024, 2, 1), CONFIG)
+    m = out["metrics"]
+    for key in ("avg_monthly_turnover", "turnover_12m"):
+        assert m[key]["basis"] == "excl. tax"
+        assert m[key]["window"] == {"from": "2023-01", "to": "2023-12", "months": 12,
+                                    "label": "last 12 calendar months of GSTR-3B, 2023-01 to 2023-12"}
+    assert (m["yoy_growth"]["window"]["from"], m["yoy_growth"]["window"]["months"]) == ("2022-01", 24)
+    assert m["filing_punctuality"]["window"]["months"] == 24
+    assert out["compliance"]["window"] == m["late_filings"]["window"]
 
 
 def test_unfiled_overdue_return_is_late_and_not_yet_due_is_not():
@@ -235,11 +263,12 @@ def _flows(dates: list[str]) -> list[dict]:
              "debit_date": d, "credit_amount": 500_000.0, "debit_amount": 495_000.0} for i, d in enumerate(dates)]
 
 
-def test_fraud_customer_is_high_with_four_kinds():
-    # 12 months of 2023, turnover 5,00,000 a month:
-    #  ITC 97% of output tax in 10 months (>= 6 -> HIGH); 8 returns filed on the 28th, 8 days late (>= 6 -> HIGH);
-    #  bank business credits 2,00,000 a month, so turnover is 2.5x in all 12 months (>= 6 -> HIGH);
-    #  4 circular flows (>= 3 -> HIGH). Four HIGH kinds -> overall HIGH.
+def test_fraud_customer_is_high_with_three_independent_kinds():
+    # 12 months of 2023, turnover 5,00,000 a month, output tax 90,000:
+    #  ITC 97% of output tax in 10 months (>= 6 -> HIGH);
+    #  bank business credits 2,00,000 a month: turnover incl. tax 5,90,000 is 2.95x in all 12 months (HIGH);
+    #  4 circular flows (>= 3 -> HIGH). Three HIGH kinds -> overall HIGH.
+    #  8 returns filed on the 28th, 8 days late: a compliance finding, not a fourth fraud kind.
     recs = []
     for m in range(1, 13):
         ny, nm = _ym(2023 * 12 + m)
@@ -252,20 +281,22 @@ def test_fraud_customer_is_high_with_four_kinds():
     fraud = out["fraud_indicators"]
     assert fraud["severity"] == "HIGH"
     kinds = {i["code"]: i for i in fraud["indicators"]}
-    assert set(kinds) == {"itc_ratio_high", "late_filing", "turnover_vs_bank", "circular_flows"}
-    assert [kinds[k]["count"] for k in ("itc_ratio_high", "late_filing", "turnover_vs_bank", "circular_flows")] == \
-        [10, 8, 12, 4]
+    assert set(kinds) == {"itc_ratio_high", "turnover_vs_bank", "circular_flows"}
+    assert [kinds[k]["count"] for k in ("itc_ratio_high", "turnover_vs_bank", "circular_flows")] == [10, 12, 4]
     assert all(i["severity"] == "HIGH" for i in kinds.values())
     assert kinds["circular_flows"]["months"] == ["2023-03", "2023-07", "2023-09"]
-    assert kinds["late_filing"]["months"][0] == "2023-01"
-    assert kinds["late_filing"]["evidence"]["inputs"]["days_late"] == [8] * 8
+    assert kinds["turnover_vs_bank"]["evidence"]["inputs"]["turnover_incl_tax"][0] == 590_000
+    assert fraud["kinds_fired"]["value"] == 3
     assert any("Overall HIGH" in r for r in fraud["rules"])
-    assert assert_metric_tree(fraud) == 4
+    assert not any(r.startswith("late_filing") for r in fraud["rules"])
+    assert assert_metric_tree(fraud) == 4              # three kinds' evidence + kinds_fired
+    assert out["compliance"]["grade"] == "POOR" and out["metrics"]["late_filings"]["value"] == 8
 
 
-def test_only_late_filings_is_at_most_medium():
-    # A struggling but honest business: 10 of 12 returns late (HIGH kind), ITC 70%, bank credits 1.18x turnover
-    # (GST included), no circular flows. One HIGH kind alone -> MEDIUM.
+def test_late_filing_alone_is_compliance_not_fraud():
+    # A struggling but honest business: 10 of 12 returns 8 days late, ITC 70%, bank credits 1.18x turnover
+    # (GST included: ratio 1.0), no circular flows. No fraud indicator fires; compliance is POOR with reasons:
+    # on time 2 of 12 = 17%, average days late 10 x 8 / 12 = 6.67.
     recs = []
     for m in range(1, 13):
         ny, nm = _ym(2023 * 12 + m)
@@ -273,8 +304,13 @@ def test_only_late_filings_is_at_most_medium():
     bank = {f"2023-{m:02d}": 354_000 for m in range(1, 13)}
     out = summarize_gst(recs, date(2024, 2, 1), CONFIG, bank_business_credits=bank, circular_flows=[])
     fraud = out["fraud_indicators"]
-    assert [(i["code"], i["severity"]) for i in fraud["indicators"]] == [("late_filing", "HIGH")]
-    assert fraud["severity"] == "MEDIUM"
+    assert fraud["indicators"] == [] and fraud["severity"] == "NONE"
+    assert fraud["kinds_fired"]["value"] == 0
+    compliance = out["compliance"]
+    assert compliance["grade"] == "POOR"
+    assert compliance["reasons"] == ["GSTR-3B filed on time in 17% of due periods (below 85%)",
+                                     "returns are 6.7 days late on average (above 3)"]
+    assert out["metrics"]["gst_to_bank_ratio"]["value"] == 1.0
 
 
 def test_seasonal_business_collecting_a_month_late_does_not_flag():
@@ -300,18 +336,22 @@ def test_clean_business_is_none_and_unassessed_kinds_are_listed():
     fraud = out["fraud_indicators"]
     assert fraud["severity"] == "NONE" and fraud["indicators"] == []
     assert [n["code"] for n in fraud["not_assessed"]] == ["turnover_vs_bank"]
-    assert fraud["assessed"] == ["itc_ratio_high", "late_filing", "circular_flows"]
+    assert fraud["assessed"] == ["itc_ratio_high", "circular_flows"]
 
 
 @pytest.mark.parametrize("severities, expected", [
     (["HIGH", "HIGH"], "HIGH"),
-    (["HIGH", "MEDIUM", "MEDIUM"], "HIGH"),
-    (["HIGH", "MEDIUM", "LOW"], "MEDIUM"),
-    (["HIGH"], "MEDIUM"),
-    (["MEDIUM", "MEDIUM"], "MEDIUM"),
-    (["MEDIUM", "LOW", "LOW"], "LOW"),
+    (["HIGH", "MEDIUM", "LOW"], "HIGH"),
+    (["MEDIUM", "MEDIUM"], "HIGH"),            # two independent kinds corroborate each other
+    (["HIGH", "LOW"], "MEDIUM"),
+    (["MEDIUM", "LOW", "LOW"], "MEDIUM"),
+    (["LOW", "LOW"], "MEDIUM"),
+    (["HIGH"], "MEDIUM"),                      # one kind alone, however strong: a lead, not a finding
+    (["NONE", "HIGH", "NONE"], "MEDIUM"),
+    (["MEDIUM"], "LOW"),
     (["LOW"], "LOW"),
     ([], "NONE"),
+    (["NONE"], "NONE"),
 ])
 def test_overall_severity_rules(severities, expected):
     assert overall_severity(severities) == expected

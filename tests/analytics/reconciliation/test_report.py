@@ -106,18 +106,33 @@ def test_a_truncated_reference_scores_as_a_near_match_and_a_foreign_one_as_none(
     assert text["T2"] == 0.0          # same day prefix, different serial: no evidence
 
 
-def test_month_status_follows_the_tolerance_and_the_gst_basis():
+def test_month_status_follows_the_tolerance_on_gst_values_incl_tax():
     records = {"transactions": [credit(1, "2024-05-10", 100000.0, "NEFT/X/KRISHNA TRADERS/Y"),
                                 credit(2, "2024-06-10", 100000.0, "NEFT/X/KRISHNA TRADERS/Y")]}
-    docs = {"gst_summary": {"monthly": [{"month": "2024-05", "turnover_3b": 80000.0, "output_tax": 14400.0},
+    # May from turnover_incl_tax (80,000 + 14,400); June from an older document without it: 1,00,000 + 18,000
+    docs = {"gst_summary": {"monthly": [{"month": "2024-05", "turnover_3b": 80000.0, "output_tax": 14400.0,
+                                         "turnover_incl_tax": 94400.0},
                                         {"month": "2024-06", "turnover_3b": 100000.0, "output_tax": 18000.0}]}}
     body = run({**records, "docs": docs}, {"analytics": {"reconciliation": {"month_tolerance": 0.15}}})
     rows = {r["month"]: r for r in body["monthly"]}
     assert rows["2024-05"]["gst_value"] == 94400.0 and rows["2024-05"]["status"] == "matched"
     assert rows["2024-06"]["discrepancy_pct"] == 18.0 and rows["2024-06"]["status"] == "gst_above_bank"
-    taxable = run({**records, "docs": docs}, {"analytics": {"reconciliation": {"gst_basis": "taxable"}}})
-    assert {r["month"]: r["status"] for r in taxable["monthly"]} == {"2024-05": "bank_above_gst",
-                                                                      "2024-06": "matched"}
+    assert body["parameters"]["gst_basis"].startswith("incl. tax")
+
+
+def test_the_headline_gap_references_gst_summarys_one_ratio():
+    window = {"from": "2024-05", "to": "2024-06", "months": 2, "label": "months with both"}
+    ratio = {"value": 1.062, "unit": "ratio", "formula": "...", "explanation": "...", "window": window,
+             "inputs": {"months": ["2024-05", "2024-06"], "gst_turnover_incl_tax": 212400.0,
+                        "bank_business_credits": 200000.0}}
+    docs = {"gst_summary": {"monthly": [], "metrics": {"gst_to_bank_ratio": ratio}}}
+    gap = run({"docs": docs})["metrics"]["overall_discrepancy_pct"]
+    assert gap["value"] == 6.2                       # (1.062 - 1) x 100, not recomputed from other rows
+    assert gap["inputs"]["source"] == "gst_summary.metrics.gst_to_bank_ratio"
+    assert gap["window"] == window and gap["basis"] == "incl. tax"
+    missing = run({"docs": {"gst_summary": {"metrics": {"gst_to_bank_ratio": {
+        "value": None, "reason": "no bank business credits given"}}}}})["metrics"]["overall_discrepancy_pct"]
+    assert missing["value"] is None and "no bank business credits given" in missing["reason"]
 
 
 def test_no_data_gives_missing_metrics_with_reasons_not_zeros():
@@ -149,6 +164,8 @@ def test_item_matching_precision_and_recall_per_demo_customer(demo_results, cust
     assert q["recall"] >= 0.95, q
     for name, m in body["metrics"].items():
         assert {"value", "unit", "formula", "inputs", "explanation"} <= set(m), name
+    ratio = r["docs"]["gst_summary"]["metrics"]["gst_to_bank_ratio"]["value"]
+    assert body["metrics"]["overall_discrepancy_pct"]["value"] == pytest.approx((ratio - 1) * 100, abs=0.01)
 
 
 def test_fraud_customers_fake_invoices_stay_unmatched_and_raise_the_risk(demo_results):

@@ -137,6 +137,11 @@ def _pd_curve(bundle, features, name, values):
     ("foir", [0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.2, 2.0]),
     ("inward_bounces", [0, 1, 2, 4, 8, 15]),
     ("bureau_score", [880, 820, 760, 700, 640, 580, 500, 350]),  # falling score: PD must never fall
+    ("dscr", [5.0, 2.5, 1.5, 1.0, 0.5]),                          # 5.0 is also "no debt service"
+    ("gst_fraud_severity", [0, 1, 2, 3]),
+    ("gst_fraud_kinds", [0, 1, 2, 3]),
+    ("negative_balance_days", [0, 5, 30, 120, 400]),
+    ("months_interest_unserviced", [0, 1, 3, 6]),
 ])
 def test_a_worse_value_never_lowers_the_pd(trained, scored_customers, name, values):
     bundle = load_risk_model(trained[0])

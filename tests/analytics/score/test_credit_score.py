@@ -92,3 +92,30 @@ def test_gst_fraud_factor_needs_gst_returns():
     data["gst_summary"] = {"metrics": {}, "monthly": [], "fraud_indicators": {"severity": "NONE"}}
     result = score_customer(data, CUSTOMER, AS_OF, {})
     assert "gst" in result["missing_components"]
+
+
+def test_dscr_not_applicable_is_left_out_as_not_applicable_not_as_missing_data():
+    from analytics.metric import not_applicable
+
+    data = bodies(**{"transaction_summary.foir": 0.0})
+    data["transaction_summary"]["metrics"]["dscr"] = not_applicable("ratio", "given", "not applicable: no debt service")
+    result = score_customer(data, CUSTOMER, AS_OF, {})
+    leverage = next(c for c in result["components"] if c["id"] == "leverage")
+    dscr = next(f for f in leverage["factors"] if f["key"] == "dscr")
+    assert dscr["points"] is None and dscr["applicable"] is False
+    assert dscr["reason"] == "not applicable: no debt service"
+    # no debt costs nothing: the same 900 as a borrower whose DSCR is at the top of its table
+    assert result["score"]["value"] == score_customer(bodies(**{"transaction_summary.foir": 0.0}), CUSTOMER, AS_OF,
+                                                      {})["score"]["value"] == 900
+    assert "leverage" not in result["missing_components"]
+    missing = next(f for f in next(c for c in score_customer(
+        bodies(**{"transaction_summary.dscr": None}), CUSTOMER, AS_OF, {})["components"] if c["id"] == "leverage")[
+        "factors"] if f["key"] == "dscr")
+    assert missing["reason"] == "data not available" and "applicable" not in missing
+
+
+def test_r05_reads_the_facility_aware_overdrawn_days():
+    # 20 overdrawn days -> 30 points; R05 is 0.25 of banking conduct (15): loses 0.7 x 0.25 x 15 / 100 x 600 = 15.75
+    result = score_customer(bodies(**{"transaction_summary.negative_balance_days": 20}), CUSTOMER, AS_OF, {})
+    assert result["score"]["value"] == 884
+    assert result["reasons"]["lowered"][0]["text"] == "Account overdrawn on 20 days"
