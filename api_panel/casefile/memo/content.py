@@ -13,6 +13,7 @@ from typing import Any
 from pipeline.indian import inr, inr_both, inr_words, pct
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+DECIDED_BY = {"knockout": "a knock-out rule", "pd_cutoff": "the PD cut-offs", "capacity": "repayment capacity"}
 DECISION_WORDS = {"APPROVE": "Approve", "APPROVE_WITH_CONDITIONS": "Approve with conditions", "REFER": "Refer",
                   "DECLINE": "Decline"}
 BUILD_UP = (("benchmark", "Benchmark"), ("cost_of_funds", "Cost of funds"), ("operating_cost", "Operating cost"),
@@ -223,7 +224,8 @@ def build_memo(customer_id: str, identity: dict, docs: dict[str, dict | None], o
         "prepared_at": ist(datetime.now(timezone.utc).isoformat(timespec="seconds")),
         "decided_at": ist(decision.get("generated_at")),
         "decision": {"code": decision.get("decision"), "words": decision_words(decision.get("decision")),
-                     "decided_by": str(decision.get("decided_by") or "").replace("_", " "),
+                     "decided_by": DECIDED_BY.get(decision.get("decided_by"),
+                                                  str(decision.get("decided_by") or "").replace("_", " ")),
                      "policy_version": str(policy.get("version") or "—"),
                      "policy_effective_from": str(policy.get("effective_from") or "—")},
         "risk_grade": {"band": str(grade.get("band") or "—"), "pd": pct(pd_value) if pd_value is not None else "—",

@@ -97,7 +97,7 @@ def _decision(s: _Styles, memo: dict) -> list:
     out = [s.p("Engine decision", s.h2), s.marked(headline, s.big), Spacer(1, 3),
            s.p(f"Decided {memo['decided_at']} by the credit policy version {decision['policy_version']} "
                f"(effective from {decision['policy_effective_from']})"
-               + (f", on {decision['decided_by']}" if decision["decided_by"] else "")
+               + (f", decided by {decision['decided_by']}" if decision["decided_by"] else "")
                + f"; data as of {memo.get('as_of') or '—'}.", s.sub)]
     reasons = _table([[s.p("Reasons for", s.cell_bold), s.p("Reasons against", s.cell_bold)],
                       [_bullets(s, memo["reasons_for"], "None stated."),

@@ -31,7 +31,8 @@ describe("Analytics Insights", () => {
     expect(container.querySelector(".insights").children[1]).toContainElement(alert); // first after the hidden heading
     expect(screen.getByText(/Unusual amount: 24 flagged/)).toBeInTheDocument();
 
-    expect(screen.getByRole("img", { name: "Credit score 549 on a scale of 300 to 900, band E High risk" })).toBeInTheDocument();
+    expect(screen.getByRole("img", { name: "Credit score 549 on a scale of 300 to 900, band E" })).toBeInTheDocument();
+    expect(screen.getByText("Band E")).toBeInTheDocument(); // the letter only: the PD band is the risk grade
     expect(screen.getByText("No serious delinquency in 12 months (worst DPD 0 days)")).toBeInTheDocument();
     expect(screen.getAllByText("GST returns often filed late (on time 46%)").length).toBeGreaterThanOrEqual(1);
     expect(screen.getByText(/Capped at 549/)).toBeInTheDocument();
