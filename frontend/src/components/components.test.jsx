@@ -56,7 +56,7 @@ describe("MetricTile", () => {
     expect(tile).toHaveFocus();
   });
 
-  it("shows the window a metric covers where the analysis states one", () => {
+  it("shows the window a metric covers where the analysis states one", async () => {
     const window = { from: "2025-12", to: "2026-11", months: 12, label: "Dec 2025 – Nov 2026 (12 months)" };
     render(
       <>
@@ -66,6 +66,9 @@ describe("MetricTile", () => {
     );
     const abb = screen.getByRole("button", { name: "ABB: ₹4.14 L (Dec 2025 – Nov 2026 (12 months)). Show calculation" });
     expect(abb).toHaveTextContent("Dec 2025 – Nov 2026 (12 months)");
+    await userEvent.click(abb);
+    expect(screen.getByRole("dialog", { name: "ABB" })).toHaveTextContent("Window: Dec 2025 – Nov 2026 (12 months)");
+    await userEvent.keyboard("{Escape}");
     const foir = screen.getByRole("button", { name: "FOIR: 7.0%. Show calculation" });
     expect(foir).not.toHaveTextContent("undefined");
     expect(foir.querySelector(".metric-window")).toBeNull();

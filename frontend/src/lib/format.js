@@ -259,6 +259,14 @@ export function formatSignedPct(fraction, digits = 1) {
   return number > 0 ? `+${text}` : text;
 }
 
+/**
+ * A sentence for an officer: a parenthesis about log-odds (a model's internal scale, e.g. "(+2.03 on the
+ * log-odds scale)") is dropped; percentages and rupees stay.
+ */
+export function plainWords(text) {
+  return String(text ?? "").replace(/\s*\([^()]*log-odds[^()]*\)/g, "").trim();
+}
+
 /** Humanise a machine code: `APPROVE_WITH_CONDITIONS` → `Approve with conditions`. */
 export function humanize(code) {
   if (code === null || code === undefined || code === "") return DASH;

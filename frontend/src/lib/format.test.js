@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   DASH, formatDate, formatDateTime, formatINR, formatINRWords, formatMetric, formatMonth, formatNumber, formatPct, formatPercentValue,
-  formatSignedPct, humanize, toNumber,
+  formatSignedPct, humanize, plainWords, toNumber,
 } from "./format.js";
 
 describe("formatINR", () => {
@@ -72,6 +72,15 @@ describe("formatINRWords", () => {
     expect(formatINRWords(null)).toBe(DASH);
     expect(formatINRWords("abc")).toBe(DASH);
     expect(formatINRWords(Number.NaN)).toBe(DASH);
+  });
+});
+
+describe("plainWords", () => {
+  it("drops log-odds asides and keeps the rest", () => {
+    expect(plainWords("Average balance is ₹4.20 lakh; this lowered risk (-1.14 on the log-odds scale)"))
+      .toBe("Average balance is ₹4.20 lakh; this lowered risk");
+    expect(plainWords("EMIs take 38% of credits (FOIR)")).toBe("EMIs take 38% of credits (FOIR)");
+    expect(plainWords(null)).toBe("");
   });
 });
 

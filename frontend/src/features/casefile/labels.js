@@ -3,7 +3,7 @@
  * beside it, never a third scale), the rate's build-up, reasons in plain words, and whether an officer's
  * decision departs from the engine's.
  */
-import { formatPct, toNumber } from "../../lib/format.js";
+import { formatPct, plainWords, toNumber } from "../../lib/format.js";
 
 export const DECISIONS = [
   { id: "APPROVE", label: "Approve" },
@@ -70,8 +70,7 @@ export function buildUpText(rate) {
 
 /** A reason as a person reads it: a parenthesis about log-odds (the model's internal scale) is dropped. */
 export function plainReason(reason) {
-  const text = typeof reason === "string" ? reason : reason?.text;
-  return String(text || "").replace(/\s*\([^()]*log-odds[^()]*\)/g, "").trim();
+  return plainWords(typeof reason === "string" ? reason : reason?.text);
 }
 
 /** The first `n` reasons that say something, in plain words. */

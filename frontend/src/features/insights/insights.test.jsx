@@ -39,6 +39,8 @@ describe("Analytics Insights", () => {
 
     expect(await screen.findByRole("button", { name: "Probability of default: 11.9%. Show calculation" })).toBeInTheDocument();
     expect(screen.getByLabelText("Risk band: MODERATE")).toBeInTheDocument();
+    expect(screen.getByText("Average days a GSTR-3B return was late is 13.8; this raised risk")).toBeInTheDocument();
+    expect(screen.getByRole("region", { name: "Default risk" })).not.toHaveTextContent("log-odds");
 
     const rec = screen.getByRole("region", { name: "Lending recommendation" });
     expect(within(rec).getByText("Decline")).toHaveClass("badge-danger");
