@@ -35,7 +35,7 @@ OFFICER_DECISION_SCHEMA: dict[str, Any] = {
         "decision": {"type": "string", "enum": list(DECISIONS)},
         "amount": {"type": ["number", "null"], "exclusiveMinimum": 0, "maximum": MAX_AMOUNT,
                    "description": "INR; for an approval (default: the engine's offer)"},
-        "conditions": {"type": "array", "maxItems": MAX_CONDITIONS,
+        "conditions": {"type": ["array", "null"], "maxItems": MAX_CONDITIONS,
                        "items": {"type": "string", "minLength": 1, "maxLength": MAX_CONDITION},
                        "description": "required (at least one) for APPROVE_WITH_CONDITIONS"},
         "note": {"type": ["string", "null"], "maxLength": MAX_TEXT},
