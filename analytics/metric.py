@@ -23,8 +23,10 @@ def _clean_number(value: Any) -> Any:
     return value
 
 
-def metric(value: Any, unit: str, formula: str, inputs: dict[str, Any] | None, explanation: str) -> dict[str, Any]:
-    """A computed figure with how it was computed."""
+def metric(value: Any, unit: str, formula: str, inputs: dict[str, Any] | None, explanation: str,
+           window: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A computed figure with how it was computed; ``window`` says which period it covers, when it covers one
+    (``{"from": "2025-11", "to": "2026-10", "months": 12, "label": "..."}``)."""
     clean_inputs = {}
     for key, item in (inputs or {}).items():
         if isinstance(item, (list, tuple)) and len(item) > MAX_INPUT_IDS:
@@ -35,7 +37,10 @@ def metric(value: Any, unit: str, formula: str, inputs: dict[str, Any] | None, e
         else:
             clean_inputs[key] = _clean_number(item)
     value = _clean_number(value)
-    return {"value": value, "unit": unit, "formula": formula, "inputs": clean_inputs, "explanation": explanation}
+    out = {"value": value, "unit": unit, "formula": formula, "inputs": clean_inputs, "explanation": explanation}
+    if window:
+        out["window"] = dict(window)
+    return out
 
 
 def missing(unit: str, formula: str, reason: str, inputs: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Runs the advanced models for one customer: forecast, reconciliation, ML anomalies, recommendations.
+"""Runs the advanced models and the decision for one customer: forecast, reconciliation, ML anomalies,
+recommendations, the credit decision (and the first page's recommendation, which repeats it).
 
 Pure like :mod:`analytics.registry`: clean records and the analytics (and
 risk-model) documents in, one body per output out; the pipeline's ``models``
@@ -10,17 +11,21 @@ from typing import Any
 
 from analytics.anomalies.ml import detect_ml_anomalies
 from analytics.bank.statement import prepare_transactions
+from analytics.decision.capacity import repayment_capacity
+from analytics.decision.decide import as_recommendation, decide
+from analytics.decision.policy import load_policy
 from analytics.forecasting.cashflow import forecast_from_summary
 from analytics.recommendations.receivables import summarize_receivables
 from analytics.recommendations.recommend import recommend_products
 from analytics.reconciliation.report import reconcile
 from analytics.registry import CustomerData
 
-MODEL_OUTPUTS = ("cashflow_forecast", "reconciliation", "enhanced_anomalies", "recommendations")
+MODEL_OUTPUTS = ("cashflow_forecast", "reconciliation", "enhanced_anomalies", "recommendations", "decision")
+ENVELOPE = ("customer_id", "as_of", "generated_at", "code_version", "name")
 
 
 def run_models(data: CustomerData, docs: dict[str, dict], config: dict) -> dict[str, dict[str, Any]]:
-    """Bodies of ``cashflow_forecast``, ``reconciliation``, ``enhanced_anomalies`` and ``recommendations``."""
+    """Bodies of :data:`MODEL_OUTPUTS`, plus ``overall_summary`` with the final decision as its recommendation."""
     records = data.records
     txns = prepare_transactions(records.get("transactions", []), records.get("accounts", []))
     forecast = forecast_from_summary(docs.get("transaction_summary", {}), data.as_of, config)
@@ -30,6 +35,13 @@ def run_models(data: CustomerData, docs: dict[str, dict], config: dict) -> dict[
         "enhanced_anomalies": detect_ml_anomalies(txns, docs, config),
     }
     receivables = summarize_receivables(records.get("gst_returns", []), data.as_of, config)
+    policy = load_policy(config)
+    capacity = repayment_capacity(docs, forecast, policy, data.as_of)
     bodies["recommendations"] = recommend_products({**docs, "receivables_summary": receivables},
-                                                   docs.get("risk_model"), forecast, config, as_of=data.as_of)
+                                                   docs.get("risk_model"), forecast, config, as_of=data.as_of,
+                                                   capacity=capacity)
+    bodies["decision"] = decide(docs, docs.get("risk_model"), bodies["recommendations"], data.consent, policy)
+    if "overall_summary" in docs:
+        overall = {k: v for k, v in docs["overall_summary"].items() if k not in ENVELOPE}
+        bodies["overall_summary"] = {**overall, "recommendation": as_recommendation(bodies["decision"], "final")}
     return bodies

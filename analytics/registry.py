@@ -79,7 +79,7 @@ def analyze_customer(data: CustomerData, config: dict, code_version: str, genera
     if "smart_collect" not in skip:
         bodies["smart_collect"] = plan_collections(txns, bank, bodies["credit_summary"], data.as_of, config,
                                                    records.get("accounts", []))
-    bodies["overall_summary"] = summarize_overall(bodies, data.customer, data.consent, data.as_of)
+    bodies["overall_summary"] = summarize_overall(bodies, data.customer, data.consent, data.as_of, config)
     return {name: with_envelope(name, bodies[name], data, code_version, generated_at)
             for name in OUTPUT_NAMES if name in bodies}
 

@@ -49,3 +49,17 @@ def small_risk_model(tmp_path_factory, config):
         return lake
 
     return install
+
+
+@pytest.fixture(scope="session")
+def demo_models_lake(tmp_path_factory, demo_lake, small_risk_model, config):
+    """The demo lake after score and models too (the small risk model): risk, offers and decisions for all ten."""
+    import shutil
+
+    lake = Lake(tmp_path_factory.mktemp("demo_models_lake") / "lake")
+    shutil.copytree(demo_lake.root, lake.root)
+    small_risk_model(lake)
+    for customer_id in config["demo_customers"]:
+        outcome = run_steps(lake, customer_id, ["score", "models"], config, lambda level, msg: None)
+        assert outcome["status"] == "done", outcome
+    return lake

@@ -11,6 +11,10 @@ instalment loans not seen in it) this plans the next three collections:
 * **success probability** = (months whose available balance the day before
   the due day covered the instalment + 1) / (months observed + 2), a
   Laplace-smoothed share, so a short history is not over-trusted;
+* **presentation day**: the due day when it lies in the optimal window; otherwise the day, from
+  ``max_advance_days`` before the due day up to the due day itself, with the highest median available balance
+  (the latest such day on a tie). Never after the due date: presenting a mandate late makes the instalment
+  overdue (DPD) whatever the balance, and the customer was told the due date;
 * **method**: UPI Autopay when the instalment is within the ₹1 lakh autopay
   limit and most business credits arrive by UPI; e-mandate when the account
   has bounced a mandate before (re-registration with pre-debit notice and a
@@ -32,7 +36,7 @@ import pandas as pd
 from analytics.metric import metric, missing
 
 DEFAULTS = {"lookback_months": 6, "window_days": 3, "on_time_days": 2, "history_months": 12,
-            "upi_autopay_limit": 100_000, "horizon_dues": 3}
+            "upi_autopay_limit": 100_000, "horizon_dues": 3, "max_advance_days": 5}
 
 
 def _due_on(year: int, month: int, day: int) -> date:
@@ -65,7 +69,9 @@ def _balance_by_day(available: pd.Series, as_of: date, months: int) -> pd.Series
     return recent.groupby(recent.index.day).median()
 
 
-def _obligations(bank: dict, credit: dict) -> list[dict]:
+def active_obligations(bank: dict, credit: dict) -> list[dict]:
+    """Every obligation due now: EMIs still debited in the statement, plus ACTIVE bureau instalment loans the
+    statement does not show (paid from another account: still owed). Matched by amount (2%) or lender name."""
     found = [{"source": "bank_statement", "lender": e["lender"], "amount": e["amount"], "day_of_month": e["day_of_month"],
               "mandate": e.get("mandate"), "months_seen": e.get("months_seen"), "txn_ids": e.get("txn_ids", [])}
              for e in bank.get("emis") or [] if e.get("still_active")]
@@ -81,6 +87,19 @@ def _obligations(bank: dict, credit: dict) -> list[dict]:
                           "txn_ids": [], "dpd_grid": line.get("dpd_grid", []),
                           "assumption": "due day taken as the day of month the loan was opened (not in the statement)"})
     return found
+
+
+def presentation_day(due_day: int, optimal: dict, profile: pd.Series, max_advance_days: int) -> dict[str, Any]:
+    """The day to present a mandate due on ``due_day``: on or before it, never after (see the module docstring)."""
+    if optimal["start_day"] <= due_day <= optimal["end_day"]:
+        return {"day": due_day, "rule": "the due day lies in the optimal window: present on the due date"}
+    candidates = [d for d in range(max(1, due_day - max_advance_days), due_day + 1) if d in profile.index]
+    if not candidates:
+        return {"day": due_day, "rule": "no balance history before the due day: present on the due date"}
+    best = max(candidates, key=lambda d: (float(profile[d]), d))
+    return {"day": best, "rule": f"the day with the highest median balance from {max_advance_days} days before the "
+                                 f"due day up to it (never after the due date)",
+            "median_available_balance": round(float(profile[best]), 2)}
 
 
 def _same_lender(a: str, b: str) -> bool:
@@ -171,7 +190,7 @@ def plan_collections(txns: pd.DataFrame, bank: dict, credit: dict, as_of: date, 
                       if (a.get("summary") or {}).get("facility") in ("OD", "CC"))
     available = _available_series(bank, limit_total)
     profile = _balance_by_day(available, as_of, p["lookback_months"]) if len(available) else pd.Series(dtype=float)
-    obligations = _obligations(bank, credit)
+    obligations = active_obligations(bank, credit)
     if profile.empty or not obligations:
         reason = "no daily balance history" if profile.empty else "no active obligations found"
         return {"metrics": {"obligations": metric(len(obligations), "count", "active obligations",
@@ -205,10 +224,11 @@ def plan_collections(txns: pd.DataFrame, bank: dict, credit: dict, as_of: date, 
                          "shortfall": round(max(0.0, ob["amount"] - float(predicted)), 2)})
         method = _method(ob, upi_share, bounced, p)
         in_window = optimal["start_day"] <= ob["day_of_month"] <= optimal["end_day"]
+        present = presentation_day(ob["day_of_month"], optimal, profile, int(p["max_advance_days"]))
         row = {**{k: v for k, v in ob.items() if k not in ("txn_ids", "dpd_grid")}, "next_dues": dues,
                "optimal_window": optimal, "due_day_in_window": in_window, "success_probability": success,
                "recommended_method": method["method"], "method_reason": method["why"],
-               "recommended_presentation_day": ob["day_of_month"] if in_window else optimal["start_day"],
+               "recommended_presentation_day": present["day"], "presentation_rule": present["rule"],
                "history": history}
         planned.append(row)
         signals.extend(_signals(row))
@@ -241,7 +261,8 @@ def _signals(row: dict) -> list[dict]:
     short = [d for d in row["next_dues"] if d["shortfall"] > 0]
     if short:
         out.append({"lender": lender, "signal": f"Predicted balance below the instalment on {len(short)} upcoming due date(s)",
-                    "action": f"Move presentation to day {row['optimal_window']['start_day']} and send a pre-debit reminder",
+                    "action": f"Present on day {row['recommended_presentation_day']} (on or before the due day "
+                              f"{row['day_of_month']}) and send a pre-debit reminder",
                     "severity": "HIGH" if len(short) == len(row["next_dues"]) else "MEDIUM"})
     bounced = [h for h in row["history"] if h["status"] == "bounced"]
     if bounced:

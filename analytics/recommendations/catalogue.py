@@ -1,7 +1,8 @@
 """The lender's product shelf, read from ``config.json`` (``recommendations.products``) and checked once.
 
-Products are data: name, tenure, how they are repaid, pricing spread, fees,
-sizing parameters, eligibility thresholds and which customer needs they fit.
+Products are data: name, how the facility is structured (a revolving limit, an amortising term loan,
+invoice discounting), tenure, how it is repaid, its security (which sets the loss given default the price
+carries), operating cost, fees, sizing parameters, eligibility thresholds and which customer needs they fit.
 This module only turns that data into typed, validated :class:`Product`
 objects so a typo in the config fails loudly at load time instead of silently
 skipping a rule. What each eligibility key means is documented in
@@ -20,6 +21,12 @@ REPAYMENT_KINDS = {
               "paying the discounted invoice",
 }
 NEED_SIGNALS = ("base", "seasonality", "receivables", "growth", "dip", "capex")
+STRUCTURES = {
+    "revolving_limit": "a revolving cash-credit / overdraft limit: drawn and repaid as the business needs, interest "
+                       "on what is drawn, renewed every year",
+    "term_loan": "an amortising term loan: equal monthly instalments of principal and interest",
+    "invoice_discounting": "an advance against accepted B2B invoices, repaid when the buyer pays (self-liquidating)",
+}
 
 # eligibility key -> what it means (the evaluator of each lives in recommendations_rules.RULES)
 RULE_KEYS = {
@@ -27,7 +34,7 @@ RULE_KEYS = {
     "block_written_off_or_suit_filed": "no written-off, settled or suit-filed account in the bureau",
     "min_vintage_months": "business vintage (months since incorporation, else oldest tradeline) at least this",
     "min_statement_months": "months of bank statement at least this",
-    "min_credit_score": "credit score (300-900) at least this",
+    "min_credit_score": "credit score (300-900) at least this (the scorecard explains; the PD decides: off by default)",
     "max_risk_band": "risk band no worse than this (LOW < MODERATE < ELEVATED < HIGH)",
     "min_annual_turnover": "12 x verified monthly turnover at least this (INR)",
     "max_dpd_12m": "worst days past due in the last 12 months at most this",
@@ -44,7 +51,7 @@ RULE_KEYS = {
     "requires_temporary_dip": "last 3 months' business credits down vs the same months a year earlier, "
                               "after a year that was not already declining",
 }
-SIZING_KEYS = {"turnover_multiple", "advance_rate", "abb_multiple", "outstanding_share"}
+SIZING_KEYS = {"turnover_multiple", "turnover_share", "advance_rate", "abb_multiple", "outstanding_share"}
 
 
 class CatalogueError(ValueError):
@@ -60,7 +67,10 @@ class Product:
     purpose: str
     tenure_months: int
     repayment: str
-    rate_spread: float
+    structure: str
+    security: str
+    cgtmse_eligible: bool
+    operating_cost: float | None
     fee_pct: float
     fee_min: float
     fee_max: float
@@ -89,15 +99,21 @@ def _product(entry: dict) -> Product:
         raise CatalogueError(f"{where}: unknown eligibility keys {sorted(unknown)}")
     if "max_risk_band" in eligibility and eligibility["max_risk_band"] not in RISK_BANDS:
         raise CatalogueError(f"{where}: max_risk_band must be one of {RISK_BANDS}")
+    structure = _require(entry, "structure", where)
+    if structure not in STRUCTURES:
+        raise CatalogueError(f"{where}: structure '{structure}' is not one of {sorted(STRUCTURES)}")
     sizing = dict(_require(entry, "sizing", where))
-    if set(sizing) - SIZING_KEYS or "turnover_multiple" not in sizing:
-        raise CatalogueError(f"{where}: sizing needs turnover_multiple and only {sorted(SIZING_KEYS)}")
+    if set(sizing) - SIZING_KEYS or not {"turnover_multiple", "turnover_share"} & set(sizing):
+        raise CatalogueError(f"{where}: sizing needs turnover_multiple or turnover_share, and only "
+                             f"{sorted(SIZING_KEYS)}")
     need_fit = dict(_require(entry, "need_fit", where))
     if set(need_fit) - set(NEED_SIGNALS):
         raise CatalogueError(f"{where}: need_fit keys must be among {NEED_SIGNALS}")
     return Product(id=_require(entry, "id", where), name=_require(entry, "name", where),
                    purpose=entry.get("purpose", ""), tenure_months=int(_require(entry, "tenure_months", where)),
-                   repayment=repayment, rate_spread=float(_require(entry, "rate_spread", where)),
+                   repayment=repayment, structure=structure, security=str(_require(entry, "security", where)),
+                   cgtmse_eligible=bool(entry.get("cgtmse_eligible", False)),
+                   operating_cost=None if entry.get("operating_cost") is None else float(entry["operating_cost"]),
                    fee_pct=float(_require(entry, "fee_pct", where)), fee_min=float(entry.get("fee_min", 0)),
                    fee_max=float(entry.get("fee_max", float("inf"))),
                    min_amount=float(_require(entry, "min_amount", where)),
@@ -115,12 +131,13 @@ def load_catalogue(config: dict) -> tuple[Product, ...]:
     section = config.get("recommendations")
     if not section:
         raise CatalogueError("config.json has no 'recommendations' section")
-    for key in ("base_rate", "spread_by_band", "products"):
-        _require(section, key, "recommendations")
-    missing_bands = set(RISK_BANDS) - set(section["spread_by_band"])
-    if missing_bands:
-        raise CatalogueError(f"recommendations.spread_by_band lacks {sorted(missing_bands)}")
+    _require(section, "products", "recommendations")
+    lgd = (config.get("credit_policy") or {}).get("pricing", {}).get("lgd", {})
     products = tuple(_product(entry) for entry in section["products"])
+    unpriced = [p.id for p in products if lgd and p.security not in lgd]
+    if unpriced:
+        raise CatalogueError(f"recommendations.products {unpriced}: security not in credit_policy.pricing.lgd "
+                             f"({sorted(lgd)})")
     ids = [p.id for p in products]
     if len(set(ids)) != len(ids):
         raise CatalogueError("recommendations.products: duplicate ids")

@@ -1,20 +1,18 @@
-"""Customer-level facts every product is judged on: risk band, income, obligations, EMI capacity.
+"""Customer-level facts every product is judged on: risk, income, obligations, repayment capacity.
 
-Each fact is a metric object copied from (or computed on) the analytics
-documents, the risk model's output and the cash-flow forecast, with where it
-came from. Two documented fallbacks, both announced in the returned notes:
+Each fact is a metric object copied from (or computed on) the analytics documents, the risk model's output and
+the repayment capacity (:mod:`analytics.decision.capacity`), with where it came from:
 
-* **Risk band** — ``risk_model.metrics.risk_band`` when the risk model ran; otherwise the credit-score
-  band mapped by ``recommendations.score_band_to_risk_band`` (A → LOW, B and C → MODERATE, D → ELEVATED,
-  E → HIGH: B is "moderate-low" and is priced as MODERATE, the cautious side).
-* **Cash-flow EMI capacity** — ``cashflow_forecast.metrics.suggested_max_emi`` when the forecast ran;
-  otherwise the statement's average monthly surplus (already net of existing EMIs) times
-  ``1 − recommendations.surplus_buffer`` (25% kept back for months below average).
-
-Existing EMIs are the largest of the statement's active EMIs, the bureau's EMI burden and the collections
-plan's monthly obligations: a loan one source misses is still owed. Verified monthly turnover is the
-lower of GST turnover and bank business credits: a lender funds what both the tax return and the bank
-account support.
+* **Risk** — the risk model's probability of default and band (``risk_model.json``). Without it no product can
+  be priced (the expected loss is PD × LGD) and every product is NOT_ASSESSED: the 300-900 scorecard explains,
+  it does not price.
+* **Income, obligations and capacity** — from a year of cash flow: gross income is the trailing 12 months'
+  average business credits, operating debits what the year's cash available for debt service leaves of it,
+  existing EMIs the statement's EMIs plus bureau loans paid from other accounts, and the EMI capacity the
+  policy's DSCR and FOIR limits leave on the year (trailing and forecast) — never the P20 of a 90-day forecast.
+* **Turnover** — verified annual turnover is the lower of GST turnover and bank business credits over the
+  trailing 12 months (a lender funds what both the tax return and the bank account support); projected annual
+  turnover adds the forecast's growth (the basis of the turnover method for working-capital limits).
 """
 from __future__ import annotations
 
@@ -44,77 +42,17 @@ def copied(docs: dict, document: str, key: str, unit: str) -> dict:
     return {**found, "source": f"{document}.metrics.{key}"}
 
 
-def _risk(docs: dict, risk: dict | None, cfg: dict, notes: list[str]) -> tuple[dict, dict]:
-    pd_metric = ((risk or {}).get("metrics") or {}).get("probability_of_default")
-    band = value(((risk or {}).get("metrics") or {}).get("risk_band"))
-    if band in RISK_BANDS:
-        return (metric(band, "band", "risk_model.metrics.risk_band",
-                       {"probability_of_default": value(pd_metric)},
-                       "Risk band from the risk model's probability of default.") | {"source": "risk_model"},
-                pd_metric or missing("probability", "risk_model.metrics.probability_of_default", "not published"))
-    table = cfg["score_band_to_risk_band"]
-    score = docs.get("credit_score") or {}
-    code = (score.get("band") or {}).get("code")
-    pd_missing = missing("probability", "risk_model.metrics.probability_of_default", "no risk model output")
-    if code not in table:
-        notes.append("No risk model output and no credit-score band: no product can be assessed for risk.")
-        return missing("band", "credit-score band -> risk band", "neither a risk model band nor a credit-score band"), \
-            pd_missing
-    notes.append(f"No risk model output: risk band {table[code]} taken from credit-score band {code} "
-                 f"by the table recommendations.score_band_to_risk_band.")
-    return (metric(table[code], "band", "recommendations.score_band_to_risk_band[credit-score band]",
-                   {"credit_score_band": code, "credit_score": value(score.get("score")), "table": str(table)},
-                   "Risk band from the credit-score band (the risk model did not run).") | {"source": "credit_score"},
-            pd_missing)
-
-
-def _existing_emis(docs: dict) -> dict:
-    sources = {"transaction_summary.emi_monthly_total": value(doc_metric(docs, "transaction_summary",
-                                                                         "emi_monthly_total")),
-               "credit_summary.total_emi_burden": value(doc_metric(docs, "credit_summary", "total_emi_burden")),
-               "smart_collect.monthly_obligation_total": value(doc_metric(docs, "smart_collect",
-                                                                          "monthly_obligation_total"))}
-    present = {k: float(v) for k, v in sources.items() if v is not None}
-    formula = "max(statement active EMIs, bureau EMI burden, collections plan monthly obligations)"
-    if not present:
-        return missing("INR", formula, "no statement, bureau or collections data on existing EMIs", sources)
-    return metric(max(present.values()), "INR", formula, sources,
-                  "Monthly instalments already owed; the largest source counts, since a loan one source misses "
-                  "is still owed.")
-
-
-def _turnover(docs: dict) -> dict:
-    gst = value(doc_metric(docs, "gst_summary", "avg_monthly_turnover"))
-    bank = value(doc_metric(docs, "transaction_summary", "avg_monthly_business_credits"))
-    present = {k: float(v) for k, v in (("gst_avg_monthly_turnover", gst), ("bank_avg_monthly_business_credits", bank))
-               if v is not None}
-    formula = "min(GST average monthly turnover, bank average monthly business credits)"
-    if not present:
-        return missing("INR", formula, "neither GST turnover nor bank business credits available")
-    return metric(min(present.values()), "INR", formula, present,
-                  "Monthly turnover both the tax return and the bank account support (the lower of the two "
-                  "available).")
-
-
-def _cashflow_capacity(docs: dict, forecast: dict | None, cfg: dict, notes: list[str]) -> dict:
-    suggested = ((forecast or {}).get("metrics") or {}).get("suggested_max_emi")
-    if isinstance(suggested, dict) and suggested.get("value") is not None:
-        return metric(float(suggested["value"]), "INR", "cashflow_forecast.metrics.suggested_max_emi",
-                      {"suggested_max_emi": suggested["value"]},
-                      "Largest new EMI the cash-flow forecast supports.") | {"source": "cashflow_forecast"}
-    buffer = float(cfg["surplus_buffer"])
-    surplus = value(doc_metric(docs, "transaction_summary", "avg_monthly_surplus"))
-    formula = "avg_monthly_surplus x (1 - surplus_buffer)"
-    why = "no cash-flow forecast" if forecast is None else "the forecast has no suggested_max_emi value"
-    if surplus is None:
-        notes.append(f"{why.capitalize()} and no statement surplus: EMI capacity cannot be computed.")
-        return missing("INR", formula, f"{why} and no average monthly surplus in transaction_summary")
-    capacity = float(surplus) * (1 - buffer)
-    notes.append(f"{why.capitalize()}: EMI capacity falls back to the statement's average monthly surplus "
-                 f"{inr(surplus)} less a {buffer:.0%} buffer = {inr(capacity)}.")
-    return metric(capacity, "INR", formula, {"avg_monthly_surplus": surplus, "surplus_buffer": buffer},
-                  f"Fallback ({why}): average monthly surplus after all debits incl. existing EMIs, less a "
-                  f"{buffer:.0%} buffer for below-average months.") | {"source": "transaction_summary (fallback)"}
+def _risk(risk: dict | None, notes: list[str]) -> tuple[dict, dict]:
+    metrics = (risk or {}).get("metrics") or {}
+    pd_metric, band_metric = metrics.get("probability_of_default"), metrics.get("risk_band")
+    if value(pd_metric) is not None and value(band_metric) in RISK_BANDS:
+        return ({**band_metric, "source": "risk_model.metrics.risk_band"},
+                {**pd_metric, "source": "risk_model.metrics.probability_of_default"})
+    why = "no risk model output: run the score step" if risk is None else \
+        (pd_metric or {}).get("reason") or "the risk model published no probability of default"
+    notes.append(f"No probability of default ({why}): no product can be priced or assessed for risk.")
+    return missing("band", "risk_model.metrics.risk_band", why), \
+        missing("probability", "risk_model.metrics.probability_of_default", why)
 
 
 def _vintage(docs: dict) -> dict:
@@ -154,26 +92,42 @@ def _fraud(docs: dict) -> dict:
     return metric(severity, "severity", formula, {"indicators": titles}, "Overall GST fraud-indicator severity.")
 
 
-def _operating_debits(docs: dict) -> dict:
-    dscr = doc_metric(docs, "transaction_summary", "dscr") or {}
-    op = (dscr.get("inputs") or {}).get("avg_monthly_operating_debits")
-    formula = "transaction_summary.metrics.dscr.inputs.avg_monthly_operating_debits"
-    if op is None:
-        return missing("INR", formula, "no bank statement operating debits")
-    return metric(float(op), "INR", formula, {"avg_monthly_operating_debits": op},
-                  "Average monthly debits except EMIs, self-transfers out, SIPs and returned cheques.")
+def _from_capacity(capacity: dict, key: str, unit: str) -> dict:
+    found = (capacity.get("metrics") or {}).get(key)
+    if not isinstance(found, dict):
+        return missing(unit, f"capacity.{key}", "repayment capacity was not computed")
+    return {**found, "source": f"decision.capacity.{key}"}
 
 
-def gather_facts(docs: dict, risk: dict | None, forecast: dict | None, config: dict) -> tuple[dict, list[str]]:
+def gather_facts(docs: dict, risk: dict | None, capacity: dict, config: dict) -> tuple[dict, list[str]]:
     """``({name: metric}, notes)``: the customer-level inputs of every product decision.
 
-    Why one place: each product reads the same risk band, income and capacity, and
-    a loan officer should see each of them once, with its source.
+    Why one place: each product reads the same risk, income and capacity, and a loan officer should see each of
+    them once, with its source. ``capacity`` is :func:`analytics.decision.capacity.repayment_capacity`'s result.
     """
-    cfg = config["recommendations"]
-    notes: list[str] = []
-    band, pd_metric = _risk(docs, risk, cfg, notes)
-    turnover = _turnover(docs)
+    notes: list[str] = list(capacity.get("notes") or [])
+    band, pd_metric = _risk(risk, notes)
+    gross = _from_capacity(capacity, "gross_monthly_income", "INR")
+    net = _from_capacity(capacity, "net_monthly_income", "INR")
+    projected = _from_capacity(capacity, "projected_annual_turnover", "INR")
+    verified = (projected.get("inputs") or {}).get("verified_turnover_12m")
+    window = gross.get("window")
+    operating = (metric(gross["value"] - net["value"], "INR", "gross monthly income - net monthly income",
+                        {"gross_monthly_income": gross["value"], "net_monthly_income": net["value"]},
+                        "Monthly operating outflows of the trailing year (all debits but EMIs, self-transfers "
+                        "and returned items).", window=window)
+                 if gross["value"] is not None and net["value"] is not None else
+                 missing("INR", "gross - net monthly income", "no income figures"))
+    turnover_inputs = {k: v for k, v in (projected.get("inputs") or {}).items() if k.endswith("_12m")}
+    if verified is not None:
+        annual = metric(verified, "INR", "min(GST turnover 12m excl. tax, bank business credits 12m)",
+                        turnover_inputs, "Verified annual turnover: what both the GST returns and the bank support.",
+                        window=window)
+        monthly = metric(verified / 12, "INR", "verified annual turnover / 12", {"annual_turnover": verified},
+                         "Verified monthly turnover.", window=window)
+    else:
+        annual = missing("INR", "min(GST, bank) over 12 months", "no turnover data")
+        monthly = missing("INR", "verified annual turnover / 12", "no turnover data")
     facts = {
         "risk_band": band, "probability_of_default": pd_metric,
         "credit_score": copied(docs, "credit_score", "score", "score (300-900)"),
@@ -181,21 +135,17 @@ def gather_facts(docs: dict, risk: dict | None, forecast: dict | None, config: d
         "worst_dpd_12m": copied(docs, "credit_summary", "worst_dpd_12m", "days"),
         "vintage_months": _vintage(docs),
         "statement_months": copied(docs, "transaction_summary", "months_covered", "count"),
-        "monthly_business_credits": copied(docs, "transaction_summary", "avg_monthly_business_credits", "INR"),
-        "monthly_operating_debits": _operating_debits(docs),
-        "monthly_turnover": turnover,
-        "annual_turnover": (metric(12 * turnover["value"], "INR", "12 x monthly_turnover",
-                                   {"monthly_turnover": turnover["value"]}, "Verified annual turnover.")
-                            if turnover["value"] is not None else missing("INR", "12 x monthly_turnover",
-                                                                          turnover["explanation"])),
-        "existing_emis": _existing_emis(docs),
-        "cashflow_emi_capacity": _cashflow_capacity(docs, forecast, cfg, notes),
+        "monthly_business_credits": gross,
+        "monthly_operating_debits": operating,
+        "annual_turnover": annual,
+        "monthly_turnover": monthly,
+        "projected_annual_turnover": projected,
+        "existing_emis": _from_capacity(capacity, "existing_obligations", "INR/month"),
+        "cashflow_emi_capacity": _from_capacity(capacity, "max_new_emi", "INR/month"),
+        "dscr_now": _from_capacity(capacity, "dscr", "ratio"),
         "inward_bounces": copied(docs, "transaction_summary", "inward_bounces", "count"),
         "top_counterparty_share": copied(docs, "transaction_summary", "top_counterparty_share", "ratio"),
     }
-    for key, found in ((forecast or {}).get("metrics") or {}).items():
-        if "runway" in key and isinstance(found, dict):
-            facts[f"forecast_{key}"] = {**found, "source": f"cashflow_forecast.metrics.{key}"}
     facts["credit_score_sufficient"] = _sufficiency(docs)
     if facts["credit_score_sufficient"]["value"] is False:
         notes.append(facts["credit_score_sufficient"]["explanation"])

@@ -4,12 +4,14 @@
 every product of the shelf (``recommendations.products`` in config.json, read
 by ``analytics.recommendations.catalogue``):
 
-1. **Facts and signals** — risk band, income, existing EMIs, EMI capacity (``recommendations_facts``) and
-   need signals with their evidence (``recommendations_signals``), computed once per customer.
-2. **Sizing and pricing** — ``recommendations_offer``: rate = base + product spread + band spread; amount =
-   the smallest of the EMI-capacity principal, a turnover multiple, the product's drawing-power base and
-   its maximum; EMI by the annuity formula (interest-only / bullet for overdraft / invoice discounting).
-3. **Eligibility** — ``recommendations_rules``: every configured rule with its numbers; any failure makes
+1. **Facts and signals** — PD and band, income, existing EMIs and the year's repayment capacity (``facts``, on
+   :mod:`analytics.decision.capacity`) and need signals with their evidence (``signals``), once per customer.
+2. **Sizing and pricing** — ``offer``: a risk-based rate (benchmark + cost of funds + operating cost + PD × LGD
+   + capital charge, :mod:`analytics.decision.pricing`); amount = the smallest of the EMI-capacity principal, the
+   size of the business (turnover method for a working-capital limit), the product's drawing-power base and its
+   maximum; EMI by the annuity formula (interest on the full limit for revolving and self-liquidating products);
+   each offer says its structure (revolving limit, term loan, invoice discounting) and its basis in words.
+3. **Eligibility** — ``rules``: every configured rule with its numbers; any failure makes
    the product NOT_ELIGIBLE (all failures listed), otherwise missing data makes it NOT_ASSESSED (with what
    is missing), otherwise ELIGIBLE. Nothing is eligible by default.
 4. **Suitability** (0–100) = 100 × need fit × (0.5 + 0.5 × affordability) × risk factor, where
@@ -29,8 +31,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from analytics.decision.capacity import repayment_capacity
+from analytics.decision.policy import Policy, load_policy
 from analytics.metric import metric, missing
-from analytics.recommendations.catalogue import REPAYMENT_KINDS, Product, load_catalogue
+from analytics.recommendations.catalogue import REPAYMENT_KINDS, STRUCTURES, Product, load_catalogue
 from analytics.recommendations.facts import gather_facts, inr
 from analytics.recommendations.offer import guardrails, offer_terms, size_offer
 from analytics.recommendations.rules import decide, evaluate
@@ -67,9 +71,9 @@ def _suitability(product: Product, fit: dict, facts: dict, sizing: dict, cfg: di
                   "Fit to the need signals, scaled by affordability headroom and risk; orders the products.")
 
 
-def _assess(product: Product, facts: dict, signals: dict, config: dict) -> dict[str, Any]:
+def _assess(product: Product, facts: dict, signals: dict, config: dict, policy: Policy) -> dict[str, Any]:
     cfg = config["recommendations"]
-    sizing = size_offer(product, facts, signals, cfg)
+    sizing = size_offer(product, facts, signals, cfg, policy)
     rules = evaluate(product, facts, signals, sizing, config)
     status, reasons = decide(rules)
     if status == "ELIGIBLE":
@@ -77,10 +81,13 @@ def _assess(product: Product, facts: dict, signals: dict, config: dict) -> dict[
     else:
         why = f"not offered ({status.lower().replace('_', ' ')}): {reasons[0]}"
         terms = {k: missing(unit, "see sizing", why) for k, unit in OFFER_KEYS.items()}
+        terms["basis"] = None
     fit = _need_fit(product, signals)
     return {
         "id": product.id, "name": product.name, "purpose": product.purpose, "status": status,
         "eligible": status == "ELIGIBLE", "rank": None, "reasons": reasons,
+        "structure": {"kind": product.structure, "description": STRUCTURES[product.structure]},
+        "security": product.security,
         "repayment": {"kind": product.repayment, "description": REPAYMENT_KINDS[product.repayment]},
         **terms,
         "conditions": guardrails(product, facts, signals, sizing, cfg) if status == "ELIGIBLE" else [],
@@ -89,13 +96,20 @@ def _assess(product: Product, facts: dict, signals: dict, config: dict) -> dict[
     }
 
 
+def _envelope_as_of(docs: dict) -> date:
+    for doc in docs.values():
+        if isinstance(doc, dict) and doc.get("as_of"):
+            return date.fromisoformat(str(doc["as_of"])[:10])
+    raise ValueError("recommend_products needs as_of when the documents carry none")
+
+
 def _rank_key(entry: dict, shelf: dict[str, int]) -> tuple:
     score = entry["suitability"]["value"]
     return STATUS_ORDER[entry["status"]], -(score if score is not None else -1.0), shelf[entry["id"]]
 
 
 def recommend_products(docs: dict[str, dict], risk: dict | None, forecast: dict | None,
-                       config: dict, as_of: date | None = None) -> dict[str, Any]:
+                       config: dict, as_of: date | None = None, capacity: dict | None = None) -> dict[str, Any]:
     """The body of ``recommendations.json``: every product assessed, ranked, with amounts, rates, EMIs and reasons.
 
     ``docs`` are the customer's analytics documents by name (plus ``receivables_summary``); ``risk`` is
@@ -104,12 +118,17 @@ def recommend_products(docs: dict[str, dict], risk: dict | None, forecast: dict 
     envelope date) marks the statement month that is still partial, which the dip and ABB signals leave out.
     """
     products = load_catalogue(config)
-    facts, notes = gather_facts(docs, risk, forecast, config)
+    policy = load_policy(config)
+    as_of = as_of or _envelope_as_of(docs)
+    if capacity is None:
+        capacity = repayment_capacity(docs, forecast, policy, as_of)
+    facts, notes = gather_facts(docs, risk, capacity, config)
     signals = gather_signals(docs, config, as_of)
     if "receivables_summary" not in docs:
         notes.append("No receivables_summary: invoice discounting cannot be assessed without the GSTR-1 B2B invoices.")
     shelf = {p.id: i for i, p in enumerate(products)}
-    entries = sorted((_assess(p, facts, signals, config) for p in products), key=lambda e: _rank_key(e, shelf))
+    entries = sorted((_assess(p, facts, signals, config, policy) for p in products),
+                     key=lambda e: _rank_key(e, shelf))
     for rank, entry in enumerate(entries, start=1):
         entry["rank"] = rank
     eligible = [e for e in entries if e["eligible"]]
@@ -142,6 +161,8 @@ def recommend_products(docs: dict[str, dict], risk: dict | None, forecast: dict 
         "risk": {"band": facts["risk_band"], "probability_of_default": facts["probability_of_default"],
                  "source": facts["risk_band"].get("source"),
                  "drivers": ((risk or {}).get("drivers") or [])[:5]},
+        "capacity": capacity.get("metrics", {}),
+        "policy_version": policy.version,
         "notes": notes,
         "policy": {"status": "NOT_ELIGIBLE if any rule fails (all failures listed); NOT_ASSESSED if a rule "
                              "cannot be judged for missing data; ELIGIBLE otherwise",

@@ -20,7 +20,8 @@ from analytics.recommendations.offer import CAP_LABELS
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
 
-ALWAYS = {"cashflow_capacity": "the cash-flow EMI capacity (forecast, else fallback surplus) is above zero",
+ALWAYS = {"cashflow_capacity": "the year's repayment capacity leaves room for a new instalment (above zero)",
+          "price_ceiling": "the risk-based annual rate is within the policy ceiling (credit_policy.pricing.ceiling)",
           "min_amount": "the amount the data supports reaches the product's min_amount"}
 
 
@@ -217,11 +218,22 @@ def _capacity_rule(f: dict) -> dict[str, Any]:
     if m["value"] is None:
         return _unknown("cashflow_capacity", 0, m, "a cash-flow EMI capacity")
     ok = m["value"] > 0
-    source = "the cash-flow forecast's suggested maximum EMI" if m.get("source") == "cashflow_forecast" else \
-        "the fallback capacity (average monthly surplus less the buffer)"
+    binding = (m.get("inputs") or {}).get("binding", "the policy limits")
     return _out("cashflow_capacity", PASS if ok else FAIL, m["value"], 0,
-                f"{_cap(source)} is {inr(m['value'])} a month"
-                + ("" if ok else ": no room for a new instalment"))
+                f"Repayment capacity from a year of cash flow is {inr(m['value'])} a month"
+                + ("" if ok else f": no room for a new instalment (bound by {binding.replace('_', ' ')})"))
+
+
+def _price_rule(sizing: dict) -> dict[str, Any]:
+    m = sizing["annual_rate"]
+    ceiling = (m.get("inputs") or {}).get("ceiling")
+    if m["value"] is None:
+        return _unknown("price_ceiling", ceiling, m, "a risk-based price")
+    ok = bool(m.get("within_ceiling"))
+    return _out("price_ceiling", PASS if ok else FAIL, m["value"], ceiling,
+                f"The risk-based rate {m['value']:.2%} is {'within' if ok else 'above'} the policy ceiling "
+                f"{ceiling:.2%}" + ("" if ok else ": not offered (the price that covers the expected loss may not "
+                                                  "be charged)"))
 
 
 def _amount_rule(product: Product, sizing: dict) -> dict[str, Any]:
@@ -239,7 +251,7 @@ def evaluate(product: Product, facts: dict, signals: dict, sizing: dict, config:
     """Every rule of ``product`` on this customer's facts, signals and sized offer, in configured order."""
     context = {**sizing, "growth_min": config["recommendations"]["signals"]["growth_min"]}
     out = [RULES[key](key, threshold, facts, signals, context) for key, threshold in product.eligibility.items()]
-    return out + [_capacity_rule(facts), _amount_rule(product, sizing)]
+    return out + [_capacity_rule(facts), _price_rule(sizing), _amount_rule(product, sizing)]
 
 
 def decide(rules: list[dict[str, Any]]) -> tuple[str, list[str]]:

@@ -1,17 +1,18 @@
-"""The one-page view a loan officer reads first: key metrics, score, alerts and a recommendation.
+"""The one-page view a loan officer reads first: key metrics, score, alerts and the decision.
 
-The recommendation is a documented policy on the computed figures, not a
-model: fraud indicators of HIGH severity decline; otherwise the score band
-decides (A/B approve, C approve with conditions, D refer to a credit
-committee, E decline), and conditions are added for FOIR above 50%, DSCR
-below 1.25 and recent bounces. Every figure here is copied from the analyzer
-that computed it, with its calculation metadata.
+The recommendation is the credit decision of :mod:`analytics.decision` — never a second policy. After the
+``analyze`` step it is *preliminary*: the knock-outs are applied (a fraud or a 90+ DPD customer is declined at
+once), and otherwise it is REFER until the risk model (``score`` step) and the offers (``models`` step) are in;
+the ``models`` step then rewrites it with the final decision of ``decision.json``. Every figure here is copied
+from the analyzer that computed it, with its calculation metadata.
 """
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from analytics.decision.decide import as_recommendation, decide
+from analytics.decision.policy import load_policy
 from analytics.metric import metric
 
 KEY_METRICS = (
@@ -27,7 +28,6 @@ KEY_METRICS = (
     ("credit_summary", "bureau_score", "Bureau score"),
     ("credit_summary", "worst_dpd_12m", "Worst DPD (12 months)"),
 )
-DECISIONS = {"A": "APPROVE", "B": "APPROVE", "C": "APPROVE_WITH_CONDITIONS", "D": "REFER", "E": "DECLINE"}
 
 
 def _get(bodies: dict, document: str, key: str) -> dict | None:
@@ -35,49 +35,9 @@ def _get(bodies: dict, document: str, key: str) -> dict | None:
     return found if isinstance(found, dict) else None
 
 
-def _value(bodies: dict, document: str, key: str) -> Any:
-    found = _get(bodies, document, key)
-    return None if found is None else found.get("value")
-
-
-def _recommendation(bodies: dict) -> dict[str, Any]:
-    score = bodies.get("credit_score", {})
-    band = (score.get("band") or {}).get("code")
-    fraud = (bodies.get("gst_summary", {}).get("fraud_indicators") or {}).get("severity", "NONE")
-    reasons, conditions = [], []
-    if fraud == "HIGH":
-        decision = "DECLINE"
-        reasons.append("HIGH-severity GST fraud indicators: refer to fraud control before any credit decision")
-    elif band is None:
-        decision = "REFER"
-        reasons.append("No credit score could be computed from the data delivered")
-    elif not (score.get("data_sufficiency") or {}).get("sufficient", True):
-        decision = "REFER"
-        reasons.append(f"Credit score {score['score']['value']} is not decisive: "
-                       + "; ".join(score["data_sufficiency"]["reasons"]))
-    else:
-        decision = DECISIONS[band]
-        reasons.append(f"Credit score {score['score']['value']} in band {band} ({score['band']['label']})")
-        if fraud == "MEDIUM":
-            decision = "REFER" if decision == "APPROVE" else decision
-            reasons.append("MEDIUM-severity GST red flags need a credit officer's review")
-    foir, dscr = _value(bodies, "transaction_summary", "foir"), _value(bodies, "transaction_summary", "dscr")
-    bounces = _value(bodies, "transaction_summary", "inward_bounces") or 0
-    if foir is not None and foir > 0.5:
-        conditions.append(f"FOIR is {foir:.0%}: restructure or consolidate existing EMIs before new exposure")
-    if dscr is not None and dscr < 1.25:
-        conditions.append(f"DSCR is {dscr:.2f}: size the new EMI so that DSCR stays at or above 1.25")
-    if bounces:
-        conditions.append(f"{bounces} payment bounce(s): collect through NACH with a 3-month repayment track")
-    for reason in (score.get("reasons") or {}).get("lowered", [])[:3]:
-        reasons.append(reason["text"])
-    return {"decision": decision, "reasons": reasons, "conditions": conditions,
-            "policy": "fraud HIGH -> DECLINE; too little data -> REFER; band A/B APPROVE, C APPROVE_WITH_CONDITIONS, D REFER, E DECLINE; "
-                      "MEDIUM fraud turns APPROVE into REFER"}
-
-
-def summarize_overall(bodies: dict[str, dict], customer: dict, consent: dict | None, as_of: date) -> dict[str, Any]:
-    """The body of ``overall_summary.json``."""
+def summarize_overall(bodies: dict[str, dict], customer: dict, consent: dict | None, as_of: date,
+                      config: dict) -> dict[str, Any]:
+    """The body of ``overall_summary.json`` (its recommendation preliminary: see the module docstring)."""
     key_metrics = {}
     for document, key, label in KEY_METRICS:
         found = _get(bodies, document, key)
@@ -109,7 +69,7 @@ def summarize_overall(bodies: dict[str, dict], customer: dict, consent: dict | N
         "credit_score": {"score": score.get("score"), "band": score.get("band")},
         "key_metrics": key_metrics,
         "alerts": sorted(alerts, key=lambda a: {"HIGH": 0, "MEDIUM": 1}.get(a["severity"], 2)),
-        "recommendation": _recommendation(bodies),
+        "recommendation": as_recommendation(decide(bodies, None, None, consent, load_policy(config)), "preliminary"),
         "data_coverage": coverage,
         "metrics": {
             "alerts": metric(len(alerts), "count", "fraud alerts + HIGH/MEDIUM anomaly rules that fired",

@@ -55,3 +55,23 @@ def test_plan_for_a_single_emi():
     assert ob["success_probability"]["value"] == round(12 / 14, 4)
     assert ob["recommended_method"] == "e-mandate"
     assert any("bounce" in s["signal"] for s in plan["risk_signals"])
+
+
+def test_presentation_is_never_after_the_due_date():
+    import pandas as pd
+
+    from analytics.collect.plan import presentation_day
+
+    profile = pd.Series({d: 10_000.0 + (50_000.0 if 20 <= d <= 22 else 0.0) + d for d in range(1, 29)})
+    window = {"start_day": 20, "end_day": 22, "median_available_balance": 60_020.0}
+    # the window (20-22) comes after a due day of 7: present on the best day from 2 to 7 (the 7th: balance grows)
+    early = presentation_day(7, window, profile, 5)
+    assert early["day"] == 7 and "never after the due date" in early["rule"]
+    # a day inside the five days before the due date with more money wins over the due day itself
+    bumpy = profile.copy()
+    bumpy[4] = 90_000.0
+    assert presentation_day(7, window, bumpy, 5)["day"] == 4
+    assert presentation_day(3, window, bumpy, 5)["day"] == 3   # day 4 is after the due day: not a candidate
+    assert presentation_day(21, window, profile, 5)["day"] == 21   # due inside the window: the due date
+    for due in range(1, 29):
+        assert presentation_day(due, window, bumpy, 5)["day"] <= due
