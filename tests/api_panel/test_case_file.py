@@ -151,3 +151,38 @@ def test_the_officer_decision_body_is_declared_once(client):
     assert "application/pdf" in memo
     for path in ("/api/decision", "/api/case-history", "/api/cases", "/api/customer-identity"):
         assert "get" in spec["paths"][path]
+
+
+def test_the_engines_own_decision_drives_the_case_file(lake, tokens, small_risk_model):
+    """The real models step (analytics/decision) writes decision.json; the case file reads it as it is."""
+    from api_panel import create_app
+    from api_panel.insights import InsightSettings
+    from pipeline.config import load_config
+    from pipeline.runner import run_steps
+
+    small_risk_model(lake)
+    outcome = run_steps(lake, FRAUD, ["score", "models"], load_config(), lambda *_: None)
+    assert outcome["status"] == "done", outcome
+    engine = lake.read_json(lake.analytics_path(FRAUD, "decision"))
+    assert "fixture" not in engine and engine["policy"]["version"]
+    client = create_app({"TESTING": True, "LAKE_ROOT": str(lake.root), "INSIGHT_SETTINGS": InsightSettings()}).test_client()
+    headers = auth(tokens["officer"])
+    assert client.get(f"/api/decision?customer_id={FRAUD}", headers=headers).get_json() == engine
+    other = next(d for d in ("APPROVE", "REFER", "DECLINE") if d != engine["decision"])
+    body = {"customer_id": FRAUD, "decision": other}
+    if other == "APPROVE":
+        body["amount"] = 500000
+    refused = client.post("/api/officer-decisions", json=body, headers=headers)
+    assert refused.status_code == 400 and refused.get_json()["field"] == "reason"
+    recorded = client.post("/api/officer-decisions", json={**body, "reason": "Second look by the credit manager"},
+                           headers=headers)
+    assert recorded.status_code == 201
+    assert recorded.get_json()["engine"]["policy_version"] == engine["policy"]["version"]
+    row = next(r for r in client.get("/api/cases", headers=headers).get_json()["cases"] if r["customer_id"] == FRAUD)
+    assert row["decision"] == engine["decision"] and row["officer"]["differs"] is True
+    memo = client.get(f"/api/credit-memo?customer_id={FRAUD}", headers=headers)
+    text = " ".join(pdf_text(memo.data).split())
+    pd_value = engine["risk_grade"]["probability_of_default"]["value"]
+    for expected in (engine["policy"]["version"], f"PD {pd_value * 100:.1f}%", "Second look by the credit manager",
+                     engine["reasons_against"][0]["text"][:40]):
+        assert expected in text, expected

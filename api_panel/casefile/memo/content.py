@@ -17,11 +17,14 @@ DECIDED_BY = {"knockout": "a knock-out rule", "pd_cutoff": "the PD cut-offs", "c
 DECISION_WORDS = {"APPROVE": "Approve", "APPROVE_WITH_CONDITIONS": "Approve with conditions", "REFER": "Refer",
                   "DECLINE": "Decline"}
 BUILD_UP = (("benchmark", "Benchmark"), ("cost_of_funds", "Cost of funds"), ("operating_cost", "Operating cost"),
-            ("expected_loss", "Expected loss (PD x LGD)"), ("capital_charge", "Capital charge"))
+            ("expected_loss", "Expected loss (PD x LGD)"), ("capital_charge", "Capital charge"),
+            ("guarantee_fee", "CGTMSE guarantee fee"))
+ROUNDING = 0.00005  # the policy rounds the rate up to the next 0.05%
 KEY_METRICS = ("abb", "avg_monthly_business_credits", "avg_monthly_turnover", "yoy_growth", "foir", "dscr",
                "surplus_ratio", "income_cv", "worst_dpd_12m", "bureau_score", "turnover_trend")
-CAPACITY_METRICS = (("max_new_emi", "Room for a new EMI"), ("foir_gross", "FOIR (existing EMIs)"),
-                    ("foir_net", "FOIR with the new EMI"), ("dscr", "DSCR with the new EMI"))
+CAPACITY_METRICS = (("gross_monthly_income", "Gross monthly income"), ("existing_obligations", "Existing EMIs"),
+                    ("foir_gross", "FOIR on gross income"), ("foir_net", "FOIR on cash after operating costs"),
+                    ("dscr", "DSCR on existing EMIs"), ("max_new_emi", "Room for a new EMI"))
 SHARES = {"foir", "foir_gross", "foir_net", "yoy_growth", "surplus_ratio"}
 MULTIPLES = {"dscr"}
 TOP_REASONS = 5
@@ -154,6 +157,8 @@ def offer_rows(decision: dict) -> list[dict[str, Any]]:
         amount = _num(value_of(offer.get("amount")))
         rate = offer.get("annual_rate") if isinstance(offer.get("annual_rate"), dict) else {}
         build = ((rate.get("inputs") or {}).get("build_up") or {}) if isinstance(rate.get("inputs"), dict) else {}
+        parts = [_num(build.get(key)) for key, _ in BUILD_UP if _num(build.get(key)) is not None]
+        charged = _num(value_of(rate))
         tenure = _num(value_of(offer.get("tenure_months")))
         emi = _num(value_of(offer.get("emi")))
         rows.append({
@@ -165,6 +170,8 @@ def offer_rows(decision: dict) -> list[dict[str, Any]]:
             "emi": f"{inr(emi)}/month" if emi is not None else "—",
             "rate": pct(_num(value_of(rate)), 2) if _num(value_of(rate)) is not None else "—",
             "build_up": [(label, pct(_num(build[key]), 2)) for key, label in BUILD_UP if _num(build.get(key)) is not None],
+            "build_up_sum": pct(sum(parts), 2) if parts else "—",
+            "rounded": bool(parts) and charged is not None and abs(charged - sum(parts)) > ROUNDING,
             "basis": str(offer.get("basis") or ""),
             "conditions": [str(c) for c in offer.get("conditions") or [] if c],
         })

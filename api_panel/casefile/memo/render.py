@@ -149,7 +149,8 @@ def _offers(s: _Styles, memo: dict) -> list:
                                  ("Annual rate", offer["rate"])])]
         if offer["build_up"]:
             parts = " + ".join(f"{label} {value}" for label, value in offer["build_up"])
-            block.append(s.p(f"Rate build-up: {parts} = {offer['rate']}", s.cell))
+            charged = f", charged {offer['rate']} (rounded up to the next 0.05%)" if offer["rounded"] else ""
+            block.append(s.p(f"Rate build-up: {parts} = {offer['build_up_sum']}{charged}", s.cell))
         if offer["basis"]:
             block.append(s.p(f"Basis: {offer['basis']}", s.cell))
         if offer["conditions"]:

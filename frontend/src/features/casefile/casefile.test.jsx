@@ -57,6 +57,17 @@ describe("decision header", () => {
     expect(officer).toHaveTextContent("officer-ravi");
   });
 
+  it("says when the rate charged is the build-up rounded up, and lists a guarantee fee", async () => {
+    const rate = { value: 0.1205, unit: "ratio (annual)", inputs: { build_up: { benchmark: 0.055, cost_of_funds: 0.0225,
+      operating_cost: 0.0175, expected_loss: 0.00895, capital_charge: 0.008841, guarantee_fee: 0.0075 } } };
+    stubFetch({ ...ROUTES, "/api/decision": { ...decision, offer: { ...decision.offer, annual_rate: rate } } });
+    render(<DecisionHeader customerId={ID} />);
+    const buildUp = await screen.findByLabelText("Rate build-up");
+    expect(buildUp).toHaveTextContent(
+      "benchmark 5.50% + cost of funds 2.25% + operating cost 1.75% + expected loss 0.90% + capital charge 0.88% + "
+      + "CGTMSE guarantee fee 0.75% = 12.03%, charged 12.05% (rounded up to the next 0.05%)");
+  });
+
   it("keeps the model statistics behind Details", async () => {
     stubFetch(ROUTES);
     const user = userEvent.setup();

@@ -20,7 +20,9 @@ export const BUILD_UP = [
   { key: "operating_cost", label: "operating cost" },
   { key: "expected_loss", label: "expected loss" },
   { key: "capital_charge", label: "capital charge" },
+  { key: "guarantee_fee", label: "CGTMSE guarantee fee" },
 ];
+const ROUNDING = 0.00005; // the policy rounds the rate up to the next 0.05%: a sum this close is the rate itself
 
 const DECIDED_BY = { knockout: "a knock-out rule", pd_cutoff: "the PD cut-offs", capacity: "repayment capacity" };
 
@@ -59,13 +61,16 @@ export function buildUpParts(rate) {
   return BUILD_UP.map((p) => ({ ...p, value: toNumber(parts[p.key]) })).filter((p) => p.value !== null);
 }
 
-/** `13.42% = benchmark 8.75% + cost of funds 1.00% + …` (null when the offer carries no build-up). */
-export function buildUpText(rate) {
+/**
+ * The build-up's sum and whether the rate charged differs from it (the policy rounds up to the next 0.05%):
+ * `{sum, rounded}`, or null without parts.
+ */
+export function buildUpTotal(rate) {
   const parts = buildUpParts(rate);
   if (!parts.length) return null;
-  const total = toNumber(valueOf(rate));
-  const sum = parts.map((p) => `${p.label} ${formatPct(p.value, 2)}`).join(" + ");
-  return total === null ? sum : `${formatPct(total, 2)} = ${sum}`;
+  const sum = parts.reduce((total, p) => total + p.value, 0);
+  const charged = toNumber(valueOf(rate));
+  return { sum, rounded: charged !== null && Math.abs(charged - sum) > ROUNDING };
 }
 
 /** A reason as a person reads it: a parenthesis about log-odds (the model's internal scale) is dropped. */

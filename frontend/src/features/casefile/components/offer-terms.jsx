@@ -1,5 +1,5 @@
 import { formatINR, formatINRWords, formatMetric, formatPct, humanize, toNumber } from "../../../lib/format.js";
-import { buildUpParts, valueOf } from "../labels.js";
+import { buildUpParts, buildUpTotal, valueOf } from "../labels.js";
 
 /** A term of the offer: label, value and, where the metric states one, its window. */
 function Term({ label, value, title, window: win }) {
@@ -25,6 +25,7 @@ export default function OfferTerms({ offer }) {
   const rate = offer.annual_rate;
   const parts = buildUpParts(rate);
   const total = toNumber(valueOf(rate));
+  const built = buildUpTotal(rate);
   return (
     <div className="offer-terms">
       <p className="offer-name">
@@ -47,7 +48,8 @@ export default function OfferTerms({ offer }) {
               {p.label} <strong>{formatPct(p.value, 2)}</strong>
             </span>
           ))}
-          {total !== null && <> = <strong>{formatPct(total, 2)}</strong></>}
+          {" = "}<strong>{formatPct(built.sum, 2)}</strong>
+          {built.rounded && <>, charged <strong>{formatPct(total, 2)}</strong> (rounded up to the next 0.05%)</>}
         </p>
       )}
       {offer.basis && <p className="muted offer-basis">{offer.basis}</p>}
