@@ -1,8 +1,9 @@
-"""A ``decision.json`` in the shape of docs/decision.md, for test lakes whose ``models`` step does not write one
-yet (the credit decision, analytics/decision/, is built in parallel).
+"""A ``decision.json`` in the shape of docs/decision.md, for test lakes that were analysed but never scored (the
+API tests' lake runs generate, clean and analyze only, so a decision is chosen per test: an approval with an
+offer, a decline, none at all). The engine's own document is tested in ``test_case_file.py`` and the e2e tests.
 
-:func:`ensure_decision` writes it only where a real one is absent, so the same tests run against the real
-document once the engine writes it. The fixture's figures come from the customer's own documents (PD and band
+:func:`ensure_decision` writes it only where a real one is absent, so a lake the models step decided keeps the
+engine's document. The fixture's figures come from the customer's own documents (PD and band
 from ``risk_model.json``, the score from ``credit_score.json``, the offer from ``recommendations.json``); the
 rate build-up splits the offer's rate into the contract's five parts. It is test data, marked as such
 (``"fixture": true``).

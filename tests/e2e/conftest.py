@@ -68,14 +68,11 @@ def dist() -> Path:
 @pytest.fixture(scope="session")
 def e2e_lake(tmp_path_factory) -> Path:
     """A lake with the customers above, prepared exactly as the CLI would (pipeline.runner.run_steps), and the
-    behavioural model that scores their booked loans (as `python -m monitoring train` would). Where the models
-    step writes no ``decision.json`` yet (the credit decision is built in parallel), the contract-shaped fixture
-    of ``tests/decision_fixture.py`` stands in for it."""
+    behavioural model that scores their booked loans (as `python -m monitoring train` would)."""
     from monitoring.model import save_behaviour_model, train_behaviour_model
     from pipeline.config import load_config
     from pipeline.lake import Lake
     from pipeline.runner import run_steps
-    from tests.decision_fixture import ensure_decision
 
     config = copy.deepcopy(load_config())
     config.setdefault("risk_model", {})["demo_portfolio"] = E2E_PORTFOLIO
@@ -84,8 +81,8 @@ def e2e_lake(tmp_path_factory) -> Path:
         outcome = run_steps(lake, customer_id, steps, config, lambda level, message: None,
                             {"generate": {"profile": profile, "as_of": AS_OF}})
         assert outcome["status"] == "done", (customer_id, outcome)
-        if "models" in steps:  # the engine's decision: the real one once the models step writes it
-            ensure_decision(lake, customer_id)
+        if "models" in steps:  # the case-file tests read the engine's own decision (analytics/decision)
+            assert lake.analytics_path(customer_id, "decision").exists(), customer_id
     monitoring = config["monitoring"]
     small = {**config, "monitoring": {**monitoring, "model": {
         **monitoring["model"], "training_rows": E2E_BEHAVIOUR_ROWS,
