@@ -7,12 +7,12 @@ STAMP := .make
 FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/package.json frontend/package-lock.json \
 	frontend/index.html frontend/vite.config.js
 
-.PHONY: run test install install-dev demo bench clean-lake frontend chromium redis nginx
+.PHONY: run test install install-dev demo bench clean-lake frontend chromium redis nginx fonts
 
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-run: install frontend nginx demo
+run: install frontend nginx fonts demo
 	@echo ""
 	@echo "Demo customers are in ./data_lake (raw/, clean/, quarantine/, analytics/, logs/)."
 	@echo "  $(PY) -m pipeline list              # customers, profiles, last run"
@@ -23,7 +23,7 @@ run: install frontend nginx demo
 	@echo "Serving the API and dashboard on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(PY) -m api_panel serve --host $(HOST) --port $(PORT)
 
-test: install-dev frontend chromium redis nginx
+test: install-dev frontend chromium redis nginx fonts
 	cd frontend && npm test
 	$(PY) -m pytest
 
@@ -59,6 +59,10 @@ redis:
 # (api_panel/front.py). Without it, `serve` falls back to one process.
 nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq nginx-light)
+
+# DejaVu Sans prints the rupee sign in the credit memo (api_panel/casefile/memo/fonts.py; without it, "Rs.")
+fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core) || echo "fonts-dejavu-core unavailable: the memo writes Rs. for the rupee sign"
 
 install: $(STAMP)/runtime
 install-dev: $(STAMP)/dev

@@ -68,6 +68,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(monitoring_routes.bp)
     from api_panel.routes import acceptances
     app.register_blueprint(acceptances.bp)
+    # ---- the officer's case file: decisions, case history, case list, credit memo (api_panel/casefile) ----
+    from api_panel.routes import cases, decisions, memo
+    for module in (decisions, cases, memo):
+        app.register_blueprint(module.bp)
     register_error_handlers(app)
     # ---- refresh schedule (api_panel/schedule.py): off unless config.json refresh.enabled ----
     from api_panel.schedule import start_refresh_schedule

@@ -161,9 +161,15 @@ class DocumentCache:
         return parsed
 
 
+# the pipeline step that writes each analytics document not written by `analyze`
+PRODUCED_BY = {"risk_model": "score", "cashflow_forecast": "models", "reconciliation": "models",
+               "enhanced_anomalies": "models", "recommendations": "models", "decision": "models"}
+
+
 def _not_computed(path: Path) -> NotFoundError:
+    step = PRODUCED_BY.get(path.stem, "analyze") if path.parent.parent.name == "analytics" else None
     return NotFoundError(f"{path.stem.replace('_', ' ')} has not been computed for this customer yet; "
-                         "run the pipeline step that produces it")
+                         + (f"run the {step} step" if step else "run the pipeline step that produces it"))
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:

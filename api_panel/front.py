@@ -32,7 +32,7 @@ from pipeline.config import PROJECT_ROOT
 
 # Paths served by the control process: Socket.IO, jobs, event ingestion and what it updates, consent changes
 # (which may erase data), and AI insights (slow provider calls belong on threads, not on a REST worker).
-CONTROL_PATHS = ("pipeline", "jobs", "events", "portfolio", "loans", "consents", "ai-insights")
+CONTROL_PATHS = ("pipeline", "jobs", "events", "portfolio", "loans", "consents", "ai-insights", "officer-decisions")
 BODY_LIMIT = "16m"  # nginx passes bodies up to this; the app answers 413 JSON for anything over its own limit
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from flask import Flask
 
+from api_panel.casefile.decisions import OFFICER_DECISION_SCHEMA
+
 CUSTOMER_ID = {"name": "customer_id", "in": "query", "required": True,
                "schema": {"type": "string", "pattern": r"^CUST_[A-Z]{3}_\d{5}$"}, "description": "customer id"}
 PAGING = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}, "description": "page size (capped)"},
@@ -36,6 +38,9 @@ QUERY: dict[str, list[dict]] = {
                         "description": "a moment (ISO 8601, IST without an offset): each loan gets start_pd, "
                                        "start_band and pd_change, and alerts lists band crossings since then"}],
     "/api/loans": [CUSTOMER_ID],
+    # the officer's case file (api_panel/routes/decisions.py, cases.py, memo.py, profile.py)
+    "/api/decision": [CUSTOMER_ID], "/api/case-history": [CUSTOMER_ID], "/api/credit-memo": [CUSTOMER_ID],
+    "/api/customer-identity": [CUSTOMER_ID],
     "/api/loans/{loan_id}/risk-history": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0},
                                            "description": "only the last N entries"}],
 }
@@ -63,6 +68,7 @@ BODIES: dict[str, dict] = {
         "collateral_value": {"type": "number", "exclusiveMinimum": 0, "description": "INR, when collateral is taken"},
         "acceptance_id": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$",
                           "description": "idempotency key: a repeat with the same terms returns the same loan"}}},
+    "/api/officer-decisions": OFFICER_DECISION_SCHEMA,  # the same schema validates the request
     "/api/events/repayments": {"oneOf": [
         {"type": "array", "maxItems": 1000, "items": {"$ref": "#/components/schemas/RepaymentEvent"}},
         {"type": "object", "required": ["events"], "properties": {"events": {
@@ -94,7 +100,7 @@ def _operation(app: Flask, rule, method: str, path: str) -> dict[str, Any]:
     params += QUERY.get(path, []) if method == "get" else []
     op: dict[str, Any] = {"summary": doc, "operationId": f"{method}_{rule.endpoint.replace('.', '_')}",
                           "tags": [rule.endpoint.split(".")[0]], "parameters": params}
-    created = method == "post" and path in ("/api/consents", "/api/loans")
+    created = method == "post" and path in ("/api/consents", "/api/loans", "/api/officer-decisions")
     ok_code = "202" if path.startswith("/api/pipeline/") else ("201" if created else "200")
     op["responses"] = {ok_code: {"description": "success", "content": {"application/json": {"schema": {"type": "object"}}}},
                        "400": {"description": "bad input (the field is named)", "content": {"application/json": {"schema": ERROR}}},
@@ -115,6 +121,9 @@ def _operation(app: Flask, rule, method: str, path: str) -> dict[str, Any]:
     if path.startswith("/api/pipeline/"):
         op["responses"]["409"] = {"description": "a job is already running for this customer",
                                   "content": {"application/json": {"schema": ERROR}}}
+    if path == "/api/credit-memo":
+        op["responses"]["200"] = {"description": "the credit memo (an attachment named credit-memo-<id>.pdf)",
+                                  "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
     if path == "/api/loans" and method == "post":
         op["responses"]["409"] = {"description": "the acceptance id was used with other terms, or an offer of "
                                                  "these recommendations is already accepted",

@@ -1,9 +1,11 @@
-"""Who the borrower and its counterparties are: names, PAN, GSTIN, bank codes.
+"""Who the borrower and its counterparties are: names, PAN, GSTIN, Udyam number, bank codes.
 
 PAN follows the Income Tax layout (``AAAPS1234K``: three letters, the entity
 type as 4th letter, the initial of the surname or firm name as 5th, four digits,
 a letter) and GSTIN is ``state code + PAN + entity digit + 'Z' + checksum`` with
 GSTN's published mod-36 checksum, so GSTINs pass the validators lenders run.
+The Udyam registration number (the MSME registration every borrower of this
+kind holds) is ``UDYAM-<state letters>-<district code>-<7 digits>``.
 """
 from __future__ import annotations
 
@@ -38,6 +40,25 @@ def make_gstin(state_code: str, pan: str, entity_digit: str = "1") -> str:
     """Build a GSTIN from its parts and append the correct checksum."""
     head = f"{state_code}{pan}{entity_digit}Z"
     return head + gstin_checksum(head)
+
+
+# Udyam registration numbers name the state by the letters of its vehicle-registration code
+UDYAM_STATE_LETTERS = {
+    "Maharashtra": "MH", "Karnataka": "KA", "Tamil Nadu": "TN", "Gujarat": "GJ", "Delhi": "DL",
+    "Uttar Pradesh": "UP", "Rajasthan": "RJ", "Telangana": "TS", "West Bengal": "WB", "Punjab": "PB",
+    "Haryana": "HR", "Madhya Pradesh": "MP", "Kerala": "KL", "Andhra Pradesh": "AP",
+}
+
+
+def make_udyam(state: str, pan: str) -> str:
+    """The business's Udyam registration number, ``UDYAM-MH-07-0012345``: state letters, a district code and
+    seven digits.
+
+    Drawn from its own stream keyed by the PAN (itself drawn from the customer's seed), so the number is
+    deterministic and adding it shifts no other draw of the generators.
+    """
+    rng = random.Random(f"udyam:{pan}")
+    return f"UDYAM-{UDYAM_STATE_LETTERS[state]}-{rng.randint(1, 40):02d}-{rng.randrange(10 ** 7):07d}"
 
 
 def make_pan(rng: random.Random, entity: str, initial: str) -> str:
@@ -146,6 +167,7 @@ class Identity:
     ifsc: str
     masked_account: str
     upi_handle: str
+    udyam: str
 
     @property
     def stmt_name(self) -> str:
@@ -184,4 +206,5 @@ def make_identity(rng: random.Random, as_of: dt.date, industry: str | None = Non
         incorporation_date=incorporated, owner_dob=dob, mobile=f"9{rng.randrange(10 ** 9):09d}", email=email,
         address=address, bank_prefix=bank[0], bank_name=bank[1], fip_id=bank[2], txn_prefix=bank[3],
         ifsc=ifsc(rng, bank[0]), masked_account=masked_account(rng), upi_handle=rng.choice(names.UPI_HANDLES),
+        udyam=make_udyam(state, pan),
     )

@@ -125,7 +125,7 @@ def generate_customer(customer_id: str, profile: str | None, as_of: dt.date, con
     customer = {
         "customer_id": customer_id, "profile": name, "business_name": ident.business_name,
         "owner_name": ident.owner_name, "constitution": ident.constitution, "industry": ident.industry,
-        "gstin": ident.gstin, "pan": ident.pan, "state": ident.state, "city": ident.city,
+        "gstin": ident.gstin, "pan": ident.pan, "udyam": ident.udyam, "state": ident.state, "city": ident.city,
         "incorporation_date": ident.incorporation_date.isoformat(), "as_of": as_of.isoformat(), "seed": seed,
     }
     return GeneratedCustomer(customer_id, name, as_of, customer, build_consent(plan),

@@ -8,7 +8,8 @@ Layout (per customer)::
     <root>/clean/<customer_id>/<source>.ndjson      validated, canonical records
     <root>/quarantine/<customer_id>/<source>.ndjson rejected records with every reason
     <root>/analytics/<customer_id>/<name>.json      computed views
-    <root>/logs/<customer_id>/...                   injected.json, clean_report.json, run history
+    <root>/logs/<customer_id>/...                   injected.json, clean_report.json, run history,
+                                                    officer_decisions.ndjson (the officers' own decisions)
     <root>/audit/audit.ndjson                       append-only audit trail (no personal data)
     <root>/monitoring/loans/<customer_id>.json      booked loans with EMI schedules (loan monitoring)
     <root>/monitoring/acceptances/<customer_id>.json accepted recommended products (booked as loans)
@@ -140,6 +141,11 @@ class Lake(LakeFiles):
     def run_log_path(self, customer_id: str) -> Path:
         """Append-only progress lines of pipeline runs."""
         return self.customer_dir("logs", customer_id) / "runs.ndjson"
+
+    def officer_decisions_path(self, customer_id: str) -> Path:
+        """Append-only decisions the credit officers recorded on the case (``logs/<id>/officer_decisions.ndjson``);
+        in the customer's logs layer, so erasing the customer erases them."""
+        return self.customer_dir("logs", customer_id) / "officer_decisions.ndjson"
 
     def consent_registry_path(self, customer_id: str) -> Path:
         """The customer's consent artefacts; kept outside the data layers so erasure keeps the evidence."""

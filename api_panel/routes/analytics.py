@@ -13,7 +13,7 @@ bp = Blueprint("analytics", __name__)
 BUNDLE = ("overall_summary", "credit_score", "transaction_summary", "gst_summary", "credit_summary",
           "earnings_spendings", "anomalies_report", "smart_collect", "mutual_funds_summary", "insurance_summary",
           "ocen_summary", "ondc_summary", "risk_model", "cashflow_forecast", "reconciliation", "enhanced_anomalies",
-          "recommendations")
+          "recommendations", "decision")
 SINGLE = {
     "/api/credit-score": ("credit_score",),
     "/api/risk-model": ("risk_model",),
@@ -21,6 +21,7 @@ SINGLE = {
     "/api/reconciliation": ("reconciliation",),
     "/api/recommendations": ("recommendations",),
     "/api/smart-collect": ("smart_collect",),
+    "/api/decision": ("decision",),  # the engine's credit decision (docs/decision.md)
 }
 
 

@@ -1,4 +1,4 @@
-"""The customer list: ids, names and statuses only — the one endpoint that spans customers."""
+"""The customer list: ids, names and statuses only (never the synthetic profile that generated a customer)."""
 from flask import Blueprint, jsonify
 
 from api_panel.access import lake, registry
@@ -11,13 +11,13 @@ bp = Blueprint("customers", __name__)
 @bp.get("/api/customers")
 @require_role("officer")
 def list_customers():
-    """Every customer in the lake (or with a consent on record) with profile, consent status and last run."""
+    """Every customer in the lake (or with a consent on record) with name, consent status and last run."""
     ids = sorted(set(lake().customers()) | set(registry().customers()))
     rows = []
     for customer_id in ids:
         summary = customer_summary(lake(), customer_id)
         consents = registry().list(customer_id)
-        rows.append({"customer_id": customer_id, "name": summary["name"], "profile": summary["profile"],
+        rows.append({"customer_id": customer_id, "name": summary["name"],
                      "consent_status": consents[-1]["effectiveStatus"] if consents else None,
                      "last_run": summary["last_run"], "has_data": lake().has_customer(customer_id)})
     return jsonify({"customers": rows, "count": len(rows)})

@@ -1,4 +1,7 @@
-"""The customer profile (ten sections) and the officer's transaction list."""
+"""The customer profile (ten sections), the borrower's identity and the officer's transaction list.
+
+What a generator's ``customer.json`` says about the synthetic profile that made a customer (``fraud``,
+``high_debt``) is test data, never a property of a borrower: it is served nowhere an officer looks."""
 from __future__ import annotations
 
 import orjson
@@ -6,6 +9,7 @@ from flask import Blueprint, Response, current_app, request
 
 from api_panel.access import analytics_document, authorize_read, customer_id_arg, lake
 from api_panel.auth import require_role
+from api_panel.casefile.identity import customer_identity
 from api_panel.errors import APIError
 from api_panel.inputs import int_arg
 
@@ -20,6 +24,32 @@ def _doc(customer_id: str, name: str) -> dict | None:
 
 def _metrics(doc: dict | None) -> dict:
     return (doc or {}).get("metrics", {})
+
+
+def _meta(customer_id: str) -> dict:
+    """The customer's ``customer.json`` (empty when absent or unreadable)."""
+    path = lake().customer_meta_path(customer_id)
+    try:
+        return current_app.extensions["documents"].read_parsed(path) if path.exists() else {}
+    except Exception:  # noqa: BLE001 - an unreadable record means an unknown identity, not a failed request
+        return {}
+
+
+def _without_profile(overall: dict | None) -> dict | None:
+    """The overall summary without the generator's profile name (a copy: the cached document is shared)."""
+    if not isinstance(overall, dict) or not isinstance(overall.get("customer"), dict):
+        return overall
+    return {**overall, "customer": {k: v for k, v in overall["customer"].items() if k != "profile"}}
+
+
+@bp.get("/api/customer-identity")
+@require_role("officer")
+def identity():
+    """Who the borrower is: business name, owner, constitution, industry, PAN, GSTIN, Udyam registration number
+    and location (the case header shows it)."""
+    customer_id = customer_id_arg()
+    authorize_read(customer_id, "customer_identity")
+    return Response(orjson.dumps(customer_identity(customer_id, _meta(customer_id))), mimetype="application/json")
 
 
 @bp.get("/api/customer-profile")
@@ -44,8 +74,7 @@ PROFILE_DOCS = ("overall_summary", "transaction_summary", "gst_summary", "credit
 def _build_profile(customer_id: str) -> bytes:
     """The ten sections as JSON bytes, from the documents on disk."""
     l = lake()
-    meta_path = l.customer_meta_path(customer_id)
-    meta = l.read_json(meta_path) if meta_path.exists() else {}
+    meta = _meta(customer_id)
     accounts = l.read_clean(customer_id, "accounts")
     txn = _doc(customer_id, "transaction_summary")
     gst = _doc(customer_id, "gst_summary")
@@ -55,13 +84,12 @@ def _build_profile(customer_id: str) -> bytes:
     ml = _doc(customer_id, "enhanced_anomalies")
     body = {
         "customer_id": customer_id,
-        "overview": {"customer": {k: meta.get(k) for k in ("business_name", "owner_name", "profile", "industry",
-                                                            "constitution", "state", "city", "incorporation_date")},
+        "overview": {"customer": customer_identity(customer_id, meta),
                      "accounts": [{"maskedAccNumber": a.get("maskedAccNumber"), "type": (a.get("summary") or {}).get("type"),
                                    "facility": (a.get("summary") or {}).get("facility"),
                                    "currentBalance": (a.get("summary") or {}).get("currentBalance"),
                                    "ifscCode": (a.get("summary") or {}).get("ifscCode")} for a in accounts],
-                     "overall": _doc(customer_id, "overall_summary")},
+                     "overall": _without_profile(_doc(customer_id, "overall_summary"))},
         "transactions": {"metrics": _metrics(txn), "monthly": (txn or {}).get("monthly", []),
                          "count": _clean_count(customer_id)},
         "gst": {"metrics": _metrics(gst), "monthly": (gst or {}).get("monthly", []),

@@ -11,8 +11,10 @@ BAD_IDS = ["../etc/passwd", "..%2F..%2Fetc", "CUST_MSM_1", "cust_api_00001", "CU
 GET_WITH_CUSTOMER = ["/api/analytics", "/api/customer-profile", "/api/credit-score", "/api/risk-model",
                      "/api/forecast", "/api/reconciliation", "/api/anomalies", "/api/recommendations",
                      "/api/smart-collect", "/api/consents", "/api/audit", "/api/transactions",
-                     "/api/datasets/raw/transactions", "/api/datasets/quarantine/gst_returns"]
-POSTS = ["/api/pipeline/generate", "/api/pipeline/run_all", "/api/ai-insights", "/api/consents"]
+                     "/api/datasets/raw/transactions", "/api/datasets/quarantine/gst_returns",
+                     "/api/decision", "/api/case-history", "/api/credit-memo", "/api/customer-identity"]
+POSTS = ["/api/pipeline/generate", "/api/pipeline/run_all", "/api/ai-insights", "/api/consents",
+         "/api/officer-decisions"]
 
 
 def assert_json_error(response, status=None):

@@ -84,6 +84,12 @@ ROLE_MATRIX = [
     ("get", f"/api/anomalies?customer_id={CID}", None, "officer"),
     ("get", f"/api/transactions?customer_id={CID}", None, "officer"),
     ("get", "/api/methodology", None, "officer"),
+    ("get", f"/api/decision?customer_id={CID}", None, "officer"),
+    ("get", f"/api/case-history?customer_id={CID}", None, "officer"),
+    ("get", "/api/cases", None, "officer"),
+    ("get", f"/api/credit-memo?customer_id={CID}", None, "officer"),
+    ("get", f"/api/customer-identity?customer_id={CID}", None, "officer"),
+    ("post", "/api/officer-decisions", {"customer_id": CID, "decision": "DECLINE"}, "officer"),
     ("get", "/api/whoami", None, "officer"),
     ("post", "/api/ai-insights", {"customer_id": CID}, "officer"),
     ("get", f"/api/datasets/clean/transactions?customer_id={CID}", None, "analyst"),
@@ -123,5 +129,5 @@ def test_environment_tokens(lake):
     response = app.test_client().get("/api/customers", headers=auth("env-secret-1"))
     assert response.status_code == 200
     assert {c["customer_id"] for c in response.get_json()["customers"]} >= {"CUST_API_00001", "CUST_API_00002"}
-    assert set(response.get_json()["customers"][0]) == {"customer_id", "name", "profile", "consent_status",
-                                                         "last_run", "has_data"}
+    assert set(response.get_json()["customers"][0]) == {"customer_id", "name", "consent_status", "last_run",
+                                                         "has_data"}

@@ -265,7 +265,8 @@ def _identifiers(lake, customer_id: str) -> dict[str, set[str]]:
     """Every identifying string of the customer, taken from its raw data and analytics."""
     found: dict[str, set[str]] = {k: set() for k in ("customer", "account", "narration", "txn", "counterparty", "gst")}
     meta = lake.read_json(lake.customer_meta_path(customer_id))
-    found["customer"] |= {meta["business_name"], meta["owner_name"], meta["pan"], meta["gstin"], meta["city"]}
+    found["customer"] |= {meta["business_name"], meta["owner_name"], meta["pan"], meta["gstin"], meta["city"],
+                          meta.get("udyam")}
     for account in lake.read_ndjson(lake.raw_path(customer_id, "accounts")):
         found["account"] |= {account["maskedAccNumber"], account["linkedAccRef"]}
         for holder in account["profile"]["holders"]["holder"]:

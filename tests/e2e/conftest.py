@@ -81,6 +81,8 @@ def e2e_lake(tmp_path_factory) -> Path:
         outcome = run_steps(lake, customer_id, steps, config, lambda level, message: None,
                             {"generate": {"profile": profile, "as_of": AS_OF}})
         assert outcome["status"] == "done", (customer_id, outcome)
+        if "models" in steps:  # the case-file tests read the engine's own decision (analytics/decision)
+            assert lake.analytics_path(customer_id, "decision").exists(), customer_id
     monitoring = config["monitoring"]
     small = {**config, "monitoring": {**monitoring, "model": {
         **monitoring["model"], "training_rows": E2E_BEHAVIOUR_ROWS,

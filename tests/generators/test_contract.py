@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from generators.identity import gstin_checksum
+from generators.identity import UDYAM_STATE_LETTERS, gstin_checksum
 from generators.registry import PROFILE_NAMES, SOURCES, GeneratedCustomer, generate_customer, profile_for
 from generators.seeding import random_for, rng_for, stable_seed
 
@@ -17,6 +17,7 @@ from .conftest import AS_OF
 EXPECTED_PROFILES = {"baseline", "high_seasonality", "high_debt", "high_growth", "stable_income", "fraud", "declining",
                      "customer_concentration"}
 PAN = re.compile(r"^[A-Z]{5}[0-9]{4}[A-Z]$")
+UDYAM = re.compile(r"^UDYAM-[A-Z]{2}-\d{2}-\d{7}$")
 ENTITY = {"Proprietorship": "P", "Partnership": "F", "LLP": "F", "Private Limited Company": "C"}
 
 
@@ -75,7 +76,7 @@ def test_every_source_is_present_and_non_empty(all_customers):
 
 def test_customer_meta_is_complete_and_consistent(all_customers):
     keys = {"customer_id", "profile", "business_name", "owner_name", "constitution", "industry", "gstin", "pan",
-            "state", "city", "incorporation_date", "as_of", "seed"}
+            "udyam", "state", "city", "incorporation_date", "as_of", "seed"}
     for g in all_customers:
         meta = g.customer
         assert set(meta) == keys
@@ -85,6 +86,9 @@ def test_customer_meta_is_complete_and_consistent(all_customers):
         gstin = meta["gstin"]
         assert gstin[2:12] == meta["pan"] and gstin[13] == "Z"
         assert gstin[14] == gstin_checksum(gstin[:14])
+        assert UDYAM.fullmatch(meta["udyam"]) and meta["udyam"][6:8] == UDYAM_STATE_LETTERS[meta["state"]]
+    numbers = {g.customer_id: g.customer["udyam"] for g in all_customers}
+    assert len(set(numbers.values())) == len(numbers)  # one registration per business
 
 
 def test_gstin_checksum_matches_published_gstins():

@@ -53,3 +53,15 @@ def test_erase_removes_every_layer_and_audits(tmp_path):
     lake.audit("erase", cid, reason="again")
     assert [e["reason"] for e in lake.read_audit(cid)] == ["test", "again"]
     assert lake.read_ndjson(other) == [{"keep": True}]
+
+
+def test_erase_removes_the_officers_decisions_and_keeps_others(tmp_path):
+    lake = Lake(tmp_path)
+    mine, other = lake.officer_decisions_path("CUST_MSM_00001"), lake.officer_decisions_path("CUST_MSM_00002")
+    for path in (mine, other):
+        lake.append_line(path, {"decision": "DECLINE", "reason": "site visit"})
+    assert mine.parent == lake.customer_dir("logs", "CUST_MSM_00001")
+    assert lake.erase("CUST_MSM_00001") == ["logs"]
+    assert not mine.exists() and lake.read_ndjson(other) == [{"decision": "DECLINE", "reason": "site visit"}]
+    with pytest.raises(InvalidCustomerIdError):
+        lake.officer_decisions_path("../CUST_MSM_00001")

@@ -1,5 +1,5 @@
 import Badge from "../components/Badge.jsx";
-import { formatDateTime, humanize } from "../lib/format.js";
+import { formatDateTime } from "../lib/format.js";
 
 /**
  * Who is on screen: the customer's name and id, consent status and last pipeline run — shown above every
@@ -19,7 +19,6 @@ export default function CustomerHeader({ customerId, customer, listLoaded }) {
             <code>{customerId}</code>
           </span>
         )}
-        {customer?.profile && <span>Profile: {humanize(customer.profile)}</span>}
         <span>
           Consent: <Badge>{consent || (listLoaded ? "NONE ON RECORD" : "—")}</Badge>
         </span>

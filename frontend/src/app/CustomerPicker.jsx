@@ -1,6 +1,6 @@
 import { useId, useMemo, useRef, useState } from "react";
 import Badge from "../components/Badge.jsx";
-import { formatDateTime, humanize } from "../lib/format.js";
+import { formatDateTime } from "../lib/format.js";
 import { errorMessage } from "../lib/useApi.js";
 import { matchesCustomer } from "./customers.js";
 
@@ -15,7 +15,7 @@ function lastRunText(run) {
 /**
  * The customer search: a WAI-ARIA combobox over `GET /api/customers`, matching id or name. Arrow keys move
  * through the options, Enter loads the highlighted option (or the first match, or — when the list could not
- * be loaded — the typed id), Escape closes. Each option shows the profile, consent status and last run.
+ * be loaded — the typed id), Escape closes. Each option shows the consent status and last run.
  */
 export default function CustomerPicker({ customers, loading, error, selectedId, onSelect, onOpen }) {
   const [text, setText] = useState("");
@@ -129,7 +129,6 @@ export default function CustomerPicker({ customers, loading, error, selectedId, 
             <span className="opt-name">{c.name || c.customer_id}</span>
             <span className="opt-meta">
               <span>{c.customer_id}</span>
-              {c.profile && <span>{humanize(c.profile)}</span>}
               <Badge>{c.consent_status || "NO CONSENT"}</Badge>
               <span>{lastRunText(c.last_run)}</span>
               {c.has_data === false && <span>no data</span>}

@@ -3,15 +3,20 @@ import Badge from "../components/Badge.jsx";
 import ErrorBoundary from "../components/ErrorBoundary.jsx";
 import StateView from "../components/StateView.jsx";
 import Tabs from "../components/Tabs.jsx";
+import CaseList from "../features/casefile/components/case-list.jsx";
+import DecisionHeader from "../features/casefile/components/decision-header.jsx";
 import { signOut } from "../lib/auth.js";
 import { humanize } from "../lib/format.js";
 import CustomerHeader from "./CustomerHeader.jsx";
 import CustomerPicker from "./CustomerPicker.jsx";
 import { useCustomers } from "./customers.js";
-import { TABS, resolveTab, visibleTabs } from "./tabs.js";
+import { CASE_TAB, TABS, resolveTab, visibleTabs } from "./tabs.js";
 import { useUrlState } from "./url-state.js";
 
-/** The signed-in dashboard: header (picker, role, sign-out), the selected customer, the role's tabs. */
+/**
+ * The signed-in dashboard: header (picker, role, sign-out), the selected customer with the engine's decision
+ * above the role's tabs; with no customer picked, the case list (opening a case opens its Case File).
+ */
 export default function Shell({ session, tabs = TABS }) {
   const { role, token } = session;
   const [url, setUrl] = useUrlState();
@@ -49,6 +54,11 @@ export default function Shell({ session, tabs = TABS }) {
           onSelect={(id) => setUrl({ customerId: id })}
           onOpen={refresh}
         />
+        {url.customerId && (
+          <button type="button" className="button button-secondary" onClick={() => setUrl({ customerId: null })}>
+            All cases
+          </button>
+        )}
         <div className="user">
           <span className="role-text">Signed in as</span>
           <Badge tone="info" title={session.label || undefined}>{humanize(role)}</Badge>
@@ -56,6 +66,7 @@ export default function Shell({ session, tabs = TABS }) {
         </div>
       </header>
       <CustomerHeader customerId={url.customerId} customer={customer} listLoaded={Boolean(customers)} />
+      {url.customerId && <DecisionHeader key={url.customerId} customerId={url.customerId} />}
       <main id="main" className="content" tabIndex={-1}>
         {visible.length === 0 ? (
           <StateView empty emptyText="Your role has no views." />
@@ -69,7 +80,7 @@ export default function Shell({ session, tabs = TABS }) {
             onChange={(id) => setUrl({ tab: id })}
           >
             {needsPick ? (
-              <StateView empty emptyText="Pick a customer to start: search by name or customer id above." />
+              <CaseList onOpen={(id) => setUrl({ customerId: id, tab: CASE_TAB })} />
             ) : (
               <ErrorBoundary resetKey={`${active?.id}|${url.customerId}`} label={active?.label}>
                 <Suspense fallback={<StateView loading loadingText={`Loading ${active?.label || "view"}…`} />}>

@@ -8,12 +8,14 @@ import { readUrlState } from "./url-state.js";
 import { saveSession } from "../lib/session.js";
 import { pending, stubFetch } from "../test/fetch-stub.js";
 import customers from "./__fixtures__/customers.json";
+import cases from "../features/casefile/__fixtures__/cases.json";
 
 function Page({ customerId, role }) {
   return <p>page for {customerId || "nobody"} as {role}</p>;
 }
 const fakeTab = (id, label, minRole, needsCustomer = true, order = 0) => ({ id, label, minRole, needsCustomer, order, page: Page });
 const TEST_TABS = [
+  fakeTab("case", "Case File", "officer", true, 5),
   fakeTab("insights", "Analytics Insights", "officer", true, 10),
   fakeTab("profile", "Customer Profile", "officer", true, 20),
   fakeTab("pipeline", "Pipeline Monitor", "analyst", false, 80),
@@ -32,9 +34,9 @@ beforeEach(() => {
 
 describe("tabs.js", () => {
   it("shows each role its tabs in order", () => {
-    expect(visibleTabs("officer", TEST_TABS).map((t) => t.id)).toEqual(["insights", "profile"]);
-    expect(visibleTabs("analyst", TEST_TABS).map((t) => t.id)).toEqual(["insights", "profile", "pipeline", "datasets"]);
-    expect(visibleTabs("admin", TEST_TABS).map((t) => t.id)).toEqual(["insights", "profile", "pipeline", "datasets", "consents"]);
+    expect(visibleTabs("officer", TEST_TABS).map((t) => t.id)).toEqual(["case", "insights", "profile"]);
+    expect(visibleTabs("analyst", TEST_TABS).map((t) => t.id)).toEqual(["case", "insights", "profile", "pipeline", "datasets"]);
+    expect(visibleTabs("admin", TEST_TABS).map((t) => t.id)).toEqual(["case", "insights", "profile", "pipeline", "datasets", "consents"]);
     expect(visibleTabs(null, TEST_TABS)).toEqual([]);
   });
 
@@ -52,7 +54,8 @@ describe("tabs.js", () => {
       expect(["officer", "analyst", "admin"]).toContain(t.minRole);
       expect(t.page).toBeTruthy();
     });
-    expect(visibleTabs("officer")[0].id).toBe("insights");
+    expect(visibleTabs("officer")[0].id).toBe("case"); // a case opens on the officer's decision and history
+    expect(resolveTab(null, "officer").id).toBe("insights"); // a link without a tab lands on the insights
   });
 });
 
@@ -105,11 +108,23 @@ describe("sign-in", () => {
 });
 
 describe("shell", () => {
-  it("asks for a customer before customer views", async () => {
-    stubFetch({ "/api/customers": customers });
+  it("lands on the case list and opens a case on its Case File", async () => {
+    stubFetch({ "/api/customers": customers, "/api/cases": cases });
+    const user = userEvent.setup();
     renderShell("officer");
-    expect(screen.getByText(/Pick a customer to start/)).toBeInTheDocument();
-    expect(screen.getAllByRole("tab").map((t) => t.textContent)).toEqual(["Analytics Insights", "Customer Profile"]);
+    expect(screen.getAllByRole("tab").map((t) => t.textContent)).toEqual(["Case File", "Analytics Insights", "Customer Profile"]);
+    const list = await screen.findByRole("region", { name: "Cases" });
+    const row = (await within(list).findByRole("button", { name: /Open the case of Om Tirupati Wood Works/ })).closest("tr");
+    expect(within(row).getByText("Approve with conditions")).toBeInTheDocument();
+    expect(within(row).getByText("MODERATE · PD 6.2%")).toBeInTheDocument();
+    expect(within(row).getByText("Decline")).toBeInTheDocument();
+    expect(within(row).getByText("Differs")).toBeInTheDocument();
+    await user.click(within(row).getByText("MODERATE · PD 6.2%")); // anywhere on the row
+    expect(readUrlState()).toEqual({ customerId: "CUST_MSM_00003", tab: "case" });
+    expect(await screen.findByText("page for CUST_MSM_00003 as officer")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "All cases" }));
+    expect(readUrlState().customerId).toBeNull();
+    expect(await screen.findByRole("region", { name: "Cases" })).toBeInTheDocument();
   });
 
   it("loads the customer and tab of the URL and shows the header", async () => {

@@ -41,7 +41,12 @@ export const TABS = [
     page: lazy(() => import("../features/smart-collect/index.jsx")) },
   { id: "portfolio", label: "Portfolio Monitor", minRole: "analyst", needsCustomer: false, order: 85,
     page: lazy(() => import("../features/portfolio/index.jsx")) },
+  { id: "case", label: "Case File", minRole: "officer", needsCustomer: true, order: 5,
+    page: lazy(() => import("../features/casefile/index.jsx")) },
 ];
+
+/** The tab a case opens on from the case list: the officer's decision and the case history. */
+export const CASE_TAB = "case";
 
 /** The landing tab (a loan officer's first view). */
 export const DEFAULT_TAB = "insights";

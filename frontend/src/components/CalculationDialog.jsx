@@ -33,6 +33,9 @@ export default function CalculationDialog({ title, metric, onClose, as }) {
         <span className="calc-label">Value</span> <strong>{formatMetric(metric, { as })}</strong>
         {metric?.unit && <span className="muted"> ({metric.unit})</span>}
       </p>
+      {typeof metric?.window?.label === "string" && metric.window.label && (
+        <p><span className="muted">Window: </span>{metric.window.label}</p>
+      )}
       {metric?.reason && <p className="calc-reason" role="note">Not computed: {metric.reason}</p>}
       {metric?.formula && (
         <>

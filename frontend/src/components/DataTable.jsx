@@ -6,7 +6,8 @@ import { formatNumber } from "../lib/format.js";
  *
  * columns: `[{key, header, render?(row), value?(row), align?: "right", sortable?: false, className?}]` — `value`
  * gives the sort/search value (default `row[key]`), `render` the cell content (default the value as text),
- * `className` is added to the column's cells ("nowrap" keeps dates on one line).
+ * `className` is added to the column's cells ("nowrap" keeps dates on one line). `onRowClick(row)` makes
+ * every row open something (put a button in a cell too, so keyboards reach it: its click bubbles to the row).
  * Client mode (default): `rows` is everything; the table sorts, filters and pages itself.
  * Server mode (`total` given): `rows` is the current page; `page` (0-based) / `onPageChange(page)`,
  * `sort` `{key, order}` / `onSortChange(sort)`, `query` / `onQueryChange(q)` (debounced 300 ms) are the
@@ -14,7 +15,7 @@ import { formatNumber } from "../lib/format.js";
  */
 export default function DataTable({
   columns, rows, rowKey = "id", caption, captionHidden = false, pageSize = 10, sortable = true, searchable = false,
-  searchLabel = "Search", searchPlaceholder, emptyText = "No rows.", initialSort = null, rowClassName,
+  searchLabel = "Search", searchPlaceholder, emptyText = "No rows.", initialSort = null, rowClassName, onRowClick,
   total, page, onPageChange, sort, onSortChange, query, onQueryChange, loading = false, id,
 }) {
   const autoId = useId();
@@ -154,7 +155,9 @@ export default function DataTable({
                 <td colSpan={Math.max(cols.length, 1)} className="empty-cell">{loading ? "Loading…" : emptyText}</td>
               </tr>
             ) : visible.map((row, index) => (
-              <tr key={keyOf(row, index)} className={rowClassName ? rowClassName(row) : undefined}>
+              <tr key={keyOf(row, index)}
+                className={[rowClassName ? rowClassName(row) : "", onRowClick ? "row-clickable" : ""].join(" ").trim() || undefined}
+                onClick={onRowClick ? () => onRowClick(row) : undefined}>
                 {cols.map((col) => {
                   const content = col.render ? col.render(row) : valueOf(col, row);
                   return (

@@ -27,7 +27,12 @@ function arc(from, to) {
   return `M ${x1.toFixed(2)} ${y1.toFixed(2)} A ${R} ${R} 0 0 1 ${x2.toFixed(2)} ${y2.toFixed(2)}`;
 }
 
-export default function Gauge({ value, min = 300, max = 900, bands = DEFAULT_BANDS, band, label = "Credit score" }) {
+/**
+ * `bandLabels={false}` names the score band by its letter only: where the PD band is the risk grade (the case
+ * header), the score band's own risk words ("Low risk") must not stand beside it as a second opinion.
+ */
+export default function Gauge({ value, min = 300, max = 900, bands = DEFAULT_BANDS, band, label = "Credit score",
+  bandLabels = true }) {
   const number = typeof value === "number" && Number.isFinite(value) ? value : null;
   const span = max - min || 1;
   const clamp = (v) => Math.min(Math.max((v - min) / span, 0), 1);
@@ -35,7 +40,7 @@ export default function Gauge({ value, min = 300, max = 900, bands = DEFAULT_BAN
   const current = band || (number !== null ? list.find((b) => number >= b.min && number <= b.max) : null);
   const description = number === null
     ? `${label}: not available`
-    : `${label} ${Math.round(number)} on a scale of ${min} to ${max}${current ? `, band ${current.code} ${current.label}` : ""}`;
+    : `${label} ${Math.round(number)} on a scale of ${min} to ${max}${current ? `, band ${current.code}${bandLabels ? ` ${current.label}` : ""}` : ""}`;
   const needle = number !== null ? point(clamp(number), R - 18) : null;
   return (
     <figure className="gauge">
@@ -62,7 +67,7 @@ export default function Gauge({ value, min = 300, max = 900, bands = DEFAULT_BAN
         <span className="gauge-value">{number === null ? "—" : Math.round(number)}</span>
         {current && (
           <span className={`badge badge-band-${current.code}`}>
-            Band {current.code} · {current.label}
+            Band {current.code}{bandLabels ? ` · ${current.label}` : ""}
           </span>
         )}
       </figcaption>

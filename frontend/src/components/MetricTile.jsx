@@ -3,7 +3,8 @@ import CalculationDialog from "./CalculationDialog.jsx";
 import { formatMetric } from "../lib/format.js";
 
 /**
- * One figure: label, value (through formatMetric) and an optional hint. The tile is a button whose
+ * One figure: label, value (through formatMetric), the period it covers (`metric.window.label`, where the
+ * analysis states one) and an optional hint. The tile is a button whose
  * tooltip is the formula; activating it opens the calculation (formula, inputs, explanation).
  * `as` ("percent" | "multiple") and `compact` are passed to formatMetric; `tone` colours the value.
  */
@@ -11,6 +12,7 @@ export default function MetricTile({ label, metric, as, compact = false, hint, t
   const [open, setOpen] = useState(false);
   const title = label || metric?.label || "Metric";
   const value = formatMetric(metric, { as, compact });
+  const period = typeof metric?.window?.label === "string" && metric.window.label ? metric.window.label : null;
   const missing = metric?.value === null || metric?.value === undefined;
   const tooltip = metric?.formula ? `${metric.formula}${missing && metric?.reason ? ` — ${metric.reason}` : ""}` : undefined;
   return (
@@ -22,10 +24,11 @@ export default function MetricTile({ label, metric, as, compact = false, hint, t
         onClick={() => metric && setOpen(true)}
         aria-haspopup={metric ? "dialog" : undefined}
         disabled={!metric}
-        aria-label={`${title}: ${value}${metric ? ". Show calculation" : ""}`}
+        aria-label={`${title}: ${value}${period ? ` (${period})` : ""}${metric ? ". Show calculation" : ""}`}
       >
         <span className="metric-label">{title}</span>
         <span className="metric-value">{value}</span>
+        {period && <span className="metric-window">{period}</span>}
         {(hint || (missing && metric?.reason)) && <span className="metric-hint">{hint || metric.reason}</span>}
       </button>
       {open && <CalculationDialog title={title} metric={metric} as={as} onClose={() => setOpen(false)} />}

@@ -56,6 +56,24 @@ describe("MetricTile", () => {
     expect(tile).toHaveFocus();
   });
 
+  it("shows the window a metric covers where the analysis states one", async () => {
+    const window = { from: "2025-12", to: "2026-11", months: 12, label: "Dec 2025 – Nov 2026 (12 months)" };
+    render(
+      <>
+        <MetricTile label="ABB" metric={{ value: 413593, unit: "INR", formula: "mean", window }} compact />
+        <MetricTile label="FOIR" metric={{ value: 0.07, unit: "ratio", formula: "a / b" }} as="percent" />
+      </>,
+    );
+    const abb = screen.getByRole("button", { name: "ABB: ₹4.14 L (Dec 2025 – Nov 2026 (12 months)). Show calculation" });
+    expect(abb).toHaveTextContent("Dec 2025 – Nov 2026 (12 months)");
+    await userEvent.click(abb);
+    expect(screen.getByRole("dialog", { name: "ABB" })).toHaveTextContent("Window: Dec 2025 – Nov 2026 (12 months)");
+    await userEvent.keyboard("{Escape}");
+    const foir = screen.getByRole("button", { name: "FOIR: 7.0%. Show calculation" });
+    expect(foir).not.toHaveTextContent("undefined");
+    expect(foir.querySelector(".metric-window")).toBeNull();
+  });
+
   it("shows a dash and the reason for a missing value, and a disabled tile without a metric", () => {
     render(
       <>

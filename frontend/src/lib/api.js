@@ -51,13 +51,27 @@ async function errorFrom(response) {
   return new ApiError({ status: response.status, code, message, field: body?.field ?? null });
 }
 
+const ACCEPT = { json: "application/json", text: "text/plain, text/markdown, */*", blob: "*/*" };
+
+/** The file name a `Content-Disposition: attachment; filename=...` header gives (null when none). */
+export function filenameFrom(disposition) {
+  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition || "");
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1].trim());
+  } catch {
+    return match[1].trim();
+  }
+}
+
 /**
  * Send one request. `options.token` overrides the session token (sign-in verifies a token before storing
- * it, and a 401 then must not clear anything); `options.as` is "json" (default) or "text".
+ * it, and a 401 then must not clear anything); `options.as` is "json" (default), "text" or "blob" (a file:
+ * resolves to `{blob, filename}`).
  */
 export async function request(method, path, { params, body, signal, token, as = "json" } = {}) {
   const bearer = token ?? readSession().token;
-  const headers = { Accept: as === "text" ? "text/plain, text/markdown, */*" : "application/json" };
+  const headers = { Accept: ACCEPT[as] || ACCEPT.json };
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
   const init = { method, headers, signal };
   if (body !== undefined) {
@@ -77,6 +91,9 @@ export async function request(method, path, { params, body, signal, token, as = 
     throw error;
   }
   if (as === "text") return response.text();
+  if (as === "blob") {
+    return { blob: await response.blob(), filename: filenameFrom(response.headers.get("Content-Disposition")) };
+  }
   if (response.status === 204) return null;
   try {
     return await response.json();
@@ -93,6 +110,11 @@ export function apiGet(path, params, options = {}) {
 /** POST `body` (JSON) to `path`; resolves to the parsed JSON. */
 export function apiPost(path, body, options = {}) {
   return request("POST", path, { ...options, body: body ?? {} });
+}
+
+/** GET `path` as a file (the credit memo PDF): resolves to `{blob, filename}`; errors are JSON as always. */
+export function apiGetFile(path, params, options = {}) {
+  return request("GET", path, { ...options, params, as: "blob" });
 }
 
 /** GET `path` as text (the Markdown methodology, NDJSON downloads). */

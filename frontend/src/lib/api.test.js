@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiError, apiGet, apiGetText, apiPost, buildUrl } from "./api.js";
+import { ApiError, apiGet, apiGetFile, apiGetText, apiPost, buildUrl, filenameFrom } from "./api.js";
 import { readSession, saveSession, takeEndReason } from "./session.js";
 
 function jsonResponse(status, body, statusText = "") {
@@ -28,6 +28,31 @@ describe("api.js", () => {
     expect(init.method).toBe("GET");
     expect(init.headers.Authorization).toBe("Bearer tok-1");
     expect(init.body).toBeUndefined();
+  });
+
+  it("fetches a file with the token and names it from Content-Disposition", async () => {
+    fetchMock.mockResolvedValue(new Response("%PDF-1.4 memo", {
+      status: 200, headers: { "Content-Type": "application/pdf", "Content-Disposition": "attachment; filename=credit-memo-CUST_MSM_00001.pdf" },
+    }));
+    const { blob, filename } = await apiGetFile("/api/credit-memo", { customer_id: "CUST_MSM_00001" });
+    expect(filename).toBe("credit-memo-CUST_MSM_00001.pdf");
+    expect(await blob.text()).toBe("%PDF-1.4 memo");
+    const [url, init] = fetchMock.mock.calls[0];
+    expect(url).toBe("/api/credit-memo?customer_id=CUST_MSM_00001");
+    expect(init.headers.Authorization).toBe("Bearer tok-1");
+  });
+
+  it("turns a file request's JSON error into an ApiError", async () => {
+    fetchMock.mockResolvedValue(jsonResponse(404, { error: "analytics_not_found", message: "run the models step" }));
+    await expect(apiGetFile("/api/credit-memo", { customer_id: "CUST_MSM_00009" }))
+      .rejects.toMatchObject({ status: 404, code: "analytics_not_found", message: "run the models step" });
+  });
+
+  it("reads file names from Content-Disposition", () => {
+    expect(filenameFrom('attachment; filename="a b.pdf"')).toBe("a b.pdf");
+    expect(filenameFrom("attachment; filename*=UTF-8''credit%20memo.pdf")).toBe("credit memo.pdf");
+    expect(filenameFrom("inline")).toBeNull();
+    expect(filenameFrom(null)).toBeNull();
   });
 
   it("posts JSON bodies", async () => {

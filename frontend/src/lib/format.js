@@ -85,6 +85,20 @@ export function formatINR(value, { compact = false, decimals } = {}) {
 }
 
 /**
+ * An amount the way a person says it: `₹24.00 lakh`, `₹2.52 crore`; under a lakh as formatINR (`₹45,600`);
+ * `—` when missing. The words pipeline/indian.py's `inr_words` writes in the memo and the analytics' sentences.
+ */
+export function formatINRWords(value) {
+  const number = toNumber(value);
+  if (number === null) return DASH;
+  const abs = Math.abs(number);
+  const sign = number < 0 ? "-" : "";
+  if (abs >= 1e7) return `${sign}₹${groupedAbs(abs / 1e7, 2)} crore`;
+  if (abs >= 1e5) return `${sign}₹${(abs / 1e5).toFixed(2)} lakh`;
+  return formatINR(number);
+}
+
+/**
  * A plain number with Indian grouping: integers as they are, fractions at two places unless `decimals`
  * says otherwise; `compact` uses L/Cr/K like formatINR.
  */
@@ -243,6 +257,14 @@ export function formatSignedPct(fraction, digits = 1) {
   if (number === null) return DASH;
   const text = formatPct(number, digits);
   return number > 0 ? `+${text}` : text;
+}
+
+/**
+ * A sentence for an officer: a parenthesis about log-odds (a model's internal scale, e.g. "(+2.03 on the
+ * log-odds scale)") is dropped; percentages and rupees stay.
+ */
+export function plainWords(text) {
+  return String(text ?? "").replace(/\s*\([^()]*log-odds[^()]*\)/g, "").trim();
 }
 
 /** Humanise a machine code: `APPROVE_WITH_CONDITIONS` → `Approve with conditions`. */

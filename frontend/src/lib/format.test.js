@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  DASH, formatDate, formatDateTime, formatINR, formatMetric, formatMonth, formatNumber, formatPct, formatPercentValue,
-  formatSignedPct, humanize, toNumber,
+  DASH, formatDate, formatDateTime, formatINR, formatINRWords, formatMetric, formatMonth, formatNumber, formatPct, formatPercentValue,
+  formatSignedPct, humanize, plainWords, toNumber,
 } from "./format.js";
 
 describe("formatINR", () => {
@@ -58,6 +58,29 @@ describe("formatINR", () => {
       expect(formatINR(v)).toBe(DASH);
       expect(formatINR(v, { compact: true })).toBe(DASH);
     });
+  });
+});
+
+describe("formatINRWords", () => {
+  it("says amounts in lakh and crore, smaller sums in rupees", () => {
+    expect(formatINRWords(2400000)).toBe("₹24.00 lakh");
+    expect(formatINRWords("1234567")).toBe("₹12.35 lakh");
+    expect(formatINRWords(25200000)).toBe("₹2.52 crore");
+    expect(formatINRWords(1234567890)).toBe("₹123.46 crore");
+    expect(formatINRWords(45600)).toBe("₹45,600");
+    expect(formatINRWords(-500000)).toBe("-₹5.00 lakh");
+    expect(formatINRWords(null)).toBe(DASH);
+    expect(formatINRWords("abc")).toBe(DASH);
+    expect(formatINRWords(Number.NaN)).toBe(DASH);
+  });
+});
+
+describe("plainWords", () => {
+  it("drops log-odds asides and keeps the rest", () => {
+    expect(plainWords("Average balance is ₹4.20 lakh; this lowered risk (-1.14 on the log-odds scale)"))
+      .toBe("Average balance is ₹4.20 lakh; this lowered risk");
+    expect(plainWords("EMIs take 38% of credits (FOIR)")).toBe("EMIs take 38% of credits (FOIR)");
+    expect(plainWords(null)).toBe("");
   });
 });
 

@@ -31,13 +31,16 @@ describe("Analytics Insights", () => {
     expect(container.querySelector(".insights").children[1]).toContainElement(alert); // first after the hidden heading
     expect(screen.getByText(/Unusual amount: 24 flagged/)).toBeInTheDocument();
 
-    expect(screen.getByRole("img", { name: "Credit score 549 on a scale of 300 to 900, band E High risk" })).toBeInTheDocument();
+    expect(screen.getByRole("img", { name: "Credit score 549 on a scale of 300 to 900, band E" })).toBeInTheDocument();
+    expect(screen.getByText("Band E")).toBeInTheDocument(); // the letter only: the PD band is the risk grade
     expect(screen.getByText("No serious delinquency in 12 months (worst DPD 0 days)")).toBeInTheDocument();
     expect(screen.getAllByText("GST returns often filed late (on time 46%)").length).toBeGreaterThanOrEqual(1);
     expect(screen.getByText(/Capped at 549/)).toBeInTheDocument();
 
     expect(await screen.findByRole("button", { name: "Probability of default: 11.9%. Show calculation" })).toBeInTheDocument();
     expect(screen.getByLabelText("Risk band: MODERATE")).toBeInTheDocument();
+    expect(screen.getByText("Average days a GSTR-3B return was late is 13.8; this raised risk")).toBeInTheDocument();
+    expect(screen.getByRole("region", { name: "Default risk" })).not.toHaveTextContent("log-odds");
 
     const rec = screen.getByRole("region", { name: "Lending recommendation" });
     expect(within(rec).getByText("Decline")).toHaveClass("badge-danger");

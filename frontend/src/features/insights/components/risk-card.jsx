@@ -2,7 +2,7 @@ import Badge from "../../../components/Badge.jsx";
 import Card from "../../../components/Card.jsx";
 import MetricTile from "../../../components/MetricTile.jsx";
 import StateView from "../../../components/StateView.jsx";
-import { formatDate, formatNumber } from "../../../lib/format.js";
+import { formatDate, formatNumber, plainWords } from "../../../lib/format.js";
 
 const TOP_DRIVERS = 3;
 
@@ -29,7 +29,7 @@ export default function RiskCard({ data, error, loading, onRetry }) {
                 <div>
                   <h3>Main drivers</h3>
                   <ul className="reason-list">
-                    {drivers.map((d) => <li key={d.feature}>{d.text || d.description}</li>)}
+                    {drivers.map((d) => <li key={d.feature}>{plainWords(d.text || d.description)}</li>)}
                   </ul>
                 </div>
               )}

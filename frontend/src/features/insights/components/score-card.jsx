@@ -40,7 +40,10 @@ export function ScoreReasons({ data }) {
   );
 }
 
-/** The credit score (300–900) on a gauge with its band and the policy caps applied to it. */
+/**
+ * The credit score (300–900) on a gauge with its score band's letter and the policy caps applied to it. The
+ * risk grade is the PD band (in the case header); the score band's own risk words are not repeated here.
+ */
 export default function ScoreCard({ data, error, loading, onRetry }) {
   return (
     <Card title="Credit score" subtitle={data?.as_of ? `As of ${formatDate(data.as_of)}` : undefined}>
@@ -51,7 +54,7 @@ export default function ScoreCard({ data, error, loading, onRetry }) {
           return (
             <div className="stack">
               <div className="row" style={{ justifyContent: "center" }}>
-                <Gauge value={value} bands={data.bands} band={data.band} />
+                <Gauge value={value} bands={data.bands} band={data.band} bandLabels={false} />
               </div>
               {sufficiency && sufficiency.sufficient === false && (
                 <p className="banner banner-warning" role="note">

@@ -27,7 +27,9 @@ export default function OverviewSection({ overview, transactionCount }) {
             { label: "Constitution", value: customer.constitution },
             { label: "Location", value: [customer.city, customer.state].filter(Boolean).join(", ") },
             { label: "Incorporated", value: customer.incorporation_date ? formatDate(customer.incorporation_date) : null },
-            { label: "Profile", value: customer.profile ? humanize(customer.profile) : null },
+            { label: "PAN", value: customer.pan ? <code>{customer.pan}</code> : null },
+            { label: "GSTIN", value: customer.gstin ? <code>{customer.gstin}</code> : null },
+            { label: "Udyam number", value: customer.udyam_number ? <code>{customer.udyam_number}</code> : null },
             { label: "Clean transactions", value: transactionCount ? formatNumber(transactionCount) : null },
           ]} />
         </Card>

@@ -4,22 +4,20 @@ import MetricTile from "../../../components/MetricTile.jsx";
 import { formatDateTime, formatNumber } from "../../../lib/format.js";
 import { meanStd } from "../model.js";
 
-/** PD, risk score and band, with the model's version and its cross-validated validation metrics. */
+/**
+ * PD and its band (the one risk grade), with the model's version and its cross-validated validation metrics.
+ * The model's internal 0–100 risk score is not shown: a third scale beside the PD and the 300–900 score.
+ */
 export default function RiskSummary({ doc }) {
   const metrics = doc?.metrics || {};
   const model = doc?.model || {};
   const validation = model.metrics || {};
   const band = metrics.risk_band?.value;
-  const score = metrics.risk_score?.value;
-  const scoreMetric = metrics.risk_score
-    ? { ...metrics.risk_score, value: typeof score === "number" ? Number(score.toFixed(1)) : score, unit: "of 100" }
-    : undefined;
   const folds = validation.folds ? `${validation.folds}-fold cross-validation` : "cross-validation";
   return (
     <div className="stack">
       <div className="tiles">
         <MetricTile label="Probability of default" metric={metrics.probability_of_default} tone={toneFor(band) === "neutral" ? undefined : toneFor(band)} />
-        <MetricTile label="Risk score (higher is riskier)" metric={scoreMetric} />
         <MetricTile label="Risk band" metric={metrics.risk_band} tone={toneFor(band) === "neutral" ? undefined : toneFor(band)} />
       </div>
       <div>
