@@ -26,7 +26,8 @@ BENCHMARKS: dict[str, Benchmark] = {
     "analytics": Benchmark("bench.bench_analytics", "analyze for the baseline customer, in-process and CLI"),
     "risk": Benchmark("bench.bench_risk", "risk model vs logistic regression and optbinning on public credit data"),
     "models": Benchmark("bench.bench_models", "score + models steps for the baseline customer"),
-    "forecast": Benchmark("bench.bench_forecast", "forecaster vs seasonal naive and AutoETS on real monthly series"),
+    "forecast": Benchmark("bench.bench_forecast", "forecaster vs seasonal naive, Holt-Winters and AutoETS on 18 real "
+                                                "monthly series"),
     "models_quality": Benchmark("bench.bench_models_quality",
                                 "reconciliation and ML anomalies against the generator's truth"),
     "api": Benchmark("bench.bench_api", "REST throughput and p99 under wrk, Socket.IO log latency"),

@@ -2,11 +2,14 @@
 
 Writes ``analytics/<id>/cashflow_forecast.json`` (through the ``models`` step). Public API:
 
-* :func:`forecast_series` (:mod:`.series`) — Holt-Winters (additive ETS) forecast of one monthly series with
-  intervals; the candidates and their AICc weights are in :mod:`.models`;
+* :func:`forecast_series` (:mod:`.series`) — forecast of one monthly series with intervals: a combination of
+  three families, ETS (:mod:`.ets`), Theta (:mod:`.theta`) and ARIMA (:mod:`.arima`), sharing one seasonality
+  decision (:mod:`.seasonality`) and weighted by a back-test on the series itself (:mod:`.combine`,
+  :mod:`.models`);
 * :func:`forecast_cashflow` / :func:`forecast_from_summary` (:mod:`.cashflow`) — monthly inflows, outflows and net
   for the next 30-180 days, with a rolling-origin back-test (:mod:`.backtest`) and what it means for a lender:
-  scenarios, runway, EMI ceiling and flags (:mod:`.scenarios`);
+  scenarios, runway, EMI ceiling and flags (:mod:`.scenarios`), and the 12 months ahead for sizing a loan on a
+  year of cash flow (``annual_outlook``, :mod:`.outlook`);
 * ``python -m analytics.forecasting --csv FILE --column NAME`` (:mod:`.cli`) — any monthly series from a CSV.
 
 statsmodels is imported on first use, so the command line answers a bad file or column at once.

@@ -2,11 +2,11 @@
 
 For each of the last ``n_test`` months ``t`` the forecaster forecasts ONE step (month ``t``) from the
 months before ``t`` only; the error is taken against the actual. The model — candidates, weights,
-parameters, initial states — is fitted once, on the data before the first back-test month; at each later
-origin its states are updated with the actuals up to ``t - 1`` and nothing is re-estimated ("rolling
-origin without recalibration", Tashman 2000). Where the frozen model cannot run (a gap in the test
-months, a log model meeting a value <= 0), the configurations weighted at the first origin are re-fitted
-at every origin instead (``reestimated: true``). Nothing fitted ever sees the month it forecasts.
+parameters, initial states, family weights — is fitted once, on the data before the first back-test month; at
+each later origin its states are updated with the actuals up to ``t - 1`` and nothing is re-estimated
+("rolling origin without recalibration", Tashman 2000). Where the frozen model cannot run (a gap in the test
+months, a log model meeting a value <= 0), the families are re-fitted at every origin with the weights found at
+the first one (``reestimated: true``). Nothing fitted ever sees the month it forecasts.
 
 The baseline is the seasonal naive forecast (the same month a year earlier) when the first origin has at
 least ``season_length`` months behind it, else the naive forecast (the last month), and the result says
@@ -48,12 +48,12 @@ def _baseline(observed: list[float | None], t: int, season_length: int, seasonal
 
 
 def rolling_origin_backtest(values: list[float | None], season_length: int = 12, n_test: int = 6,
-                            level: float = 0.8, min_train: int = 6) -> dict[str, Any]:
+                            level: float = 0.8, min_train: int = 6, memory: dict | None = None) -> dict[str, Any]:
     """One-step rolling-origin back-test over the last ``n_test`` months; rows, MAPEs and the baseline's.
 
     Origins whose actual is missing are skipped; fewer origins are used when the history is short
     (each needs ``min_train`` observed months before it). Returns ``available: False`` with a reason
-    when no origin qualifies.
+    when no origin qualifies. ``memory``: fitted families shared with other forecasters of the same series.
     """
     vals = [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in values]
     n = len(vals)
@@ -65,15 +65,15 @@ def rolling_origin_backtest(values: list[float | None], season_length: int = 12,
     seasonal_baseline = origins[0] >= season_length
     baseline_kind = ("seasonal naive (same month one year earlier)" if seasonal_baseline else
                      f"naive (last month): fewer than {season_length + 1} months for a seasonal naive")
-    first = SeriesForecaster(season_length, level).fit(vals[:origins[0]])
+    first = SeriesForecaster(season_length, level, memory=memory).fit(vals[:origins[0]])
     frozen = first.one_step_ahead(vals)
-    configs = first.configs_ or None
+    weights = first.weights_ or None
     rows = []
     for t in origins:
         if frozen is not None:
             forecast = frozen[t]
         else:  # re-estimate at this origin (the frozen model cannot run over a gap or a value <= 0)
-            model = first if t == origins[0] else SeriesForecaster(season_length, level, configs).fit(vals[:t])
+            model = first if t == origins[0] else SeriesForecaster(season_length, level, weights=weights).fit(vals[:t])
             forecast = model.predict(1)["forecast"][0]
         rows.append({"position": t, "actual": vals[t], "forecast": round(float(forecast), 6),
                      "baseline": _baseline(vals, t, season_length, seasonal_baseline)})
@@ -81,7 +81,8 @@ def rolling_origin_backtest(values: list[float | None], season_length: int = 12,
     return {
         "available": True, "method": METHOD.format(n=len(origins)), "baseline": baseline_kind,
         "reestimated": frozen is None,
-        "configurations": [c.name for c in first.configs_] or [first.describe()["name"]],
+        "configurations": [c["model"] for c in first.describe()["components"] if c["weight"] > 0]
+        or [first.describe()["name"]],
         "rows": rows,
         "model_errors": error_summary([r["actual"] for r in rows], [r["forecast"] for r in rows]),
         "baseline_errors": error_summary([r["actual"] for r in scored], [r["baseline"] for r in scored]),

@@ -10,10 +10,13 @@ Series (from ``transaction_summary["monthly"]``, complete calendar months before
   models' in-sample one-step residuals: ``half = sqrt(a^2 + b^2 - 2 rho a b)`` (``a``, ``b`` the inflow
   and outflow half-widths on the matching sides).
 
-Each of inflow and outflow is forecast by :class:`analytics.forecasting.models.SeriesForecaster` and
-back-tested by :func:`analytics.forecasting.backtest.rolling_origin_backtest`. The horizon is
-``ceil(horizon_days / 30)`` months, starting with the month after the last complete one. Scenarios,
-runway, the EMI ceiling and flags are defined in :mod:`analytics.forecasting.scenarios`.
+Each of inflow and outflow is forecast by :class:`analytics.forecasting.models.SeriesForecaster` (ETS, Theta
+and ARIMA weighted by a back-test on the series) and back-tested by
+:func:`analytics.forecasting.backtest.rolling_origin_backtest`; the two share their fitted models where their
+training data coincide (``memory``). The horizon is ``ceil(horizon_days / 30)`` months, starting with the month
+after the last complete one. Scenarios, runway, the EMI ceiling and flags are defined in
+:mod:`analytics.forecasting.scenarios`; ``annual_outlook``, the 12 months after the last complete one whatever
+the horizon (the same forecast, continued), in :mod:`analytics.forecasting.outlook`.
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ import numpy as np
 
 from analytics.forecasting.backtest import error_summary, rolling_origin_backtest
 from analytics.forecasting.models import SeriesForecaster
+from analytics.forecasting.outlook import MONTHS as OUTLOOK_MONTHS
+from analytics.forecasting.outlook import annual_outlook
 from analytics.forecasting.scenarios import build_scenarios, risk_flags, runway_metric, suggested_emi
 from analytics.metric import metric, missing
 
@@ -88,11 +93,16 @@ def monthly_history(monthly_rows: list[dict], as_of: date) -> tuple[list[dict], 
 
 
 def _residual_correlation(a: SeriesForecaster, b: SeriesForecaster) -> float:
-    if a.best_ is None or b.best_ is None:
+    """Correlation of the two combinations' in-sample one-step errors over the months both have; 0 when
+    fewer than 3 such months or either is constant."""
+    ra, rb = a.residuals_, b.residuals_
+    if ra is None or rb is None:
         return 0.0
-    n = min(len(a.best_.residuals), len(b.best_.residuals))
-    ra, rb = a.best_.residuals[-n:], b.best_.residuals[-n:]
-    if n < 3 or np.std(ra) == 0 or np.std(rb) == 0:
+    n = min(len(ra), len(rb))
+    ra, rb = ra[-n:], rb[-n:]
+    both = np.isfinite(ra) & np.isfinite(rb)
+    ra, rb = ra[both], rb[both]
+    if ra.size < 3 or np.std(ra) == 0 or np.std(rb) == 0:
         return 0.0
     return float(np.clip(np.corrcoef(ra, rb)[0, 1], -1, 1))
 
@@ -119,9 +129,10 @@ def _forecast_rows(months: list[str], inflow: dict, outflow: dict, rho: float) -
     return rows
 
 
-def _backtests(history: list[dict], cfg: dict) -> dict[str, Any]:
+def _backtests(history: list[dict], cfg: dict, memory: dict[str, dict]) -> dict[str, Any]:
     m, n, level = int(cfg["season_length"]), int(cfg["backtest_months"]), float(cfg["interval_level"])
-    out = {k: rolling_origin_backtest([h[k] for h in history], m, n, level) for k in ("inflow", "outflow")}
+    out = {k: rolling_origin_backtest([h[k] for h in history], m, n, level, memory=memory[k])
+           for k in ("inflow", "outflow")}
     if not (out["inflow"]["available"] and out["outflow"]["available"]):
         return {**out, "available": False, "mape": None, "baseline_mape": None,
                 "reason": out["inflow"].get("reason") or out["outflow"].get("reason")}
@@ -171,7 +182,8 @@ def _metrics(rows, plans, runway, emi, backtest, h) -> dict[str, dict]:
 
 def forecast_cashflow(monthly_rows: list[dict], as_of: date, config: dict, horizon_days: int = 90,
                       current_balance: float | None = None, od_limit: float = 0.0) -> dict[str, Any]:
-    """Forecast monthly inflow/outflow/net ``horizon_days`` ahead with scenarios, runway, EMI room, flags.
+    """Forecast monthly inflow/outflow/net ``horizon_days`` ahead with scenarios, runway, EMI room, flags, and
+    the 12 months ahead (``annual_outlook``).
 
     Why: a lender sizes a loan on the cash the business will have, not only on what it had. ValueError
     for a horizon outside 30-180 days. See the module docstrings for every definition.
@@ -190,20 +202,28 @@ def forecast_cashflow(monthly_rows: list[dict], as_of: date, config: dict, horiz
         units = {"forecast_inflow_total": "INR", "forecast_outflow_total": "INR", "forecast_net_total": "INR",
                  "suggested_max_emi": "INR", "backtest_mape": "%", "seasonal_naive_mape": "%",
                  **{f"runway_months_{s}": "months" for s in SCENARIOS}}
+        start = _month_index(history[-1]["month"]) + 1 if history else as_of.year * 12 + as_of.month - 1
+        outlook = annual_outlook(history, [_month_label(start + i) for i in range(OUTLOOK_MONTHS)], [], level, m,
+                                 None)
         return {**head, "reason": reason, "metrics": {k: missing(u, "not computed", reason) for k, u in units.items()},
                 "history": history, "forecast": [], "scenarios": {}, "runway": {}, "risk_flags": [],
-                "suggested_max_emi": missing("INR", "not computed", reason), "model": {}, "backtest": {}}
+                "suggested_max_emi": missing("INR", "not computed", reason), "model": {}, "backtest": {},
+                "annual_outlook": outlook}
     if history[-1]["month"] < _month_label(as_of.year * 12 + as_of.month - 2):
         notes.append(f"history ends {history[-1]['month']}, before the month preceding {as_of.isoformat()}")
-    fitted = {k: SeriesForecaster(m, level).fit([x[k] for x in history]) for k in ("inflow", "outflow")}
-    fcs = {k: f.predict(h) for k, f in fitted.items()}
+    memory: dict[str, dict] = {"inflow": {}, "outflow": {}}  # fits shared by the forecast and its back-test
+    fitted = {k: SeriesForecaster(m, level, memory=memory[k]).fit([x[k] for x in history])
+              for k in ("inflow", "outflow")}
+    steps = max(h, OUTLOOK_MONTHS)  # one forecast serves the horizon and the year ahead
+    fcs = {k: f.predict(steps) for k, f in fitted.items()}
     rho = _residual_correlation(fitted["inflow"], fitted["outflow"])
     last = _month_index(history[-1]["month"])
-    rows = _forecast_rows([_month_label(last + i) for i in range(1, h + 1)], fcs["inflow"], fcs["outflow"], rho)
+    every = _forecast_rows([_month_label(last + i) for i in range(1, steps + 1)], fcs["inflow"], fcs["outflow"], rho)
+    rows, year = every[:h], every[:OUTLOOK_MONTHS]
     plans = build_scenarios(rows, funds)
     runway = {s: runway_metric(s, plans[s], funds, funds_inputs) for s in SCENARIOS}
     emi = suggested_emi(rows, level, cfg)
-    backtest = _backtests(history, cfg)
+    backtest = _backtests(history, cfg, memory)
     for k, fc in fcs.items():
         notes.extend(f"{k}: {n}" for n in fc["notes"])
     model = {k: {**fc["model"], "params": fc["params"]} for k, fc in fcs.items()}
@@ -212,7 +232,9 @@ def forecast_cashflow(monthly_rows: list[dict], as_of: date, config: dict, horiz
     return {**head, "metrics": _metrics(rows, plans, runway, emi, backtest, h), "history": history,
             "forecast": rows, "scenarios": plans, "runway": runway, "suggested_max_emi": emi,
             "risk_flags": risk_flags(plans, runway, backtest, history, rows, funds, cfg),
-            "model": model, "backtest": backtest}
+            "model": model, "backtest": backtest,
+            "annual_outlook": annual_outlook(history, [r["month"] for r in year], year, level, m,
+                                             {k: bool(f.seasonal_) for k, f in fitted.items()})}
 
 
 def forecast_from_summary(transaction_summary: dict, as_of: date, config: dict,

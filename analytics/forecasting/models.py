@@ -1,170 +1,34 @@
-"""Holt-Winters forecasts of one monthly series: a few candidate configurations, weighted by AICc.
+"""Forecasts of one monthly series: ETS, Theta and ARIMA, weighted by a back-test on the series itself.
 
-Every candidate is an additive-error exponential-smoothing model (statsmodels' ``ExponentialSmoothing``,
-initial states estimated with the smoothing parameters by least squares) with
+``SeriesForecaster(season_length, level).fit(values).predict(horizon)``:
 
-* trend: none, additive, or additive damped;
-* season: none, or additive with ``season_length`` (a candidate only with two full seasons, >= 24 months);
-* scale: the raw values, or ``log(y)`` when every value is > 0 (and none below 5% of the median) — an
-  additive model of ``log(y)`` is a multiplicative model of ``y``, which suits series whose swings grow
-  with their level. Zeros or negative values (net cash flow) keep the raw, additive-only candidates.
+1. gaps: leading missing months are dropped, interior ones linearly interpolated, trailing ones forecast by
+   the model; all are reported in ``notes``;
+2. one seasonality decision for the series (:func:`.seasonality.is_seasonal`), shared by every family;
+3. three families (:mod:`.ets`, :mod:`.theta`, :mod:`.arima`), each with its own small model choice;
+4. their weights from a rolling-origin back-test on the data given, never on what is forecast
+   (:mod:`.combine`): inverse MASE over the last one or two years;
+5. the forecast is the weighted average of the families' forecasts, its bounds the weighted average of their
+   bounds (quantile averaging, Lichtendahl et al. 2013), at the requested level.
 
-AICc is computed on the scale of ``y`` for every candidate (the log candidates carry the Jacobian
-``2 * sum(log y)``); a candidate needs more points than parameters + 2 to have an AICc at all. The
-forecast is the Akaike-weighted average of the candidates (``w ~ exp(-dAICc / 2)``) inside each family
-(raw, log), the two families averaged with equal weight; the "chosen" model reported is the one with the
-largest weight. Why not the single AICc winner: on four public monthly series and four forecast origins
-each (bench/bench_forecast.py) the single winner was less accurate, mostly because the in-sample
-likelihood prefers the log family even where the raw one forecasts better; weighting is the standard
-remedy (Burnham & Anderson 2002; Kolassa 2011, IJF 27(2)). The combination's bounds are the weighted
-average of the components' bounds (quantile averaging). Intervals are the analytic ETS(A,*,*) ones (Hyndman et al. 2008,
-class 1): ``var_h = sigma^2 * (1 + sum_{j<h} c_j^2)`` with ``c_j = alpha * (1 + beta * (phi + ... + phi^j))
-+ gamma * [j mod m == 0]``; a log model's bounds are exponentiated (quantiles survive the transform) and
-its point forecast is the back-transformed median ``exp(mean of log y)``.
-
-Fewer than 4 observed points: the naive forecast (last value), interval from the month-to-month changes
-as a random walk (none from a single point). Gaps: leading missing months are dropped, interior ones
-linearly interpolated, trailing ones forecast by the model; all are reported in ``notes``.
+Fewer than 4 observed points: the naive forecast (last value), interval from the month-to-month changes as a
+random walk (none from a single point). A constant series: that constant with a zero-width interval.
 """
 from __future__ import annotations
 
 import math
-import warnings
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy.stats import norm
-from statsmodels.tsa.holtwinters import ExponentialSmoothing
 from threadpoolctl import threadpool_limits
 
+from analytics.forecasting.combine import FAMILIES, backtest_windows, family_backtest, fit_family, inverse_error_weights
+from analytics.forecasting.family import FamilyFitError, clean, log_scale_ok
+from analytics.forecasting.seasonality import seasonality_test
+
 MIN_MODEL_POINTS = 4
-# log candidates need every value > 0 and none below this share of the median: a near-zero month would
-# become a huge outlier on the log scale and blow the interval up multiplicatively
-LOG_MIN_SHARE_OF_MEDIAN = 0.05
-
-
-@dataclass(frozen=True)
-class ModelConfig:
-    """One candidate: trend (none/additive/damped), additive season or not, raw or log scale."""
-
-    trend: bool = False
-    damped: bool = False
-    seasonal: bool = False
-    log: bool = False
-
-    @property
-    def name(self) -> str:
-        trend = "Ad" if self.damped else ("A" if self.trend else "N")
-        return f"ETS(A,{trend},{'A' if self.seasonal else 'N'})" + (" on log(y)" if self.log else "")
-
-    def n_params(self, season_length: int) -> int:
-        """Estimated parameters: alpha + level, beta + trend, phi, gamma + (m - 1) seasonal states."""
-        return 2 + 2 * self.trend + self.damped + season_length * self.seasonal
-
-
-def candidate_configs(n: int, season_length: int, positive: bool) -> list[ModelConfig]:
-    """The configurations worth trying on ``n`` points: season only with two full seasons, log only if > 0."""
-    trends = [(False, False), (True, True), (True, False)]
-    seasons = [False, True] if season_length > 1 and n >= 2 * season_length else [False]
-    logs = [False, True] if positive else [False]
-    return [ModelConfig(t, d, s, lg) for lg in logs for s in seasons for t, d in trends]
-
-
-@dataclass
-class FittedModel:
-    """One fitted candidate with what its forecasts and AICc need."""
-
-    config: ModelConfig
-    season_length: int
-    params: dict[str, Any]
-    sigma2: float
-    aicc: float
-    residuals: np.ndarray
-    _result: Any = field(repr=False)
-    center: float = 0.0
-    spread: float = 1.0
-
-    def predict(self, steps: int, level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Point forecast and the central ``level`` interval for the next ``steps`` months."""
-        z_mean = self.center + self.spread * np.asarray(self._result.forecast(steps), dtype=float)
-        p = self.params
-        alpha, gamma = p["alpha"], p.get("gamma") or 0.0
-        beta, phi = p.get("beta") or 0.0, p.get("phi") or 1.0
-        m = self.season_length
-        c = [alpha * (1 + beta * sum(phi ** i for i in range(1, j + 1)))
-             + (gamma if self.config.seasonal and j % m == 0 else 0.0) for j in range(1, steps)]
-        var = self.sigma2 * (1 + np.concatenate([[0.0], np.cumsum(np.square(c))]))
-        half = norm.ppf(0.5 + level / 2) * np.sqrt(var)
-        lower, upper = z_mean - half, z_mean + half
-        if self.config.log:
-            return np.exp(z_mean), np.exp(lower), np.exp(upper)
-        return z_mean, lower, upper
-
-    def one_step(self, y: np.ndarray) -> np.ndarray:
-        """One-step-ahead predictions over ``y`` (which starts where the training data started) with the
-        parameters and initial states fixed as fitted: position ``t`` uses only ``y[:t]``."""
-        z = np.log(y) if self.config.log else y
-        rp, c = self._result.params, self.config
-        known = {"initial_level": rp["initial_level"]}
-        if c.trend:
-            known["initial_trend"] = rp["initial_trend"]
-        if c.seasonal:
-            known["initial_seasonal"] = rp["initial_seasons"]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            model = ExponentialSmoothing(
-                (z - self.center) / self.spread, trend="add" if c.trend else None, damped_trend=c.damped,
-                seasonal="add" if c.seasonal else None,
-                seasonal_periods=self.season_length if c.seasonal else None, initialization_method="known",
-                **known)
-            res = model.fit(smoothing_level=rp["smoothing_level"],
-                            smoothing_trend=rp["smoothing_trend"] if c.trend else None,
-                            smoothing_seasonal=rp["smoothing_seasonal"] if c.seasonal else None,
-                            damping_trend=rp["damping_trend"] if c.damped else None, optimized=False)
-        pred = self.center + self.spread * np.asarray(res.fittedvalues, dtype=float)
-        return np.exp(pred) if c.log else pred
-
-
-def _clean(value: Any) -> float | None:
-    value = float(value)
-    return None if math.isnan(value) else round(value, 6)
-
-
-def fit_config(y: np.ndarray, config: ModelConfig, season_length: int) -> FittedModel | None:
-    """Fit one candidate to ``y``; None when statsmodels cannot fit it (too few points, no convergence)."""
-    z = np.log(y) if config.log else y
-    center, spread = float(np.mean(z)), float(np.std(z)) or 1.0
-    m = season_length if config.seasonal else 1
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            model = ExponentialSmoothing(  # fitted on the standardised series: a well-scaled optimisation
-                (z - center) / spread, trend="add" if config.trend else None, damped_trend=config.damped,
-                seasonal="add" if config.seasonal else None, seasonal_periods=m if config.seasonal else None,
-                initialization_method="estimated")
-            result = model.fit(use_brute=False, method="SLSQP")
-    except (ValueError, np.linalg.LinAlgError):
-        return None
-    resid = np.asarray(z - (center + spread * result.fittedvalues), dtype=float)
-    if not np.all(np.isfinite(resid)):
-        return None
-    n, k = len(z), config.n_params(season_length) + 1  # + sigma^2
-    scale = float(np.mean(np.abs(z))) or 1.0
-    sse = max(float(resid @ resid), n * (1e-9 * scale) ** 2)  # a perfect fit must not give log(0)
-    minus_2ll = n * (math.log(2 * math.pi * sse / n) + 1) + (2 * float(np.sum(z)) if config.log else 0.0)
-    aicc = minus_2ll + 2 * k + 2 * k * (k + 1) / (n - k - 1) if n - k - 1 > 0 else math.inf
-    sigma2 = sse / max(n - k + 1, 1)
-    rp = result.params
-    params = {"alpha": _clean(rp["smoothing_level"]),
-              "beta": _clean(rp["smoothing_trend"]) if config.trend else None,
-              "gamma": _clean(rp["smoothing_seasonal"]) if config.seasonal else None,
-              "phi": _clean(rp["damping_trend"]) if config.damped else None,
-              "initial_level": _clean(center + spread * rp["initial_level"]),
-              "initial_trend": _clean(spread * rp["initial_trend"]) if config.trend else None,
-              "initial_seasons": [_clean(spread * v) for v in rp["initial_seasons"]] if config.seasonal else None,
-              "sigma2": _clean(sigma2), "scale": "log(y)" if config.log else "y"}
-    return FittedModel(config, season_length, params, sigma2, aicc, resid, result, center, spread)
+MIN_WEIGHT = 1e-3
 
 
 def prepare_values(values: list[float | None]) -> tuple[np.ndarray, int, list[str], int]:
@@ -190,35 +54,28 @@ def prepare_values(values: list[float | None]) -> tuple[np.ndarray, int, list[st
     return y, trailing, notes, first
 
 
-def combination_weights(fits: list[FittedModel], min_weight: float = 1e-3) -> np.ndarray:
-    """Akaike weights within each family (raw, log), the families weighted equally; tiny weights dropped.
-
-    ``w_i = exp(-(AICc_i - AICc_min) / 2)`` normalised inside the family (Burnham & Anderson 2002; Kolassa
-    2011 for exponential smoothing). Candidates without a finite AICc get no weight.
-    """
-    weights = np.zeros(len(fits))
-    families = sorted({f.config.log for f in fits if math.isfinite(f.aicc)})
-    for family in families:
-        idx = [i for i, f in enumerate(fits) if f.config.log == family and math.isfinite(f.aicc)]
-        aicc = np.array([fits[i].aicc for i in idx])
-        w = np.exp(-(aicc - aicc.min()) / 2)
-        weights[idx] = w / w.sum() / len(families)
-    weights[weights < min_weight] = 0.0
-    return weights / weights.sum() if weights.sum() > 0 else weights
-
-
 class SeriesForecaster:
-    """Fit a monthly series (``fit``), then forecast it (``predict``): an AICc-weighted ETS combination."""
+    """Fit a monthly series (``fit``), then forecast it (``predict``): a back-test-weighted ETS/Theta/ARIMA mix.
 
-    def __init__(self, season_length: int = 12, level: float = 0.8, configs: list[ModelConfig] | None = None):
+    ``weights`` (family name -> weight) skips the back-test and uses those weights (a re-fit at a later origin
+    of a model already weighted); ``families`` restricts the families tried; ``memory`` (a dict) shares fitted
+    families between forecasters of the same series, e.g. the cash-flow forecast and its own back-test.
+    """
+
+    def __init__(self, season_length: int = 12, level: float = 0.8, families: tuple[str, ...] | None = None,
+                 weights: dict[str, float] | None = None, max_windows: int = 2, memory: dict | None = None):
         self.season_length = season_length
         self.level = level
-        self.configs = configs
+        self.families = families
+        self.weights = weights
+        self.max_windows = max_windows
+        self.memory = memory
 
-    def fit(self, values: list[float | None]) -> "SeriesForecaster":
-        """Fit every candidate and weight them; ``configs`` (if given) restricts the candidates (back-tests)."""
+    def fit(self, values: list[float | None]) -> SeriesForecaster:
+        """Decide seasonality, back-test the families on ``values``, fit them to all of it, weight them."""
         y, self.trailing_gap_, self.notes_, self.offset_ = prepare_values(values)
-        self.y_, self.fits_, self.weights_, self.kind_ = y, [], np.zeros(0), "ets"
+        self.y_, self.families_, self.weights_, self.kind_ = y, {}, {}, "combination"
+        self.backtest_, self.seasonal_, self.seasonality_ = {"windows": [], "mase": {}}, False, None
         if len(y) < MIN_MODEL_POINTS:
             self.kind_ = "naive"
             self.notes_.append(f"only {len(y)} observed point(s): naive forecast (last value), no model")
@@ -227,21 +84,54 @@ class SeriesForecaster:
             self.kind_ = "constant"
             self.notes_.append("the series is constant: forecast is that value, with a zero-width interval")
             return self
-        positive = bool(np.all(y > 0) and y.min() >= LOG_MIN_SHARE_OF_MEDIAN * np.median(y))
-        configs = self.configs or candidate_configs(len(y), self.season_length, positive)
-        # one BLAS thread: the optimiser's tiny LAPACK calls are 10-20x slower when OpenBLAS spins threads
+        m = self.season_length
+        self.seasonality_ = seasonality_test(y, m)
+        self.seasonal_, positive = self.seasonality_["seasonal"], log_scale_ok(y)
+        names = [n for n in (self.families or tuple(FAMILIES)) if not self.weights or self.weights.get(n, 0) > 0]
+        start: dict = {}
+        # one BLAS thread: the optimisers' tiny LAPACK calls are 10-20x slower when OpenBLAS spins threads
         with threadpool_limits(limits=1, user_api="blas"):
-            self.fits_ = [f for f in (fit_config(y, c, self.season_length) for c in configs) if f is not None]
-        if not self.fits_:
-            raise ValueError("no candidate model could be fitted")
-        self.weights_ = combination_weights(self.fits_)
-        if self.weights_.sum() == 0:  # too few points for any AICc: keep the simplest model fitted
-            self.notes_.append("too few points for AICc: the simplest candidate fitted was kept")
-            simplest = min(range(len(self.fits_)), key=lambda i: self.fits_[i].config.n_params(self.season_length))
-            self.weights_[simplest] = 1.0
-        if len(y) < 2 * self.season_length:
-            self.notes_.append(f"{len(y)} points < two seasons ({2 * self.season_length}): no seasonal model")
+            if self.weights is None:
+                windows = backtest_windows(len(y), m, self.seasonal_, self.max_windows)
+                errors, start = family_backtest(y, names, m, self.seasonal_, positive, windows, self.level,
+                                                self.memory)
+                self.backtest_ = {"windows": [{"origin": o, "months": h} for o, h in windows],
+                                  "mase": {k: [clean(e) if math.isfinite(e) else None for e in v]
+                                           for k, v in errors.items()}}
+            for name in names:
+                try:
+                    self.families_[name] = fit_family(name, y, m, self.seasonal_, positive, start.get(name, {}),
+                                                      self.memory)
+                except FamilyFitError as exc:
+                    self.notes_.append(f"{name} not used: {exc}")
+        if not self.families_:
+            raise ValueError("no forecasting family could be fitted")
+        self.weights_ = self._weights()
+        if len(y) < 2 * m:
+            self.notes_.append(f"{len(y)} points < two seasons ({2 * m}): no seasonal model")
+        for family in self.families_.values():
+            if getattr(family, "note_", None):
+                self.notes_.append(family.note_)
         return self
+
+    def _weights(self) -> dict[str, float]:
+        if self.weights is not None:
+            raw = {k: float(self.weights.get(k, 0.0)) for k in self.families_}
+        elif self.backtest_["windows"]:
+            mean = {k: (float(np.mean(v)) if all(e is not None for e in v) else math.inf)
+                    for k, v in self.backtest_["mase"].items() if k in self.families_}
+            raw = inverse_error_weights(mean)
+        else:
+            self.notes_.append("too short for a back-test: the families are weighted equally")
+            raw = {k: 1.0 for k in self.families_}
+        raw = {k: (v if v >= MIN_WEIGHT else 0.0) for k, v in raw.items()}
+        total = sum(raw.values())
+        if total == 0:
+            raw, total = {k: 1.0 for k in self.families_}, float(len(self.families_))
+        return {k: v / total for k, v in raw.items()}
+
+    def _parts(self) -> list[tuple[float, Any]]:
+        return [(w, self.families_[k]) for k, w in self.weights_.items() if w > 0]
 
     def _raw_predict(self, steps: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
         y = self.y_
@@ -255,9 +145,9 @@ class SeriesForecaster:
             sd = math.sqrt(float(np.mean(np.square(np.diff(y)))))
             half = norm.ppf(0.5 + self.level / 2) * sd * np.sqrt(np.arange(1, steps + 1))
             return point, point - half, point + half
-        parts = [(w, f.predict(steps, self.level)) for w, f in zip(self.weights_, self.fits_) if w > 0]
-        # the combination's bounds are the weighted average of the components' bounds (quantile averaging)
-        return tuple(sum(w * p[i] for w, p in parts) for i in range(3))
+        parts = [(w, f.predict(steps, self.level)) for w, f in self._parts()]
+        point, lower, upper = (sum(w * p[i] for w, p in parts) for i in range(3))
+        return point, np.minimum(lower, point), np.maximum(upper, point)
 
     def predict(self, horizon: int) -> dict[str, Any]:
         """``horizon`` point forecasts after the last month given (trailing gaps are forecast first)."""
@@ -268,58 +158,74 @@ class SeriesForecaster:
             notes.append(f"{g} trailing missing month(s) filled with forecasts {np.round(point[:g], 4).tolist()}")
         if lower is None:
             notes.append("one observed point: no interval can be estimated")
-        bounds = (lambda a: [None] * horizon) if lower is None else (lambda a: [_clean(v) for v in a[g:]])
-        return {"forecast": [_clean(v) for v in point[g:]], "lower": bounds(lower), "upper": bounds(upper),
+        bounds = (lambda a: [None] * horizon) if lower is None else (lambda a: [clean(v) for v in a[g:]])
+        return {"forecast": [clean(v) for v in point[g:]], "lower": bounds(lower), "upper": bounds(upper),
                 "level": self.level, "model": self.describe(), "params": self.params(), "notes": notes}
 
     def one_step_ahead(self, values: list[float | None]) -> list[float] | None:
         """One-step predictions for every position of ``values`` (a longer version of the series fitted),
-        parameters and weights frozen: what a back-test without re-estimation needs. None when the
-        frozen model cannot run over them (a gap after the start, a log model meeting a value <= 0)."""
+        everything fitted kept fixed: what a back-test without re-estimation needs. None when the frozen
+        model cannot run over them (a gap after the start, a log model meeting a value <= 0)."""
         tail = values[self.offset_:]
-        if self.kind_ != "ets" or any(v is None or math.isnan(v) for v in tail):
+        if self.kind_ != "combination" or any(v is None or math.isnan(v) for v in tail):
             return None
         y = np.asarray(tail, dtype=float)
-        parts = [(w, f) for w, f in zip(self.weights_, self.fits_) if w > 0]
-        if any(f.config.log for _, f in parts) and np.any(y <= 0):
+        preds = [(w, f.one_step(y)) for w, f in self._parts()]
+        if any(p is None for _, p in preds):
             return None
-        pred = sum(w * f.one_step(y) for w, f in parts)
+        pred = sum(w * p for w, p in preds)
         return [math.nan] * self.offset_ + [float(v) for v in pred]
 
     @property
-    def best_(self) -> FittedModel | None:
-        """The candidate with the largest weight (None for the naive and constant fallbacks)."""
-        return self.fits_[int(np.argmax(self.weights_))] if self.fits_ else None
+    def residuals_(self) -> np.ndarray | None:
+        """In-sample one-step errors of the combination (NaN where a family has no prediction yet)."""
+        if self.kind_ != "combination":
+            return None
+        return self.y_ - sum(w * f.fitted_ for w, f in self._parts())
 
     @property
-    def configs_(self) -> list[ModelConfig]:
-        """The configurations that carry weight: what a back-test re-estimates at each origin."""
-        return [f.config for w, f in zip(self.weights_, self.fits_) if w > 0]
+    def best_(self) -> str | None:
+        """The family with the largest weight (None for the naive and constant fallbacks)."""
+        return max(self.weights_, key=lambda k: (self.weights_[k], k)) if self.weights_ else None
 
     def params(self) -> dict[str, Any]:
-        """Fitted parameters (alpha, beta, gamma, phi, initial states, sigma2) of the largest-weight model."""
+        """Fitted parameters of the largest-weight family (naive fallback: last value and step sd)."""
         if self.best_ is not None:
-            return {"model": self.best_.config.name, **self.best_.params}
+            return {"family": self.best_, **self.families_[self.best_].params()}
         if self.kind_ == "naive" and len(self.y_) >= 2:
-            return {"last_value": _clean(self.y_[-1]),
-                    "step_sd": _clean(math.sqrt(float(np.mean(np.square(np.diff(self.y_))))))}
-        return {"last_value": _clean(self.y_[-1])}
+            return {"last_value": clean(self.y_[-1]),
+                    "step_sd": clean(math.sqrt(float(np.mean(np.square(np.diff(self.y_))))))}
+        return {"last_value": clean(self.y_[-1])}
+
+    def seasonality(self) -> dict[str, Any]:
+        """The seasonality decision and the test behind it (:func:`.seasonality.seasonality_test`)."""
+        test = getattr(self, "seasonality_", None) or seasonality_test(self.y_, self.season_length)
+        return {k: (clean(v) if isinstance(v, float) else v) for k, v in test.items()}
 
     def describe(self) -> dict[str, Any]:
-        """What was fitted: the chosen (largest-weight) model, and every candidate with AICc, weight, params."""
+        """What was fitted: the weights, each family's back-test error and model, the seasonality decision."""
         if self.best_ is None:
             name = {"naive": "naive (last value)", "constant": "constant"}[self.kind_]
             return {"name": name, "n_obs": len(self.y_), "components": []}
-        used = int(np.count_nonzero(self.weights_))
-        c = self.best_.config
-        return {"name": c.name if used == 1 else f"AICc-weighted combination of {used} ETS models",
-                "chosen": c.name, "trend": "add" if c.trend else None, "damped": c.damped,
-                "seasonal": "add" if c.seasonal else None,
-                "season_length": self.season_length if c.seasonal else None,
-                "transform": "log" if c.log else None, "n_obs": len(self.y_),
-                "selection": "Akaike weights by AICc within the raw and the log family, families weighted "
-                             "equally, weights < 0.001 dropped",
-                "components": [{"model": f.config.name, "weight": round(float(w), 4),
-                                "aicc": _clean(f.aicc) if math.isfinite(f.aicc) else None,
-                                **({"params": f.params} if w > 0 else {})}
-                               for w, f in zip(self.weights_, self.fits_)]}
+        used = [k for k, w in self.weights_.items() if w > 0]
+        best = self.families_[self.best_].describe()
+        windows = self.backtest_["windows"]
+        return {"name": best["model"] if len(used) == 1 else f"weighted combination of {', '.join(used)}",
+                "chosen": best["model"], "family": self.best_, "n_obs": len(self.y_),
+                "seasonal": bool(self.seasonal_), "season_length": self.season_length if self.seasonal_ else None,
+                "seasonality": self.seasonality(),
+                "selection": ("given weights" if self.weights is not None else
+                              "weights ~ 1 / MASE of a rolling-origin back-test on the fitted data "
+                              f"({len(windows)} window(s) of up to {self.season_length} months)" if windows else
+                              "equal weights: too short for a back-test"),
+                "backtest": self.backtest_,
+                "components": [{"family": k, "model": f.describe()["model"], "weight": round(self.weights_[k], 4),
+                                "backtest_mase": self._mean_mase(k), "details": f.describe(),
+                                **({"params": f.params()} if self.weights_[k] > 0 else {})}
+                               for k, f in self.families_.items()]}
+
+    def _mean_mase(self, name: str) -> float | None:
+        errs = self.backtest_["mase"].get(name)
+        if not errs or any(e is None for e in errs):
+            return None
+        return clean(float(np.mean(errs)))

@@ -1,4 +1,7 @@
-"""forecast_series, the back-test and the command line on series whose continuation is known."""
+"""forecast_series, the back-test and the command line on series whose continuation is known.
+
+The forecaster is a weighted combination of three families (ETS, Theta, ARIMA); what each family is made of is
+tested in test_families.py, how they are weighted in test_combine.py."""
 from __future__ import annotations
 
 import json
@@ -25,8 +28,18 @@ def assert_ordered(out: dict) -> None:
         assert lo <= mid + 1e-9 <= hi + 2e-9
 
 
+def weighted(out: dict) -> list[dict]:
+    """The families that carry weight in a forecast."""
+    return [c for c in out["model"]["components"] if c["weight"] > 0]
+
+
 def component_names(out: dict) -> list[str]:
-    return [c["model"] for c in out["model"]["components"] if c["weight"] > 0]
+    """Every model name inside the weighted families, ETS candidates included."""
+    names = []
+    for c in weighted(out):
+        names.append(c["model"])
+        names += [k["model"] for k in c["details"].get("candidates", []) if k.get("weight", 1) > 0 and "model" in k]
+    return names
 
 
 def test_pure_seasonal_series_is_forecast_within_5_percent():
@@ -35,8 +48,11 @@ def test_pure_seasonal_series_is_forecast_within_5_percent():
     out = forecast_series(list(y[:48]), 12)
     assert len(out["forecast"]) == len(out["lower"]) == len(out["upper"]) == 12
     assert mape(y[48:], out["forecast"]) < 5
-    assert out["model"]["seasonal"] == "add" and out["model"]["season_length"] == 12
-    assert out["params"]["gamma"] is not None and len(out["params"]["initial_seasons"]) == 12
+    assert out["model"]["seasonal"] is True and out["model"]["season_length"] == 12
+    assert out["model"]["seasonality"]["p_value"] < 0.05
+    families = {c["family"]: c["details"] for c in out["model"]["components"]}
+    assert families["ETS"]["seasonal"] == "add" and families["Theta"]["seasonal"] == "multiplicative"
+    assert families["ARIMA"]["season_length"] == 12
     assert_ordered(out)
 
 
@@ -54,13 +70,15 @@ def test_trend_only_series_follows_the_trend():
     out = forecast_series(y, 6)
     assert mape([50 + 2 * i for i in range(30, 36)], out["forecast"]) < 2
     assert np.all(np.diff(out["forecast"]) > 0)
-    assert out["model"]["trend"] == "add" and out["params"]["beta"] is not None
+    ets = next(c for c in out["model"]["components"] if c["family"] == "ETS")
+    assert ets["details"]["trend"] == "add" and ets["params"]["beta"] is not None
 
 
 def test_short_series_has_no_season_and_says_why():
     t = np.arange(18)
     out = forecast_series(list(100 + 30 * np.sin(2 * np.pi * t / 12)), 4)
-    assert all(name.split(",")[2].startswith("N)") for name in component_names(out))
+    assert out["model"]["seasonal"] is False and out["model"]["seasonality"]["p_value"] is None
+    assert all(c["details"]["season_length"] is None for c in weighted(out))
     assert any("two seasons" in n for n in out["notes"])
     assert all(math.isfinite(v) for v in out["forecast"] + out["lower"] + out["upper"])
 
@@ -79,8 +97,8 @@ def test_fewer_than_four_points_is_the_documented_naive_fallback():
 def test_zeros_keep_additive_models_on_the_raw_scale():
     y = [0, 0, 5, 0, 3, 0, 0, 8, 0, 2, 0, 0, 4, 0, 6, 0]
     out = forecast_series(y, 3)
-    assert out["model"]["transform"] is None
-    assert not any("log" in name for name in component_names(out))
+    assert all(c["details"].get("transform") is None for c in weighted(out))
+    assert component_names(out) and not any("log" in name for name in component_names(out))
     assert all(math.isfinite(v) for v in out["forecast"]) and 0 <= out["forecast"][0] <= 8
     assert_ordered(out)
 
@@ -138,11 +156,20 @@ def test_frozen_one_step_predictions_reproduce_the_fitted_values():
     t = np.arange(40)
     y = 500 + 40 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 10, 40)
     model = SeriesForecaster().fit(list(y))
-    for fit in model.fits_:
+    assert set(model.families_) == {"ETS", "Theta", "ARIMA"} and model.seasonal_
+    for fit in model.families_["ETS"].fits_:
         z = np.log(y) if fit.config.log else y
         fitted = z - fit.residuals
         expected = np.exp(fitted) if fit.config.log else fitted
         assert fit.one_step(y) == pytest.approx(expected, rel=1e-9)
+    for family in model.families_.values():  # the frozen replay of the training data is the in-sample fit
+        replay, fitted = family.one_step(y), family.fitted_
+        assert np.array_equal(np.isnan(replay), np.isnan(fitted))
+        assert replay[~np.isnan(replay)] == pytest.approx(fitted[~np.isnan(fitted)], rel=1e-9)
+    # and the combination's one-step predictions are the weighted sum of the families'
+    combined = model.one_step_ahead(list(y))
+    expected = sum(w * model.families_[k].one_step(y) for k, w in model.weights_.items())
+    assert np.allclose(combined, expected, equal_nan=True)
 
 
 def test_backtest_never_sees_the_month_it_forecasts():
@@ -198,7 +225,11 @@ def test_cli_forecasts_a_csv_and_reports_model_and_params(tmp_path):
     assert len(out["forecast"]) == len(out["lower"]) == len(out["upper"]) == 12
     assert out["months"][0] == "2025-01" and out["months"][-1] == "2025-12"
     assert mape([100 + 30 * math.sin(2 * math.pi * i / 12) for i in range(36, 48)], out["forecast"]) < 5
-    assert out["model"]["name"] and "alpha" in out["params"]
+    # the output contract: the same keys as before the forecaster became a combination
+    assert set(out) == {"source", "forecast", "lower", "upper", "level", "model", "params", "notes", "months"}
+    assert out["source"] == {"csv": str(path), "column": "sales", "n_values": 36} and out["level"] == 0.8
+    assert out["model"]["name"] and out["params"]["family"] == out["model"]["family"]
+    assert sum(c["weight"] for c in out["model"]["components"]) == pytest.approx(1, abs=1e-3)
     assert "interpolated at positions [5, 20]" in " ".join(out["notes"])
 
 
