@@ -71,6 +71,22 @@ def checks(rows: list[dict]) -> list[str]:
     return failures
 
 
+def fraud_without_knockout(lake: Lake, config: dict) -> str:
+    """The fraud customer re-decided with the fraud knock-out switched off: its PD alone must decline it."""
+    from analytics.decision.decide import decide
+    from analytics.decision.policy import load_policy
+
+    customer_id = next(c for c, p in config["demo_customers"].items() if p == "fraud")
+    off = {**config["credit_policy"], "knockouts": {**config["credit_policy"]["knockouts"], "fraud_severities": []}}
+    names = ("risk_model", "recommendations", "gst_summary", "credit_summary", "credit_score", "transaction_summary",
+             "smart_collect")
+    docs = {n: lake.read_json(lake.analytics_path(customer_id, n)) for n in names}
+    consent = lake.read_json(lake.consent_path(customer_id))
+    body = decide(docs, docs["risk_model"], docs["recommendations"], consent,
+                  load_policy({**config, "credit_policy": off}))
+    return f"{customer_id} with the fraud knock-out off: {body['decision']} by {body['decided_by']} ({body['risk_grade']['label']})"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the table and the checks; exit 1 when a check fails."""
     parser = argparse.ArgumentParser(prog="python -m bench decisions", description=__doc__.split("\n")[0])
@@ -87,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = [_row(customer_id, lake) for customer_id in profiles]
     print(table(rows, profiles))
     failures = checks(rows)
+    overlay_off = fraud_without_knockout(lake, config)
+    print(f"\n{overlay_off}")
+    if "DECLINE" not in overlay_off:
+        failures.append(overlay_off)
     print("\nchecks: " + ("all hold (every approval has an offer; rates rise with PD; Smart Collect on or before "
                           "the due day)" if not failures else "; ".join(failures)))
     return 1 if failures else 0
