@@ -43,5 +43,21 @@ def run_models(data: CustomerData, docs: dict[str, dict], config: dict) -> dict[
     bodies["decision"] = decide(docs, docs.get("risk_model"), bodies["recommendations"], data.consent, policy)
     if "overall_summary" in docs:
         overall = {k: v for k, v in docs["overall_summary"].items() if k not in ENVELOPE}
-        bodies["overall_summary"] = {**overall, "recommendation": as_recommendation(bodies["decision"], "final")}
+        bodies["overall_summary"] = {**overall, "recommendation": as_recommendation(bodies["decision"], "final"),
+                                     "key_metrics": _lending_ratios(overall.get("key_metrics") or {}, capacity)}
     return bodies
+
+
+LENDING_RATIOS = (("foir", "foir_gross", "FOIR (all EMIs, trailing 12 months)"),
+                  ("dscr", "dscr", "DSCR (all EMIs, trailing 12 months)"))
+
+
+def _lending_ratios(key_metrics: dict, capacity: dict) -> dict:
+    """The first page's FOIR and DSCR as the decision computed them (all EMIs, bureau-only loans included, over
+    the trailing year), so the officer sees one figure for each on every screen."""
+    out = dict(key_metrics)
+    for key, source, label in LENDING_RATIOS:
+        found = (capacity.get("metrics") or {}).get(source)
+        if isinstance(found, dict):
+            out[key] = {**found, "label": label, "source": f"decision.capacity.{source}"}
+    return out

@@ -184,6 +184,26 @@ def _decision_facts(documents: dict, forbidden: tuple[str, ...]) -> list[Fact]:
         facts.append(Fact(1, "decision", "decision", recommendation["decision"]))
     conditions = [t for t in (safe_text(c, forbidden) for c in recommendation.get("conditions") or []) if t]
     facts.append(Fact(1, "decision", "policy_conditions", conditions[:6]))
+    decision = documents.get("decision") or {}
+    grade = decision.get("risk_grade") or {}
+    pd_value = convert(((grade.get("probability_of_default") or {}).get("value")), "pct")
+    if pd_value is not None and grade.get("band") in ("LOW", "MODERATE", "ELEVATED", "HIGH"):
+        facts += [Fact(1, "decision", "pd_pct", pd_value), Fact(1, "decision", "risk_grade", grade["band"])]
+    version = safe_text((decision.get("policy") or {}).get("version"), forbidden)
+    if version and _TOKEN.match(version.replace(".", "_")):
+        facts.append(Fact(2, "decision", "policy_version", version))
+    if decision.get("decided_by") in ("knockout", "pd_cutoff", "capacity"):
+        facts.append(Fact(2, "decision", "decided_by", decision["decided_by"]))
+    room = convert((((decision.get("capacity") or {}).get("metrics") or {}).get("max_new_emi") or {}).get("value"),
+                   "inr")
+    if room is not None:
+        facts.append(Fact(2, "decision", "max_new_emi_inr", room))
+    offer = decision.get("offer") or {}
+    name = safe_text(offer.get("name"), forbidden)
+    amount = convert((offer.get("amount") or {}).get("value"), "inr")
+    rate = convert((offer.get("annual_rate") or {}).get("value"), "pct")
+    if name and amount is not None and rate is not None:
+        facts.append(Fact(1, "decision", "offer", {"product": name, "amount_inr": amount, "annual_rate_pct": rate}))
     return facts
 
 

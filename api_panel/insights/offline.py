@@ -160,6 +160,29 @@ def _risks(facts: dict) -> list[str]:
     return out[:MAX_RISKS]
 
 
+def _engine_recommendation(facts: dict, decision: str, pd_pct: float, grade: str, fraud: str | None) -> str:
+    """The credit engine's decision in words: its grade and policy, its offer sized on the year's cash flow."""
+    score = _get(facts, "credit_score", "score")
+    policy = _get(facts, "decision", "policy_version")
+    why = [f"probability of default {pd_pct:.1f}%, {grade} risk grade"
+           + (f" under credit policy {policy}" if policy else "")]
+    if _get(facts, "decision", "decided_by") == "knockout":
+        why.insert(0, "a policy knock-out rule decided before the risk grade")
+    if fraud == "HIGH":
+        why.insert(0, "HIGH-severity GST fraud indicators must go to fraud control before any credit decision")
+    if score is not None:
+        why.append(f"the scorecard ({score}) explains the drivers")
+    text = DECISION_WORDS.get(decision, decision).capitalize() + ": " + "; ".join(why) + "."
+    offer, room = _get(facts, "decision", "offer"), _get(facts, "decision", "max_new_emi_inr")
+    if offer and decision in ("APPROVE", "APPROVE_WITH_CONDITIONS"):
+        text += (f" Offer: {offer['product']} of {inr_words(offer['amount_inr'])} at {offer['annual_rate_pct']:.2f}% a "
+                 "year.")
+    if room is not None:
+        text += (f" The year's cash flow leaves room for {inr_both(room)} a month of new EMI." if room > 0 else
+                 " The year's cash flow leaves no room for a new EMI.")
+    return text
+
+
 def _recommendation(facts: dict) -> str:
     decision = _get(facts, "decision", "decision")
     score, band = _get(facts, "credit_score", "score"), _get(facts, "credit_score", "band")
@@ -175,6 +198,9 @@ def _recommendation(facts: dict) -> str:
         why.append("there is too little data for the score to decide on its own")
     if fraud == "MEDIUM":
         why.append("MEDIUM-severity GST red flags need a credit officer's review")
+    pd_pct, grade = _get(facts, "decision", "pd_pct"), _get(facts, "decision", "risk_grade")
+    if pd_pct is not None and grade:  # the engine's decision: the PD decides, the scorecard explains
+        return _engine_recommendation(facts, decision, pd_pct, grade, fraud)
     text = DECISION_WORDS.get(decision, decision).capitalize() + (": " + "; ".join(why) if why else "") + "."
     credits, emi = _get(facts, "cash_flow", "avg_monthly_business_credits_inr"), _get(facts, "cash_flow", "emi_monthly_total_inr")
     if decision != "DECLINE" and credits:

@@ -12,7 +12,7 @@ from pipeline.lake import LakeError
 bp = Blueprint("insights", __name__)
 DOCUMENTS = ("overall_summary", "credit_score", "transaction_summary", "gst_summary", "credit_summary",
              "anomalies_report", "smart_collect", "risk_model", "cashflow_forecast", "recommendations",
-             "reconciliation", "enhanced_anomalies")
+             "reconciliation", "enhanced_anomalies", "decision")
 
 
 @bp.post("/api/ai-insights")

@@ -194,3 +194,18 @@ def test_malformed_replies_are_rejected(reply, reason):
 def test_valid_reply_is_accepted_even_in_a_code_fence():
     assert parse_narrative(json.dumps(GOOD)) == GOOD
     assert parse_narrative("```json\n" + json.dumps({**GOOD, "extra": 1}) + "\n```") == GOOD
+
+
+def test_the_offline_note_says_the_engines_decision_and_offer(demo_models_lake):
+    docs = {name: demo_models_lake.read_json(demo_models_lake.analytics_path(BASELINE, name))
+            for name in (*NAMES, "decision", "recommendations", "risk_model")}
+    decision = docs["decision"]
+    note = offline_narrative(assemble(collect_facts(docs)))["recommendation"]
+    pd_pct = decision["risk_grade"]["probability_of_default"]["value"] * 100
+    assert f"probability of default {pd_pct:.1f}%, {decision['risk_grade']['band']} risk grade" in note
+    assert f"under credit policy {decision['policy']['version']}" in note
+    assert "50% policy line" not in note   # no second capacity rule beside the engine's
+    if decision["offer"]:
+        assert f"Offer: {decision['offer']['name']} of {inr_words(decision['offer']['amount']['value'])}" in note
+    room = decision["capacity"]["metrics"]["max_new_emi"]["value"]
+    assert ("leaves room for " + inr_both(round(room))) in note or room <= 0
