@@ -340,6 +340,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--block-ms", type=int, default=1000, help="how long a read waits for new entries (default 1000)")
     p.add_argument("--stop-after", type=int, help="stop after reading N entries (re-deliveries included)")
     p.add_argument("--drain", action="store_true", help="stop when the stream has nothing new")
+    # ---- narration categoriser (analytics/bank/categorise/cli.py owns the command) ----
+    from analytics.bank.categorise.cli import add_categorise_command
+    add_categorise_command(sub)
     # ---- risk model (analytics/risk/cli.py owns the command) ----
     from analytics.risk.cli import add_train_risk_command
     add_train_risk_command(sub)
