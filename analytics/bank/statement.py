@@ -14,11 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analytics.bank.classify import classify_frame, normalise_party
+from analytics.bank.classify import BUSINESS_CREDITS, classify_frame, normalise_party
 
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 COLUMNS = ("txnId", "linkedAccRef", "type", "mode", "amount", "balance", "ts", "date", "month", "signed",
-           "narration", "category", "counterparty", "is_business_credit", "returned", "value_date")
+           "narration", "category", "counterparty", "is_business_credit", "returned", "value_date", "category_leaf",
+           "group")
 RETURN_WINDOW_DAYS = 10   # a cheque we deposited comes back within a few working days
 TRANSFER_CREDITS = ("b2b_collection", "other_credit", "cheque_deposit")  # not UPI sales: payers share names
 TRANSFER_DEBITS = ("supplier_payment", "other_debit")
@@ -53,6 +54,13 @@ def _holder_names(accounts: list[dict] | None) -> set[str]:
     return names
 
 
+def _relabel(df: pd.DataFrame, rows, credit: bool) -> None:
+    """Mark rows as self-transfers in the coarse category, the leaf and the group alike."""
+    df.loc[rows, "category"] = "self_transfer_in" if credit else "self_transfer_out"
+    df.loc[rows, "category_leaf"] = "self_transfer_in" if credit else "self_transfer_out"
+    df.loc[rows, "group"] = "SELF_TRANSFER"
+
+
 def _mark_self_transfers(df: pd.DataFrame, holders: set[str]) -> None:
     """Re-label as self-transfers (a) transfers naming an account holder and (b) the same amount leaving
     one linked account and arriving in another within a day: otherwise turnover counts the owner's own money."""
@@ -60,8 +68,8 @@ def _mark_self_transfers(df: pd.DataFrame, holders: set[str]) -> None:
     if holders:
         own = df["counterparty"].isin(holders).to_numpy()
         movable = df["category"].isin(TRANSFER_CREDITS + TRANSFER_DEBITS).to_numpy()
-        df.loc[own & movable & credit, "category"] = "self_transfer_in"
-        df.loc[own & movable & ~credit, "category"] = "self_transfer_out"
+        _relabel(df, own & movable & credit, credit=True)
+        _relabel(df, own & movable & ~credit, credit=False)
     if df["linkedAccRef"].nunique() < 2:
         return
     ins = df.loc[credit & df["category"].isin(TRANSFER_CREDITS).to_numpy(), ["linkedAccRef", "amount", "date"]]
@@ -75,8 +83,8 @@ def _mark_self_transfers(df: pd.DataFrame, holders: set[str]) -> None:
         if i not in used_in and o not in used_out:
             used_in.add(i)
             used_out.add(o)
-    df.loc[list(used_in), "category"] = "self_transfer_in"
-    df.loc[list(used_out), "category"] = "self_transfer_out"
+    _relabel(df, list(used_in), credit=True)
+    _relabel(df, list(used_out), credit=False)
 
 
 def _mark_returned_credits(df: pd.DataFrame) -> None:
@@ -108,9 +116,11 @@ def prepare_transactions(records: list[dict[str, Any]], accounts: list[dict[str,
 
     Columns: txnId, linkedAccRef, type, mode, amount, balance (the line's
     currentBalance), ts (tz-aware IST), date (local midnight, naive datetime64),
-    month ("YYYY-MM"), signed (+credit / -debit), narration, category,
-    counterparty, is_business_credit, returned (a credit debited back unpaid,
-    and that debit), value_date. Rows are sorted by account, then timestamp,
+    month ("YYYY-MM"), signed (+credit / -debit), narration, category (the
+    coarse category the analytics read), counterparty, is_business_credit,
+    returned (a credit debited back unpaid, and that debit), value_date,
+    category_leaf and group (the taxonomy leaf and its top-level group,
+    docs/taxonomy.md). Rows are sorted by account, then timestamp,
     keeping file order for equal timestamps, because running balances are only
     meaningful in the order the bank posted them. ``accounts`` (optional) lets
     transfers naming an account holder count as self-transfers.
@@ -139,9 +149,10 @@ def prepare_transactions(records: list[dict[str, Any]], accounts: list[dict[str,
     classified = classify_frame(df)
     df["category"] = classified["category"]
     df["counterparty"] = classified["counterparty"]
+    df["category_leaf"] = classified["category_leaf"]
+    df["group"] = classified["group"]
     _mark_self_transfers(df, _holder_names(accounts))
-    df["is_business_credit"] = (df["type"] == "CREDIT") & df["category"].isin(
-        ("upi_sales", "b2b_collection", "ondc_settlement", "cash_deposit", "cheque_deposit", "other_credit"))
+    df["is_business_credit"] = (df["type"] == "CREDIT") & df["category"].isin(BUSINESS_CREDITS)
     df["returned"] = False
     _mark_returned_credits(df)
     return df[list(COLUMNS)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import orjson
 from flask import Blueprint, Response, current_app, request
 
+from analytics.bank.categorise.frame import with_categories
 from api_panel.access import analytics_document, authorize_read, customer_id_arg, lake
 from api_panel.auth import require_role
 from api_panel.casefile.identity import customer_identity
@@ -120,7 +121,8 @@ def _clean_count(customer_id: str) -> int:
 @bp.get("/api/transactions")
 @require_role("officer")
 def transactions():
-    """The customer's clean transactions: searchable (q), sortable (sort, order) and paged (limit, offset)."""
+    """The customer's clean transactions: searchable (q), sortable (sort, order) and paged (limit, offset); each
+    item carries its taxonomy ``group`` and ``category_leaf`` (docs/taxonomy.md)."""
     customer_id = customer_id_arg()
     authorize_read(customer_id, "transactions")
     limit = int_arg("limit", 50, 1, MAX_PAGE)
@@ -136,6 +138,6 @@ def transactions():
     if query:
         rows = [r for r in rows if query in r.get("narration", "").lower() or query in r.get("txnId", "").lower()]
     rows.sort(key=lambda r: (r.get(sort) is None, r.get(sort) if r.get(sort) is not None else ""), reverse=order == "desc")
-    page = rows[offset:offset + limit]
+    page = with_categories(rows[offset:offset + limit])
     return Response(orjson.dumps({"customer_id": customer_id, "total": len(rows), "limit": limit, "offset": offset,
                                   "sort": sort, "order": order, "items": page}), mimetype="application/json")

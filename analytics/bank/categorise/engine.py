@@ -149,6 +149,18 @@ def _resolve(leaf: str, context: dict[str, Any], txn_type: str) -> tuple[str | N
     return entity[side], entity["name"]
 
 
+def _party(entity_name: str | None, printed: str | None) -> str | None:
+    """The printed name when it names the entity the rule rests on (it is the more specific:
+    ``TATA CAPITAL FINANCIAL SERVICES``), else the entity's own name (``FIBE`` behind ``CTRAZORPAY``)."""
+    if not entity_name or not printed:
+        return entity_name or printed
+    t = tables()
+    text = read_text(printed)
+    named = {t.lenders[label][1] for label in t.lender_table.labels(text)}
+    named |= {t.parties[label]["name"] for label in t.party_table.labels(text)}
+    return printed if entity_name in named else entity_name
+
+
 @lru_cache(maxsize=32768)
 def _decide(key: str, txn_type: str, mode: str, small: bool) -> tuple[str, str | None, float, int]:
     text = read_text(key)
@@ -159,7 +171,7 @@ def _decide(key: str, txn_type: str, mode: str, small: bool) -> tuple[str, str |
         leaf, entity_name = _resolve(rule["leaf"], context, txn_type)
         if leaf is None:
             continue
-        party = entity_name or context["party"]
+        party = _party(entity_name, context["party"])
         if group_of(leaf) in NO_PARTY_GROUPS:
             party = None
         return leaf, party, float(rule.get("conf", 0.5)), index

@@ -7,7 +7,8 @@ six or more letters anywhere in the *squashed* text (letters only), a shorter
 one only as a whole word of the *spaced* text (letters and digits, one space
 between words), because short patterns inside words are false friends (``LIC``
 in ``POLICY``, ``RTN`` in ``PARTNER``). A leading ``~`` asks for the anywhere
-match explicitly.
+match explicitly, a leading ``=`` the whole-word match for a long one (``REPAYMENT`` must not be found in
+``FURNITUREPAYMENT``).
 """
 from __future__ import annotations
 
@@ -58,11 +59,11 @@ class PatternTable:
         words: dict[str, list[str]] = {}
         anywhere: dict[str, list[str]] = {}
         for label, pattern in entries:
-            force = pattern.startswith("~")
+            force, whole = pattern.startswith("~"), pattern.startswith("=")
             # digits fold to 9 as in the narration key (parties.party_key)
-            spaced = _DIGIT.sub("9", _words(pattern.lstrip("~").upper()))
+            spaced = _DIGIT.sub("9", _words(pattern.lstrip("~=").upper()))
             squashed = _squash(spaced)
-            if force or len(squashed) >= SUBSTRING_MIN:
+            if force or (len(squashed) >= SUBSTRING_MIN and not whole):
                 if squashed:
                     anywhere.setdefault(squashed, []).append(label)
             elif spaced:
