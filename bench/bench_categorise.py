@@ -52,7 +52,9 @@ def accuracy_table(results: list[dict]) -> list[dict]:
     for name, rows in parts:
         leaf_ok, n = _share(rows, "got", "category")
         group_ok, _ = _share(rows, "got_group", "group")
-        table.append({"set": name, "lines": n, "leaf_ok": leaf_ok, "leaf": leaf_ok / n, "group": group_ok / n})
+        party_ok = sum((r["got_party"] or None) == (r["counterparty"] or None) for r in rows)
+        table.append({"set": name, "lines": n, "leaf_ok": leaf_ok, "leaf": leaf_ok / n, "group": group_ok / n,
+                      "party": party_ok / n})
     return table
 
 
@@ -83,8 +85,10 @@ def _lake(path: str | None) -> Lake | None:
 
 def render(table: list[dict], misses: list[dict], lake_rows: list[dict] | None) -> str:
     """The figures as Markdown (also printed)."""
-    lines = ["| set | lines | leaf correct | leaf accuracy | group accuracy |", "|---|---|---|---|---|"]
-    lines += [f"| {t['set']} | {t['lines']} | {t['leaf_ok']} | {t['leaf']:.1%} | {t['group']:.1%} |" for t in table]
+    lines = ["| set | lines | leaf correct | leaf accuracy | group accuracy | counterparty exact |",
+             "|---|---|---|---|---|---|"]
+    lines += [f"| {t['set']} | {t['lines']} | {t['leaf_ok']} | {t['leaf']:.1%} | {t['group']:.1%} | {t['party']:.1%} |"
+              for t in table]
     lines += ["", f"Misses ({len(misses)}): bank | type | narration | labelled | engine | split", ""]
     lines += [f"- {m['bank']} | {m['type']} | `{m['narration']}` | {m['category']} | {m['got']} | "
               f"{'held-out' if m['held_out'] else 'tuning'}" for m in misses]

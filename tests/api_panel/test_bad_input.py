@@ -118,3 +118,12 @@ def test_the_bundle_can_be_narrowed_to_named_documents(client, tokens):
     bad = client.get("/api/analytics?customer_id=CUST_API_00001&names=../../etc", headers=headers)
     assert_json_error(bad, 400)
     assert bad.get_json()["field"] == "names"
+
+
+def test_transaction_pages_carry_the_taxonomy_group_and_leaf(client, tokens):
+    from analytics.bank.categorise.taxonomy import GROUPS, leaves
+    response = client.get("/api/transactions?customer_id=CUST_API_00001&limit=50", headers=auth(tokens["officer"]))
+    items = response.get_json()["items"]
+    assert response.status_code == 200 and len(items) == 50
+    assert all(item["group"] in GROUPS and leaves()[item["category_leaf"]]["group"] == item["group"]
+               for item in items)

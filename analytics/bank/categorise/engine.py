@@ -30,6 +30,7 @@ LENDER_LEAVES = {
 }
 # a bank named in a narration is a lender only next to a loan word: otherwise it is the payer's bank
 BANK_LENDER_CONTEXT = frozenset({"MANDATE", "LOAN", "DISB", "LOANACCT", "PREPAY"})
+LENDER_GROUPS = frozenset({"BOUNCE", "LOAN_REPAYMENT", "LOAN_DISBURSAL"})
 # groups whose lines name no party worth recording
 NO_PARTY_GROUPS = frozenset({"BANK_CHARGES", "CASH_WITHDRAWAL", "CASH_DEPOSIT", "INTEREST", "TAX"})
 
@@ -158,7 +159,7 @@ def _party(entity_name: str | None, printed: str | None) -> str | None:
     text = read_text(printed)
     named = {t.lenders[label][1] for label in t.lender_table.labels(text)}
     named |= {t.parties[label]["name"] for label in t.party_table.labels(text)}
-    return printed if entity_name in named else entity_name
+    return printed if entity_name in named and " " in printed else entity_name
 
 
 @lru_cache(maxsize=32768)
@@ -171,6 +172,8 @@ def _decide(key: str, txn_type: str, mode: str, small: bool) -> tuple[str, str |
         leaf, entity_name = _resolve(rule["leaf"], context, txn_type)
         if leaf is None:
             continue
+        if entity_name is None and "lender" in context and group_of(leaf) in LENDER_GROUPS:
+            entity_name = context["lender"][1]   # a returned EMI names its lender too
         party = _party(entity_name, context["party"])
         if group_of(leaf) in NO_PARTY_GROUPS:
             party = None

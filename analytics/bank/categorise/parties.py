@@ -17,6 +17,7 @@ _SPLIT = re.compile(r"\s*[/*|:\\_]\s*|\s*-+\s*|\s{2,}")
 _MS = re.compile(r"\bM/S\.?\s*")
 _IFSC = re.compile(r"[A-Z]{4}[09][A-Z0-9]{6}")  # IFSC, before or after digit folding
 _DIGITS = re.compile(r"\d")
+_UNSLASH = re.compile(r"\b(?:A/C|O/W|I/W)\b")  # word-bounded: "BNA/CDAR" is not "BNAC DAR"
 _PLAIN = re.compile(r"[A-Z][A-Z&.' ]*[A-Z.]")
 _BANK_FIELD = re.compile(r"(?:[A-Z ]+ BANK(?: LTD\.?| LIMITED)?|STATE BANK OF INDIA|HDFCBANK|ICICI BANK L)")
 _BANK_CODES = frozenset("SBIN HDFC ICIC UTIB YESB KKBK PUNB CNRB BARB IDFB FDRL AIRP BKID UBIN IOBA INDB "
@@ -78,7 +79,7 @@ def party_key(upper: str) -> str:
     """Narration reduced to what its category and party depend on: every digit becomes "9" (so reference
     numbers of one length look alike and many lines share one key, while a 10-digit mobile VPA still looks
     like one) and ``M/S``, ``A/C`` are unslashed."""
-    return _DIGITS.sub("9", _MS.sub("", upper)).replace("A/C", "AC").replace("O/W", "OW").replace("I/W", "IW")
+    return _UNSLASH.sub(lambda m: m.group(0).replace("/", ""), _DIGITS.sub("9", _MS.sub("", upper)))
 
 
 def _skip(part: str) -> bool:
