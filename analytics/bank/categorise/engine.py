@@ -136,6 +136,12 @@ def _fires(rule: dict, features: frozenset, txn_type: str) -> bool:
     return not any(f in features for f in rule.get("none", ()))
 
 
+@lru_cache(maxsize=8192)
+def _firing(features: frozenset, txn_type: str) -> tuple[int, ...]:
+    """Indices of the rules that fire on a feature set, in order (few distinct feature sets: cached)."""
+    return tuple(i for i, rule in enumerate(tables().rules) if _fires(rule, features, txn_type))
+
+
 def _resolve(leaf: str, context: dict[str, Any], txn_type: str) -> tuple[str | None, str | None]:
     """A rule's leaf and the entity name it rests on, for ``@`` leaves."""
     if not leaf.startswith("@"):
@@ -166,9 +172,9 @@ def _party(entity_name: str | None, printed: str | None) -> str | None:
 def _decide(key: str, txn_type: str, mode: str, small: bool) -> tuple[str, str | None, float, int]:
     text = read_text(key)
     features, context = _features(text, txn_type, mode, small)
-    for index, rule in enumerate(tables().rules):
-        if not _fires(rule, features, txn_type):
-            continue
+    rules = tables().rules
+    for index in _firing(features, txn_type):
+        rule = rules[index]
         leaf, entity_name = _resolve(rule["leaf"], context, txn_type)
         if leaf is None:
             continue

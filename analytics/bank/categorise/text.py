@@ -70,35 +70,42 @@ class PatternTable:
                 words.setdefault(spaced, []).append(label)
         self._words = words
         self._anywhere = anywhere
-        self._word_re = self._compile(words, r"(?<= )(?:{})(?= )")
-        self._any_re = self._compile(anywhere, "(?:{})")
+        # multi-word patterns by first word: most words start none, and need one look-up only
+        self._longest: dict[str, int] = {}
+        for p in words:
+            first = p.split()[0]
+            self._longest[first] = max(self._longest.get(first, 0), len(p.split()))
+        # patterns found anywhere, indexed by their first k letters (k = the shortest pattern), longest first
+        self._k = min((len(p) for p in anywhere), default=0)
+        index: dict[str, list[str]] = {}
+        for pattern in sorted(anywhere, key=len, reverse=True):
+            index.setdefault(pattern[:self._k], []).append(pattern)
+        self._index = index
 
-    @staticmethod
-    def _compile(table: dict[str, list[str]], template: str) -> re.Pattern | None:
-        if not table:
-            return None
-        alternatives = "|".join(re.escape(p) for p in sorted(table, key=len, reverse=True))
-        return re.compile(template.format(alternatives))
-
-    def _hits(self, text: Text) -> list[tuple[int, str]]:
-        hits: list[tuple[int, str]] = []
-        if self._word_re is not None:
-            # overlapping whole-word matches: restart one character after each match start
-            pos = 0
-            while True:
-                m = self._word_re.search(text.spaced, pos)
-                if not m:
-                    break
-                hits += [(m.start() / max(len(text.spaced), 1), lab) for lab in self._words[m.group(0)]]
-                pos = m.start() + 1
-        if self._any_re is not None:
-            pos = 0
-            while True:
-                m = self._any_re.search(text.squashed, pos)
-                if not m:
-                    break
-                hits += [(m.start() / max(len(text.squashed), 1), lab) for lab in self._anywhere[m.group(0)]]
-                pos = m.start() + 1
+    def _hits(self, text: Text) -> list[tuple[float, str]]:
+        """(relative position, label) of every match; at one position only the longest pattern counts, so
+        ``CASH PAID SELF`` is a self cheque and not also ``CASH PAID``."""
+        hits: list[tuple[float, str]] = []
+        if self._words:
+            tokens = text.spaced.split()
+            n_tokens = len(tokens)
+            longest, words = self._longest, self._words
+            for i, token in enumerate(tokens):
+                most = longest.get(token)
+                if most is None:
+                    continue
+                for n in range(min(most, n_tokens - i), 0, -1):
+                    labels = words.get(" ".join(tokens[i:i + n]) if n > 1 else token)
+                    if labels:
+                        hits += [(i / n_tokens, lab) for lab in labels]
+                        break
+        if self._index:
+            squashed, k, size = text.squashed, self._k, max(len(text.squashed), 1)
+            for i in range(len(squashed) - k + 1):
+                for pattern in self._index.get(squashed[i:i + k], ()):
+                    if squashed.startswith(pattern, i):
+                        hits += [(i / size, lab) for lab in self._anywhere[pattern]]
+                        break
         return hits
 
     def labels(self, text: Text) -> frozenset[str]:
