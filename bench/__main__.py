@@ -36,6 +36,8 @@ BENCHMARKS: dict[str, Benchmark] = {
     "events": Benchmark("bench.bench_events", "repayment events/s and event -> risk_update latency"),
     "categorise": Benchmark("bench.bench_categorise", "narration categoriser: leaf accuracy per bank on 482 hand-labelled "
                                                     "lines (held-out 30% apart), OTHER debit share per lake customer"),
+    "quality": Benchmark("bench.bench_quality", "precision and recall of every planted pattern per demo customer "
+                                              "(--stress: noisier data)"),
     "decisions": Benchmark("bench.bench_decisions", "the ten demo customers' decisions, with their checks"),
     "outputs": Benchmark("bench.bench_outputs", "the demo lake built by this checkout vs a git revision", False),
 }

@@ -26,6 +26,7 @@ class BankResult:
     settlements: list[dict] = field(default_factory=list)
     planted: list[str] = field(default_factory=list)
     circular: list[dict] = field(default_factory=list)
+    bounces: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
     final_balance: float = 0.0
     stats: dict = field(default_factory=dict)
@@ -139,6 +140,8 @@ def build_bank(plan, gst_payments: list, mf_flows: list) -> BankResult:
     for a, b, name in circular:
         if a in by_seq and b in by_seq:
             result.circular.append({"in": by_seq[a], "out": by_seq[b], "counterparty": name})
+    result.bounces = [{"txn_id": by_seq[s], "lender": lender, "umrn": umrn}
+                      for s, lender, umrn in f.bounces if s in by_seq]
     result.duplicates = _duplicate_ids(plan, txns)
     for dup in result.duplicates:
         del categories[dup["replaced"]]

@@ -31,6 +31,7 @@ class Flows:
         self.credits = [0] * n
         self.fixed = [0] * n
         self.lo, self.hi = plan.start_ord * DAY, plan.end_instant
+        self.bounces: list[tuple[int, str, str]] = []  # (event seq of the return charge, lender, UMRN): truth
 
     def month_of(self, ts: int) -> int:
         """Window index of an instant."""
@@ -148,8 +149,10 @@ def loans(f: Flows) -> None:
             ts = day * DAY + rng.randint(6 * 3600, 9 * 3600)
             delay = loan.bounces.get(a, 0)
             if delay:
-                f.add(day * DAY + rng.randint(19 * 3600, 21 * 3600), -1, 590.0, "emi_bounce_charge",
-                      nar.emi_return_charge(loan.lender, loan.mandate_ref))
+                seq = len(f.events)
+                if f.add(day * DAY + rng.randint(19 * 3600, 21 * 3600), -1, 590.0, "emi_bounce_charge",
+                         nar.emi_return_charge(loan.lender, loan.mandate_ref)):
+                    f.bounces.append((seq, loan.lender, loan.mandate_ref))
                 ts += delay * DAY
             f.add(ts, -1, loan.emi, "emi", nmr)
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analytics.bank.bounce_attribution import attribute_bounce
 from analytics.bank.classify import extract_counterparty, narration_words
 
 CHARGE_WINDOW_DAYS = 3     # a return charge posts on the day of the return or within three days
@@ -205,6 +206,8 @@ def _event(df: pd.DataFrame, ret_idx, row: pd.Series, direction: str, original, 
         "charge_txn_id": row["txnId"] if is_charge else None,
         "charge_amount": float(row["amount"]) if is_charge else None,
         "represented_txn_id": None,
+        "attribution": None,
+        "mandate_reference": None,
         "txn_ids": ids,
         "narration": narration,
         "_return": ret_idx,
@@ -213,11 +216,18 @@ def _event(df: pd.DataFrame, ret_idx, row: pd.Series, direction: str, original, 
 
 
 def _link_represented(df: pd.DataFrame, ev: dict[str, Any]) -> None:
-    """Find the EMI debit presented again after an inward return (same lender when the charge names one)."""
+    """Attribute an inward return to its lender (:mod:`bounce_attribution`) and find the EMI presented again."""
     day = pd.Timestamp(ev["date"])
-    cand = df[(df["category"] == "emi") & (df["type"] == "DEBIT") & (df["date"] >= day)
-              & ((df["date"] - day).dt.days <= REPRESENT_WINDOW_DAYS)]
-    if ev["counterparty"]:
+    emis = df[(df["category"] == "emi") & (df["type"] == "DEBIT")]
+    emis = emis[emis["linkedAccRef"] == df.loc[df["txnId"] == ev["txn_ids"][0], "linkedAccRef"].iloc[0]] \
+        if "linkedAccRef" in df else emis
+    found = attribute_bounce(emis, ev["narration"], ev["counterparty"], day, ev["amount"], REPRESENT_WINDOW_DAYS)
+    ev["attribution"], ev["mandate_reference"] = found["attribution"], found["mandate_reference"]
+    cand = emis[(emis["date"] >= day) & ((emis["date"] - day).dt.days <= REPRESENT_WINDOW_DAYS)]
+    if found["lender"]:
+        ev["counterparty"] = found["lender"]
+        cand = cand[cand["counterparty"] == found["lender"]]
+    elif ev["counterparty"]:
         named = cand[cand["counterparty"] == ev["counterparty"]]
         cand = named if len(named) else cand
     if len(cand):
