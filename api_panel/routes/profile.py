@@ -92,7 +92,7 @@ def _build_profile(customer_id: str) -> bytes:
                                    "ifscCode": (a.get("summary") or {}).get("ifscCode")} for a in accounts],
                      "overall": _without_profile(_doc(customer_id, "overall_summary"))},
         "transactions": {"metrics": _metrics(txn), "monthly": (txn or {}).get("monthly", []),
-                         "count": _clean_count(customer_id)},
+                         "bounces": (txn or {}).get("bounces", []), "count": _clean_count(customer_id)},
         "gst": {"metrics": _metrics(gst), "monthly": (gst or {}).get("monthly", []),
                 "seasonality_index": (gst or {}).get("seasonality_index", []),
                 "fraud_indicators": (gst or {}).get("fraud_indicators")},

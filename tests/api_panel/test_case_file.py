@@ -50,6 +50,8 @@ def test_identity_carries_pan_gstin_and_udyam_and_never_the_profile(client, toke
     assert customer["udyam_number"] == meta["udyam"] and customer["pan"] == meta["pan"]
     assert "profile" not in customer and "profile" not in (profile["overview"]["overall"]["customer"])
     assert meta["profile"] not in str(profile["overview"]["customer"])
+    summary = lake.read_json(lake.analytics_path(CID, "transaction_summary"))
+    assert profile["transactions"]["bounces"] == summary["bounces"]  # each with its lender and attribution
     listed = client.get("/api/customers", headers=auth(tokens["officer"])).get_json()["customers"]
     assert all("profile" not in row for row in listed)
     assert client.get(f"/api/customer-identity?customer_id={CID}").status_code == 401

@@ -57,7 +57,8 @@ export default function ProfilePage({ customerId, initialSection = "overview" })
             <Tabs className="subtabs" label="Profile sections" idPrefix="profile" tabs={SECTIONS} active={section} onChange={open}>
               {section === "overview" && <OverviewSection overview={p.overview} transactionCount={p.transactions?.count} />}
               {section === "transactions" && (
-                <TransactionsSection key={txnQuery.n} customerId={customerId} metrics={p.transactions?.metrics} query={txnQuery.q} />
+                <TransactionsSection key={txnQuery.n} customerId={customerId} metrics={p.transactions?.metrics}
+                  bounces={p.transactions?.bounces} onShowTxn={showTransaction} query={txnQuery.q} />
               )}
               {section === "gst" && <GstSection gst={p.gst} />}
               {section === "credit" && <CreditSection credit={p.credit} />}

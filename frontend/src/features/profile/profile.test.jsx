@@ -67,6 +67,30 @@ describe("Customer Profile", () => {
     expect(screen.getAllByText(transactions.items[0].txnId).length).toBeGreaterThan(0);
   });
 
+  it("books each bounce to its lender with the evidence, and opens the lines behind it", async () => {
+    const bounce = {
+      direction: "inward", instrument: "NACH", date: "2026-06-03", amount: 18400, counterparty: "EPIMONEY PVT LTD FLEXILOANS",
+      reason: "INSUFFICIENT FUNDS", attribution: "mandate_reference", mandate_reference: "UTIB7000000000000222",
+      txn_ids: ["S1000001"], narration: "NACH RTN CHRG INSUFFICIENT FUNDS UTIB7000000000000222",
+    };
+    const unknown = { ...bounce, date: "2026-07-03", counterparty: null, attribution: "unattributed", mandate_reference: null, amount: null, txn_ids: ["S1000002"] };
+    const withBounces = { ...profile, transactions: { ...profile.transactions, bounces: [bounce, unknown] } };
+    const fetchMock = stubFetch(routes({ "/api/customer-profile": withBounces }));
+    const user = userEvent.setup();
+    render(<ProfilePage customerId={ID} />);
+    await user.click(await screen.findByRole("tab", { name: "Transactions" }));
+    const card = (await screen.findByRole("heading", { name: "Bounces" })).closest("section") || document.body;
+    const rows = within(card).getAllByRole("row");
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toHaveTextContent("EPIMONEY PVT LTD FLEXILOANS");
+    expect(rows[1]).toHaveTextContent("Mandate reference (UMRN)");
+    expect(rows[1]).toHaveTextContent("UTIB7000000000000222");
+    expect(rows[2]).toHaveTextContent("Not attributable");
+    await user.click(within(card).getByRole("button", { name: "Show transaction S1000001 in Transactions" }));
+    await waitFor(() => expect(fetchMock.mock.calls.some(([u]) => String(u).includes("q=S1000001"))).toBe(true));
+    expect(screen.getByRole("searchbox", { name: "Search transactions" })).toHaveValue("S1000001");
+  });
+
   it("shows GST turnover, filing punctuality with days late and the DPD grid", async () => {
     stubFetch(routes());
     const user = userEvent.setup();

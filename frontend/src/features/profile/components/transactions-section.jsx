@@ -6,6 +6,7 @@ import MetricGrid from "../../../components/MetricGrid.jsx";
 import { formatDateTime, formatINR } from "../../../lib/format.js";
 import { errorMessage } from "../../../lib/useApi.js";
 import { TRANSACTION_PAGE, useTransactions } from "../api.js";
+import BouncesCard from "./bounces-card.jsx";
 
 const SUMMARY = ["total_credits", "total_debits", "avg_eod_balance", "abb", "avg_monthly_surplus", "cash_deposit_share",
   "inward_bounces", "outward_bounces", "negative_balance_days", "months_covered"];
@@ -18,13 +19,16 @@ const COLUMNS = [
   { key: "amount", header: "Amount", align: "right", render: (r) => formatINR(r.amount) },
   { key: "currentBalance", header: "Balance", align: "right", render: (r) => formatINR(r.currentBalance ?? r.transactionalBalance) },
   { key: "narration", header: "Narration", render: (r) => <span className="narration">{r.narration}</span> },
+  { key: "category_leaf", header: "Category", sortable: false,
+    render: (r) => (r.category_leaf ? <span title={r.group}>{r.category_leaf.replaceAll("_", " ")}</span> : "—") },
 ];
 
 /**
  * The statement: summary figures and the clean transactions, searched, sorted and paged by the server
- * (`GET /api/transactions`). `query` pre-fills the search (a flagged txnId from Anomalies).
+ * (`GET /api/transactions`), then the bounces with the lender each is booked to. `query` pre-fills the search (a
+ * flagged txnId from Anomalies, a bounce's line).
  */
-export default function TransactionsSection({ customerId, metrics, query: initialQuery = "" }) {
+export default function TransactionsSection({ customerId, metrics, bounces, onShowTxn, query: initialQuery = "" }) {
   const [query, setQuery] = useState(initialQuery);
   const [sort, setSort] = useState({ key: "transactionTimestamp", order: "desc" });
   const [page, setPage] = useState(0);
@@ -59,6 +63,7 @@ export default function TransactionsSection({ customerId, metrics, query: initia
           emptyText={query ? `No transaction matches “${query}”.` : "No transactions."}
         />
       </Card>
+      <BouncesCard bounces={bounces} onShowTxn={onShowTxn} />
     </div>
   );
 }
