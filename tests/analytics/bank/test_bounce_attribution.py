@@ -67,3 +67,19 @@ def test_every_demo_customer_attributes_every_planted_bounce(demo_lake, config):
     for customer_id in config["demo_customers"]:
         counts = evaluate(demo_lake, customer_id)["bounce_attribution"]
         assert counts["fp"] == 0 and counts["fn"] == 0, (customer_id, counts)
+
+
+def test_smart_collect_warns_the_lender_whose_mandate_bounced(demo_lake, config):
+    from datetime import date
+
+    from analytics.bank.statement import prepare_transactions
+    from analytics.collect.plan import plan_collections
+
+    cid = "CUST_MSM_00007"  # a Flexiloans (EPIMONEY) mandate bounced; Kotak's EMI is the next debit after it
+    accounts = demo_lake.read_clean(cid, "accounts")
+    txns = prepare_transactions(demo_lake.read_clean(cid, "transactions"), accounts)
+    bank = demo_lake.read_json(demo_lake.analytics_path(cid, "transaction_summary"))
+    credit = demo_lake.read_json(demo_lake.analytics_path(cid, "credit_summary"))
+    signals = plan_collections(txns, bank, credit, date(2026, 11, 1), config, accounts)["risk_signals"]
+    bounced = {s["lender"] for s in signals if "bounce" in s["signal"]}
+    assert bounced == {"EPIMONEY PVT LTD FLEXILOANS"}
