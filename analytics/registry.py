@@ -15,6 +15,7 @@ from analytics.anomalies.rules import detect_rule_anomalies
 from analytics.bank.earnings_spendings import summarize_earnings_spendings
 from analytics.bank.statement import prepare_transactions
 from analytics.bank.summary import business_credits_by_month, summarize_transactions
+from analytics.bureau.stacking import detect_loan_stacking
 from analytics.bureau.summary import summarize_bureau
 from analytics.collect.plan import plan_collections
 from analytics.gst.summary import summarize_gst
@@ -62,6 +63,7 @@ def analyze_customer(data: CustomerData, config: dict, code_version: str, genera
     bureau = summarize_bureau(records.get("credit_bureau", []), data.as_of, config)
     bank = summarize_transactions(txns, records.get("accounts", []), data.as_of, config,
                                   bureau_emi=bureau["metrics"]["total_emi_burden"]["value"])
+    bureau["loan_stacking"] = detect_loan_stacking(bureau["tradelines"], bureau["enquiries"], txns, data.as_of)
     bank_credits = business_credits_by_month(txns) if len(txns) else None
     gst = summarize_gst(records.get("gst_returns", []), data.as_of, config,
                         bank_business_credits=bank_credits, circular_flows=bank.get("circular_flows"))

@@ -11,18 +11,13 @@ detections from the customer's ``transaction_summary`` analytics document. Patte
 """
 from __future__ import annotations
 
-import re
-
+from analytics.bureau.stacking import lender_key
 from pipeline.lake import Lake
-
-_SUFFIX = re.compile(r"\b(LTD|LIMITED|PVT|PRIVATE|CO|THE)\b\.?")
 
 
 def same_lender(a: str | None, b: str | None) -> bool:
     """Whether two spellings of a lender's name are the same lender (legal suffixes and spacing ignored)."""
-    def norm(s: str) -> str:
-        return " ".join(_SUFFIX.sub(" ", s.upper().replace(".", " ")).split())
-    return bool(a) and bool(b) and norm(a) == norm(b)
+    return bool(a) and bool(b) and lender_key(a) == lender_key(b)
 
 
 def bounce_quality(events: list[dict], planted: list[dict]) -> dict[str, int]:

@@ -91,6 +91,30 @@ describe("Customer Profile", () => {
     expect(screen.getByRole("searchbox", { name: "Search transactions" })).toHaveValue("S1000001");
   });
 
+  it("shows loan stacking with each new loan's enquiry and bank disbursal", async () => {
+    const loanStacking = {
+      value: true, unit: "flag", formula: "distinct lenders of tradelines opened within any 90 days >= 3",
+      inputs: { lenders: ["INDIFI", "LENDINGKART", "PROTIUM"] }, record_ids: ["A1", "A2", "A3", "D1"],
+      items: [
+        { lender: "LENDINGKART", accountNumber: "A1", dateOpened: "2026-07-02", sanctionedAmount: 500000, enquiry_date: "2026-06-20", disbursal_txn_id: "D1" },
+        { lender: "INDIFI", accountNumber: "A2", dateOpened: "2026-07-20", sanctionedAmount: 300000, enquiry_date: null, disbursal_txn_id: null },
+        { lender: "PROTIUM", accountNumber: "A3", dateOpened: "2026-08-25", sanctionedAmount: 800000, enquiry_date: "2026-08-20", disbursal_txn_id: null },
+      ],
+    };
+    const stacked = { ...profile, credit: { ...profile.credit, loan_stacking: loanStacking } };
+    stubFetch(routes({ "/api/customer-profile": stacked }));
+    const user = userEvent.setup();
+    render(<ProfilePage customerId={ID} />);
+    await user.click(await screen.findByRole("tab", { name: "Credit" }));
+    expect(await screen.findByText("Stacking: 3 new loans from 3 lenders within 90 days")).toBeInTheDocument();
+    const table = screen.getByRole("table", { name: "New loans in the window" });
+    const rows = within(table).getAllByRole("row");
+    expect(rows).toHaveLength(4);
+    expect(within(table).getByText("D1")).toBeInTheDocument();
+    expect(within(table).getAllByText("not seen")).toHaveLength(2);
+    expect(within(table).getByText("none found")).toBeInTheDocument();
+  });
+
   it("shows GST turnover, filing punctuality with days late and the DPD grid", async () => {
     stubFetch(routes());
     const user = userEvent.setup();

@@ -10,7 +10,37 @@ const SUMMARY = ["bureau_score", "worst_dpd_3m", "worst_dpd_12m", "worst_dpd_24m
   "active_tradelines", "total_outstanding", "total_overdue", "total_emi_burden", "revolving_utilisation", "enquiries_3m",
   "written_off", "suit_filed"];
 
-/** The bureau report: headline figures, tradelines, the DPD grid and recent enquiries. */
+/** New loans of the last year's busiest 90 days, each with its enquiry and the bank credit that disbursed it. */
+function StackingCard({ stacking }) {
+  if (!stacking) return null;
+  const items = stacking.items || [];
+  return (
+    <Card title="Loan stacking" headingLevel={3} subtitle={stacking.formula}>
+      <p>
+        {stacking.value
+          ? <Badge tone="warning">Stacking: {items.length} new loans from {stacking.inputs?.lenders?.length} lenders within 90 days</Badge>
+          : <span>No stacking: {items.length ? `at most ${stacking.inputs?.lenders?.length} lender(s) lent within any 90 days of the last year` : "no new loan in the last year"}.</span>}
+      </p>
+      {items.length > 0 && (
+        <DataTable
+          caption="New loans in the window"
+          captionHidden
+          rows={items}
+          rowKey={(r) => r.accountNumber}
+          columns={[
+            { key: "dateOpened", header: "Opened", render: (r) => formatDate(r.dateOpened) },
+            { key: "lender", header: "Lender" },
+            { key: "sanctionedAmount", header: "Sanctioned", align: "right", render: (r) => formatINR(r.sanctionedAmount) },
+            { key: "enquiry_date", header: "Enquiry", render: (r) => (r.enquiry_date ? formatDate(r.enquiry_date) : "none found") },
+            { key: "disbursal_txn_id", header: "Disbursal in bank", render: (r) => (r.disbursal_txn_id ? <code>{r.disbursal_txn_id}</code> : "not seen") },
+          ]}
+        />
+      )}
+    </Card>
+  );
+}
+
+/** The bureau report: headline figures, tradelines, the DPD grid, recent enquiries and loan stacking. */
 export default function CreditSection({ credit }) {
   const tradelines = Array.isArray(credit?.tradelines) ? credit.tradelines : [];
   const enquiries = Array.isArray(credit?.enquiries) ? credit.enquiries : [];
@@ -68,6 +98,7 @@ export default function CreditSection({ credit }) {
           ]}
         />
       </Card>
+      <StackingCard stacking={credit.loan_stacking} />
     </div>
   );
 }
