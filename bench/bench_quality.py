@@ -55,12 +55,11 @@ def report(lake: Lake, customers: list[str]) -> int:
             if c["tp"] + c["fp"] + c["fn"]:
                 print(f"{customer_id:<15} {pattern:<22} {c['tp']:>5} {c['fp']:>4} {c['fn']:>4} "
                       f"{_fmt(ratio(c['tp'], c['tp'] + c['fp']))} {_fmt(ratio(c['tp'], c['tp'] + c['fn']))}")
-    target = TARGET
-    print(f"== all customers: target precision and recall >= {target}")
+    print(f"== all customers: target precision and recall >= {TARGET}")
     failed = 0
     for pattern, c in sorted(totals.items()):
         p, r = ratio(c["tp"], c["tp"] + c["fp"]), ratio(c["tp"], c["tp"] + c["fn"])
-        ok = all(v is None or v >= target for v in (p, r))
+        ok = all(v is None or v >= TARGET for v in (p, r))
         failed += not ok
         print(f"{'ALL':<15} {pattern:<22} {c['tp']:>5} {c['fp']:>4} {c['fn']:>4} {_fmt(p)} {_fmt(r)}  "
               f"{'ok' if ok else 'BELOW TARGET'}")

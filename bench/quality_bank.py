@@ -11,7 +11,7 @@ detections from the customer's ``transaction_summary`` analytics document. Patte
 """
 from __future__ import annotations
 
-from analytics.bureau.stacking import lender_key
+from analytics.bank.categorise.parties import lender_key
 from pipeline.lake import Lake
 
 

@@ -218,9 +218,8 @@ def _event(df: pd.DataFrame, ret_idx, row: pd.Series, direction: str, original, 
 def _link_represented(df: pd.DataFrame, ev: dict[str, Any]) -> None:
     """Attribute an inward return to its lender (:mod:`bounce_attribution`) and find the EMI presented again."""
     day = pd.Timestamp(ev["date"])
-    emis = df[(df["category"] == "emi") & (df["type"] == "DEBIT")]
-    emis = emis[emis["linkedAccRef"] == df.loc[df["txnId"] == ev["txn_ids"][0], "linkedAccRef"].iloc[0]] \
-        if "linkedAccRef" in df else emis
+    account = df.loc[df["txnId"] == ev["txn_ids"][0], "linkedAccRef"].iloc[0]
+    emis = df[(df["category"] == "emi") & (df["type"] == "DEBIT") & (df["linkedAccRef"] == account)]
     found = attribute_bounce(emis, ev["narration"], ev["counterparty"], day, ev["amount"], REPRESENT_WINDOW_DAYS)
     ev["attribution"], ev["mandate_reference"] = found["attribution"], found["mandate_reference"]
     cand = emis[(emis["date"] >= day) & ((emis["date"] - day).dt.days <= REPRESENT_WINDOW_DAYS)]

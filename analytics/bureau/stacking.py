@@ -8,12 +8,12 @@ within 10 days of the opening, 80-100% of the sanctioned amount, since fees are 
 """
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 
+from analytics.bank.categorise.parties import lender_key
 from analytics.metric import metric
 
 WINDOW_DAYS = 90
@@ -22,12 +22,6 @@ ENQUIRY_LEAD_DAYS = 30
 DISBURSAL_DAYS = 10
 DISBURSAL_SHARE = (0.80, 1.0)
 LOOKBACK_DAYS = 365
-_SUFFIX = re.compile(r"\b(LTD|LIMITED|PVT|PRIVATE|CO|THE)\b")
-
-
-def lender_key(name: str | None) -> str:
-    """A lender's name without legal suffixes, punctuation or spacing, so two spellings of it compare equal."""
-    return " ".join(_SUFFIX.sub(" ", re.sub(r"[^A-Z0-9 ]", " ", (name or "").upper())).split())
 
 
 def _day(text: str | None) -> date | None:
@@ -76,7 +70,7 @@ def detect_loan_stacking(tradelines: list[dict], enquiries: list[dict], txns: pd
                  f"{LOOKBACK_DAYS} days >= {MIN_LENDERS}; each linked to its enquiry (same lender, <= "
                  f"{ENQUIRY_LEAD_DAYS} days before) and bank disbursal (loan-disbursal credit within "
                  f"{DISBURSAL_DAYS} days, {DISBURSAL_SHARE[0]:.0%}-{DISBURSAL_SHARE[1]:.0%} of sanctioned)",
-                 {"lenders": lenders, "new_tradelines_12m": len(new), "record_ids": ids},
+                 {"lenders": lenders, "new_tradelines_12m": len(new)},
                  "Several lenders lending within weeks: each sized its loan without seeing the others.")
     out["items"] = best
     out["record_ids"] = ids

@@ -75,6 +75,15 @@ def normalise_party(name: str) -> str | None:
     return out or None
 
 
+_LEGAL_WORDS = frozenset({"PVT", "LTD", "CO", "THE"})
+
+
+def lender_key(name: str | None) -> str:
+    """A lender's name without legal suffixes or punctuation, so "Protium Finance Limited" and "PROTIUM FINANCE
+    LTD." compare equal (:func:`normalise_party` folds the spellings; the suffix words are then dropped)."""
+    return " ".join(w for w in (normalise_party(name or "") or "").split() if w not in _LEGAL_WORDS)
+
+
 def party_key(upper: str) -> str:
     """Narration reduced to what its category and party depend on: every digit becomes "9" (so reference
     numbers of one length look alike and many lines share one key, while a 10-digit mobile VPA still looks
