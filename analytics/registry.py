@@ -25,10 +25,11 @@ from analytics.other_sources.ocen import summarize_ocen
 from analytics.other_sources.ondc import summarize_ondc
 from analytics.score.credit_score import score_customer
 from analytics.score.overall import summarize_overall
+from analytics.signals import build_signals
 
 OUTPUT_NAMES = (
     "transaction_summary", "gst_summary", "credit_summary", "mutual_funds_summary", "insurance_summary",
-    "ocen_summary", "ondc_summary", "earnings_spendings", "anomalies_report", "credit_score", "smart_collect",
+    "ocen_summary", "ondc_summary", "earnings_spendings", "anomalies_report", "signals", "credit_score", "smart_collect",
     "overall_summary",
 )
 
@@ -59,7 +60,8 @@ def analyze_customer(data: CustomerData, config: dict, code_version: str, genera
     if unknown:
         raise ValueError(f"cannot skip {sorted(unknown)}: other documents depend on them")
     records = data.records
-    txns = prepare_transactions(records.get("transactions", []), records.get("accounts", []))
+    txns = prepare_transactions(records.get("transactions", []), records.get("accounts", []),
+                                owners=[data.customer.get("owner_name") or ""])
     bureau = summarize_bureau(records.get("credit_bureau", []), data.as_of, config)
     bank = summarize_transactions(txns, records.get("accounts", []), data.as_of, config,
                                   bureau_emi=bureau["metrics"]["total_emi_burden"]["value"])
@@ -79,6 +81,7 @@ def analyze_customer(data: CustomerData, config: dict, code_version: str, genera
     if "earnings_spendings" not in skip:
         bodies["earnings_spendings"] = summarize_earnings_spendings(txns, data.as_of, config)
     bodies["anomalies_report"] = detect_rule_anomalies(txns, bank, gst, config)
+    bodies["signals"] = build_signals(txns, bodies, data.customer, config)
     bodies["credit_score"] = score_customer(bodies, data.customer, data.as_of, config)
     if "smart_collect" not in skip:
         bodies["smart_collect"] = plan_collections(txns, bank, bodies["credit_summary"], data.as_of, config,

@@ -20,6 +20,7 @@ PAGING = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimu
 QUERY: dict[str, list[dict]] = {
     "/api/analytics": [CUSTOMER_ID, {"name": "names", "in": "query", "schema": {"type": "string"},
                                      "description": "comma-separated document names (default: all)"}], "/api/customer-profile": [CUSTOMER_ID], "/api/credit-score": [CUSTOMER_ID],
+    "/api/signals": [CUSTOMER_ID],
     "/api/risk-model": [CUSTOMER_ID], "/api/forecast": [CUSTOMER_ID], "/api/reconciliation": [CUSTOMER_ID],
     "/api/anomalies": [CUSTOMER_ID], "/api/recommendations": [CUSTOMER_ID], "/api/smart-collect": [CUSTOMER_ID],
     "/api/consents": [CUSTOMER_ID], "/api/audit": [CUSTOMER_ID, PAGING[0]],

@@ -31,8 +31,10 @@ def evaluate(lake: Lake, customer_id: str) -> dict[str, dict]:
     wanted = truth.get("categories_leaf")
     if not wanted:
         return {}
+    meta_path = lake.customer_meta_path(customer_id)
+    owner = (lake.read_json(meta_path) or {}).get("owner_name") if meta_path.exists() else None
     txns = prepare_transactions(lake.read_clean(customer_id, "transactions"),
-                                lake.read_clean(customer_id, "accounts"))
+                                lake.read_clean(customer_id, "accounts"), owners=[owner or ""])
     got = dict(zip(txns["txnId"].tolist(), txns["category_leaf"].tolist()))
     pairs = [(got[txn_id], leaf) for txn_id, leaf in wanted.items() if txn_id in got]
     return {"categories": _counts(pairs),

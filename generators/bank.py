@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from . import bank_flows, bank_spend
+from . import bank_flows, bank_related, bank_spend
+from .bank_truth import leaf_of, lender_kinds
 from .ledger import LedgerParams, post
 from .seeding import random_for
 from .timeline import DAY, Clock, next_working_day
@@ -23,10 +24,12 @@ class BankResult:
     accounts: list[dict]
     transactions: list[dict]
     categories: dict[str, str]
+    leaves: dict[str, str] = field(default_factory=dict)
     settlements: list[dict] = field(default_factory=list)
     planted: list[str] = field(default_factory=list)
     circular: list[dict] = field(default_factory=list)
     bounces: list[dict] = field(default_factory=list)
+    related: dict = field(default_factory=dict)
     duplicates: list[dict] = field(default_factory=list)
     final_balance: float = 0.0
     stats: dict = field(default_factory=dict)
@@ -106,6 +109,9 @@ def build_bank(plan, gst_payments: list, mf_flows: list) -> BankResult:
     bank_spend.small_credits(f)
     circular = bank_spend.fraud_patterns(f)
     planted = bank_spend.anomalies(f)
+    related = bank_related.related_credits(f)
+    hops = bank_related.multi_hop(f)
+    self_credits = bank_related.self_upi_credits(f)
     bank_spend.spending(f)
     bank_spend.owner_draws(f)
     posted = post(f.events, _params(plan, f))
@@ -116,7 +122,8 @@ def build_bank(plan, gst_payments: list, mf_flows: list) -> BankResult:
     prefix = plan.identity.txn_prefix
     serial = rng.randrange(10 ** 7, 9 * 10 ** 7)
     last_day = plan.end_ord - 1
-    txns, categories, by_seq, settlements = [], {}, {}, []
+    txns, categories, leaves, by_seq, settlements = [], {}, {}, {}, []
+    kinds = lender_kinds(plan.loans)
     for ts, sign, paise, cat, mode, narr, ref, link, vdelay, bal, seq in posted.rows:
         serial += rng.randint(1, 40)
         txn_id = f"{prefix}{serial}"
@@ -128,6 +135,9 @@ def build_bank(plan, gst_payments: list, mf_flows: list) -> BankResult:
             "valueDate": clock.date(vday), "narration": narr, "reference": ref,
         })
         categories[txn_id] = cat
+        leaf = leaf_of(cat, sign, mode, narr, kinds)
+        if leaf is not None:
+            leaves[txn_id] = leaf
         if seq >= 0:
             by_seq[seq] = txn_id
         if link is not None:
@@ -135,16 +145,25 @@ def build_bank(plan, gst_payments: list, mf_flows: list) -> BankResult:
                 settlements.append({"kind": "ondc_order", "order_id": link[1], "txnId": txn_id})
             elif 0 <= link[3] < plan.n_gst:
                 settlements.append({"kind": "gstr1_invoice", "ctin": link[1], "inum": link[2], "txnId": txn_id})
-    result = BankResult([_account(plan, rng, linked, posted.balance / 100, clock)], txns, categories, settlements)
+    result = BankResult([_account(plan, rng, linked, posted.balance / 100, clock)], txns, categories, leaves,
+                        settlements)
     result.planted = [by_seq[s] for s in planted if s in by_seq]
     for a, b, name in circular:
         if a in by_seq and b in by_seq:
             result.circular.append({"in": by_seq[a], "out": by_seq[b], "counterparty": name})
     result.bounces = [{"txn_id": by_seq[s], "lender": lender, "umrn": umrn}
                       for s, lender, umrn in f.bounces if s in by_seq]
+    result.related = {
+        "related_party": [{"txn_id": by_seq[s], "party": party, "relation": rel}
+                          for s, party, rel in related if s in by_seq],
+        "multi_hop_circular": [{"txn_ids": [by_seq[s] for s in seqs], "parties": parties}
+                               for seqs, parties in hops if all(s in by_seq for s in seqs)],
+        "self_credits": [{"txn_id": by_seq[s]} for s in self_credits if s in by_seq],
+    }
     result.duplicates = _duplicate_ids(plan, txns)
     for dup in result.duplicates:
         del categories[dup["replaced"]]
+        leaves.pop(dup["replaced"], None)
     result.final_balance = posted.balance / 100
     result.stats = {"infusions": posted.infusions, "trimmed": posted.trimmed, "skipped": posted.skipped}
     return result

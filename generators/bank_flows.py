@@ -10,8 +10,10 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from . import names
+from .bank_formats import style_for
 from .identity import upper_name
 from .narration import Narrator
+from .related_parties import related_parties
 from .seeding import random_for, rng_for
 from .timeline import DAY, next_working_day
 
@@ -25,7 +27,8 @@ class Flows:
     def __init__(self, plan):
         self.plan = plan
         self.events: list[list] = []
-        self.nar = Narrator(random_for(plan.seed, "bank.narration"), plan.identity.bank_prefix, plan.identity.city)
+        style = style_for(plan.identity.bank_prefix, random_for(plan.seed, "bank.narration.style"))
+        self.nar = Narrator(random_for(plan.seed, "bank.narration"), plan.identity.bank_prefix, plan.identity.city, style)
         self.starts = [m.start for m in plan.months]
         n = len(plan.months)
         self.credits = [0] * n
@@ -105,6 +108,7 @@ def retail_income(f: Flows) -> None:
     region_pool = names.SURNAMES[plan.identity.region]
     first = names.FIRST_NAMES_MALE + names.FIRST_NAMES_FEMALE
     pool = [(f"{rng.choice(first)} {rng.choice(region_pool)}".upper(), rng.choice(names.UPI_HANDLES)) for _ in range(300)]
+    own_circle = {plan.identity.owner_stmt_name} | {p["statement_name"] for p in related_parties(plan)}
     for m in plan.months:
         n = plan.counts["upi"][m.index]
         total = plan.gross(plan.channels["upi"][m.index])
@@ -117,6 +121,10 @@ def retail_income(f: Flows) -> None:
                 ts = (m.start + d) * DAY + s
                 payer, handle = pool[rng.randrange(300)] if rng.random() < 0.7 else (
                     f"{rng.choice(first)} {rng.choice(region_pool)}".upper(), rng.choice(names.UPI_HANDLES))
+                if payer in own_circle:   # a walk-in customer named as the owner or a relative: another family
+                    given, family = payer.rsplit(" ", 1)
+                    surnames = [n.upper() for n in region_pool if n.upper() != family]
+                    payer = f"{given} {surnames[len(given) % len(surnames)]}"
                 amt = max(10.0, round(amt) if rng.random() < 0.8 else round(amt, 2))
                 f.add(ts, 1, amt, "upi_sales", nar.upi_sale(ts, payer, handle))
         n = plan.counts["cash"][m.index]

@@ -18,6 +18,7 @@ from . import names, plan_costs, plan_credit, plan_risk, plan_savings, plan_trad
 from .identity import Identity, Party, make_identity
 from .profiles import Profile
 from .seeding import random_for, rng_for
+from .stress import stress_settings
 from .timeline import DAY, Month, history_months
 
 PRE_MONTHS = 2  # invoices raised this many months before the window are still collected inside it
@@ -61,6 +62,8 @@ class Plan:
     revolving: list[Any] = field(default_factory=list)
     ocen: list[Any] = field(default_factory=list)
     enquiries: list[Any] = field(default_factory=list)
+    stacked: list[Any] = field(default_factory=list)   # the loans planted as stacking (truth)
+    hop_cut: float = 0.02   # what each hop of a multi-hop round trip keeps, at most (more under stress)
     schemes: list[Any] = field(default_factory=list)
     policies: list[Any] = field(default_factory=list)
     circular: list[Any] = field(default_factory=list)
@@ -213,6 +216,9 @@ def build_plan(customer_id: str, seed: int, profile: Profile, as_of: dt.date, ge
         channels=channels, declared=[round(s * r, 2) for s, r in zip(sales, ratio)],
         fake=[s * fake for s in sales], credit_est=credit_est,
     )
+    stress = stress_settings(gen_config)
+    if stress:
+        plan.hop_cut = stress["hop_cut"]
     plan_costs.plan_costs(plan)
     plan_credit.plan_credit(plan)
     plan_savings.plan_savings(plan)

@@ -272,6 +272,7 @@ def plan_credit(plan) -> None:
             _dpd_episodes(rng, plan, loan, p.external_dpd)
             plan.loans.append(loan)
     _ocen(rng, plan, mean_sales)
+    _stacking(plan, mean_sales)
     first, last = plan.start_ord, plan.end_ord - 1
     for count, lo, hi in ((rng.randint(*p.enquiries_recent), last - 89, last),
                           (rng.randint(*p.enquiries_older), first, last - 90)):
@@ -281,6 +282,26 @@ def plan_credit(plan) -> None:
             lender = rng.choice(banks if purpose == "CREDIT_CARD" else names.TERM_LENDERS + banks[:4])
             plan.enquiries.append(Enquiry(rng.randint(lo, hi), lender, purpose, round(mean_sales * rng.uniform(0.2, 1.5), -4)))
     _make_keys_unique(plan)
+
+
+def _stacking(plan, mean_sales: float) -> None:
+    """Loan stacking: several lenders' loans taken within 90 days in the last year, each after its own
+    enquiry and disbursed into the account we see (``plan.stacked`` is the truth)."""
+    lo, hi = plan.profile.stacked_loans
+    if not hi:
+        return
+    rng = random_for(plan.seed, "plan.stacking")
+    taken = {loan.lender for loan in plan.loans}
+    pool = [lender for lender in names.TERM_LENDERS + tuple(l for _, l in names.OCEN_LENDERS[:5]) if lender not in taken]
+    lenders = rng.sample(pool, min(len(pool), rng.randint(lo, hi)))
+    start = plan.end_ord - rng.randint(150, 300)
+    for lender in lenders:
+        opened = start + rng.randint(0, 80)
+        loan = _loan(rng, plan, lender, rng.choice(("BUSINESS_LOAN", "TERM_LOAN")), mean_sales * rng.uniform(0.03, 0.08),
+                     rng.uniform(18, 26), rng.choice((12, 18, 24)), opened, "bank", True)
+        plan.loans.append(loan)
+        plan.enquiries.append(Enquiry(opened - rng.randint(3, 20), lender, "BUSINESS_LOAN", loan.sanctioned))
+        plan.stacked.append(loan)
 
 
 def _make_keys_unique(plan) -> None:

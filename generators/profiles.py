@@ -58,6 +58,10 @@ class Profile:
     circular_pairs: tuple[int, int] = (0, 0)
     round_cash: int = 0
     duplicate_ids: int = 0
+    related_credits: tuple[int, int] = (0, 0)     # credits from declared related parties
+    multi_hop_chains: tuple[int, int] = (0, 0)    # round trips through two or three shell parties
+    self_upi_credits: tuple[int, int] = (1, 3)    # owner's own UPI top-ups under a variant of the name
+    stacked_loans: tuple[int, int] = (0, 0)       # lenders whose new loans land within 90 days (stacking)
     # bureau and credit appetite
     score: tuple[int, int] = (705, 790)
     enquiries_recent: tuple[int, int] = (0, 1)   # last 90 days
@@ -97,7 +101,7 @@ PROFILES: dict[str, Profile] = {
         enquiries_recent=(6, 9), enquiries_older=(8, 12), ocen_apps=(4, 6), ocen_reject_share=0.6,
         reject_reasons=("LOW_CREDIT_SCORE", "INSUFFICIENT_CASHFLOW", "POLICY_NORMS"), ocen_disburse_share=1.0,
         mf_schemes=(1, 2), mf_lien=True, lapse_share=0.5, employees=(2, 4), rent=(20_000.0, 35_000.0),
-        default_tpm=55,
+        default_tpm=55, related_credits=(2, 4), stacked_loans=(3, 3),
     ),
     "high_growth": replace(
         BASELINE, name="high_growth", sales_start=(250_000.0, 450_000.0), growth_total=7.5, noise=0.08,
@@ -119,7 +123,8 @@ PROFILES: dict[str, Profile] = {
         b2c_declared=(0.95, 1.0), fake_invoice_ratio=1.7, circular_pairs=(9, 13), round_cash=5, duplicate_ids=2,
         cheque_bounces=(1, 2), score=(640, 720), enquiries_recent=(2, 4), enquiries_older=(4, 8), ocen_apps=(2, 4),
         ocen_reject_share=0.7, reject_reasons=("FRAUD", "DOC_IRREGULARITIES", "AA_FAILED"), mf_schemes=(1, 1),
-        sip_share=0.0, policies=(1, 2), default_tpm=80,
+        sip_share=0.0, policies=(1, 2), default_tpm=80, related_credits=(4, 6), multi_hop_chains=(3, 5),
+        self_upi_credits=(3, 6), stacked_loans=(3, 4),
     ),
     "declining": replace(
         BASELINE, name="declining", sales_start=(1_500_000.0, 2_400_000.0), growth_total=0.14, noise=0.08,
@@ -128,7 +133,7 @@ PROFILES: dict[str, Profile] = {
         external_dpd=0.08, gst_late_prob=0.3, gst_late_days=(2, 30), score=(600, 690), enquiries_recent=(5, 8),
         enquiries_older=(3, 6), ocen_apps=(3, 5), ocen_reject_share=0.8,
         reject_reasons=("INSUFFICIENT_CASHFLOW", "LOW_CREDIT_SCORE"), sip_stop_share=1.0, mf_sell=True,
-        lapse_share=0.6, employees=(8, 12), default_tpm=60,
+        lapse_share=0.6, employees=(8, 12), default_tpm=60, related_credits=(2, 3), multi_hop_chains=(1, 2),
     ),
     "customer_concentration": replace(
         BASELINE, name="customer_concentration", sales_start=(800_000.0, 1_400_000.0), growth_total=1.1,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .bank import build_bank
+from .related_parties import related_parties
 from .bureau import build_bureau
 from .consent import build_consent
 from .gst import build_gst
@@ -23,6 +24,7 @@ from .ondc import build_ondc
 from .plan import Plan, build_plan
 from .profiles import PROFILE_NAMES, Profile, get_profile
 from .seeding import stable_seed
+from .stress import stress_settings, stress_transactions
 
 __all__ = ["GeneratedCustomer", "generate_customer", "profile_for", "PROFILE_NAMES", "SOURCES", "SOURCE_BUILDERS"]
 
@@ -87,8 +89,12 @@ def _truth(plan: Plan, bank) -> dict[str, Any]:
         "settlements": bank.settlements,
         "planted_anomalies": bank.planted,
         "circular_pairs": bank.circular,
-        "planted": {"bounce_attribution": bank.bounces},
+        "planted": {"bounce_attribution": bank.bounces, **bank.related,
+                    "loan_stacking": [{"lenders": [loan.lender for loan in plan.stacked],
+                                       "account_numbers": [loan.account_number for loan in plan.stacked]}]
+                    if plan.stacked else []},
         "duplicate_txn_ids": bank.duplicates,
+        "categories_leaf": bank.leaves,
         "anchor_buyer": {"name": plan.buyers[0].party.name, "gstin": plan.buyers[0].party.gstin,
                          "planned_share_of_b2b": round(plan.buyers[0].share, 4)},
         "emi_loans": [{"lender": loan.lender, "account_number": loan.account_number, "emi": loan.emi,
@@ -128,6 +134,11 @@ def generate_customer(customer_id: str, profile: str | None, as_of: dt.date, con
         "owner_name": ident.owner_name, "constitution": ident.constitution, "industry": ident.industry,
         "gstin": ident.gstin, "pan": ident.pan, "udyam": ident.udyam, "state": ident.state, "city": ident.city,
         "incorporation_date": ident.incorporation_date.isoformat(), "as_of": as_of.isoformat(), "seed": seed,
+        "related_parties": [{k: v for k, v in p.items() if k != "statement_name"} for p in related_parties(plan)],
     }
+    truth = _truth(plan, ctx["bank"])
+    stress = stress_settings(config.get("generator", {}))
+    if stress:
+        truth["stress"] = {**stress, "narrations_changed": stress_transactions(records["transactions"], seed, stress)}
     return GeneratedCustomer(customer_id, name, as_of, customer, build_consent(plan),
-                             {s: records[s] for s in SOURCES}, _truth(plan, ctx["bank"]), ctx["bank"].categories)
+                             {s: records[s] for s in SOURCES}, truth, ctx["bank"].categories)

@@ -54,6 +54,42 @@ def _holder_names(accounts: list[dict] | None) -> set[str]:
     return names
 
 
+def _holder_mobiles(accounts: list[dict] | None) -> set[str]:
+    mobiles = set()
+    for acc in accounts or []:
+        for holder in (((acc.get("profile") or {}).get("holders") or {}).get("holder") or []):
+            digits = "".join(ch for ch in str(holder.get("mobile") or "") if ch.isdigit())[-10:]
+            if len(digits) == 10:
+                mobiles.add(digits)
+    return mobiles
+
+
+def _name_variants(holders: set[str]) -> set[str]:
+    """How a bank may print a holder's name on a UPI line: in full, or initials and surname (R K SHARMA)."""
+    out = set(holders)
+    for name in holders:
+        parts = name.split()
+        if len(parts) >= 2:
+            out.add(f"{parts[0][0]} {parts[-1]}")
+            out.add(" ".join(p[0] for p in parts[:-1]) + f" {parts[-1]}")
+    return out
+
+
+def _mark_self_upi_credits(df: pd.DataFrame, holders: set[str], mobiles: set[str]) -> None:
+    """UPI credits from the holder's own phone (the holder's mobile in the VPA) or printed under the holder's
+    name or initials are own money topped up, not sales: self-transfers in."""
+    upi = (df["type"].to_numpy() == "CREDIT") & df["category"].isin(("upi_sales",)).to_numpy()
+    if not upi.any() or not (holders or mobiles):
+        return
+    narr = df["narration"].fillna("").astype(str)
+    own = np.zeros(len(df), dtype=bool)
+    for mobile in mobiles:
+        own |= narr.str.contains(mobile, regex=False).to_numpy()
+    if holders:
+        own |= df["counterparty"].isin(_name_variants(holders)).to_numpy()
+    _relabel(df, upi & own, credit=True)
+
+
 def _relabel(df: pd.DataFrame, rows, credit: bool) -> None:
     """Mark rows as self-transfers in the coarse category, the leaf and the group alike."""
     df.loc[rows, "category"] = "self_transfer_in" if credit else "self_transfer_out"
@@ -111,7 +147,8 @@ def _mark_returned_credits(df: pd.DataFrame) -> None:
     df.loc[df["returned"] & (df["type"] == "CREDIT"), "is_business_credit"] = False
 
 
-def prepare_transactions(records: list[dict[str, Any]], accounts: list[dict[str, Any]] | None = None) -> pd.DataFrame:
+def prepare_transactions(records: list[dict[str, Any]], accounts: list[dict[str, Any]] | None = None,
+                         owners: list[str] | None = None) -> pd.DataFrame:
     """Build the analysis frame from clean ``transactions`` records (see the schema).
 
     Columns: txnId, linkedAccRef, type, mode, amount, balance (the line's
@@ -123,7 +160,8 @@ def prepare_transactions(records: list[dict[str, Any]], accounts: list[dict[str,
     docs/taxonomy.md). Rows are sorted by account, then timestamp,
     keeping file order for equal timestamps, because running balances are only
     meaningful in the order the bank posted them. ``accounts`` (optional) lets
-    transfers naming an account holder count as self-transfers.
+    transfers naming an account holder count as self-transfers; ``owners`` (optional: the proprietor or
+    directors, from the customer record) extends that to a company account's owners.
     """
     if not records:
         return _empty()
@@ -151,7 +189,9 @@ def prepare_transactions(records: list[dict[str, Any]], accounts: list[dict[str,
     df["counterparty"] = classified["counterparty"]
     df["category_leaf"] = classified["category_leaf"]
     df["group"] = classified["group"]
-    _mark_self_transfers(df, _holder_names(accounts))
+    holders = _holder_names(accounts) | {normalise_party(o) for o in owners or [] if o and normalise_party(o)}
+    _mark_self_transfers(df, holders)
+    _mark_self_upi_credits(df, holders, _holder_mobiles(accounts))
     df["is_business_credit"] = (df["type"] == "CREDIT") & df["category"].isin(BUSINESS_CREDITS)
     df["returned"] = False
     _mark_returned_credits(df)

@@ -161,6 +161,12 @@ OVERLAYS: tuple[Overlay, ...] = (
             "A written-off account in the bureau: score capped at 599"),
     Overlay("O3_SUIT_FILED", "credit_summary", "suit_filed", (True,), 599,
             "A suit-filed account in the bureau: score capped at 599"),
+    Overlay("O4_LOAN_STACKING", "signals", "loan_stacking", (True,), 649,
+            "Loan stacking (3+ lenders' new loans within 90 days): score capped at 649 (band D) until the new "
+            "obligations are verified"),
+    Overlay("O5_ROUND_TRIPPING", "signals", "round_tripping", (True,), 599,
+            "Round-tripped or related-party money counted as sales: score capped at 599 pending verification of "
+            "turnover"),
 )
 
 BANDS: list[dict] = [

@@ -13,9 +13,10 @@ bp = Blueprint("analytics", __name__)
 BUNDLE = ("overall_summary", "credit_score", "transaction_summary", "gst_summary", "credit_summary",
           "earnings_spendings", "anomalies_report", "smart_collect", "mutual_funds_summary", "insurance_summary",
           "ocen_summary", "ondc_summary", "risk_model", "cashflow_forecast", "reconciliation", "enhanced_anomalies",
-          "recommendations", "decision")
+          "recommendations", "decision", "signals")
 SINGLE = {
     "/api/credit-score": ("credit_score",),
+    "/api/signals": ("signals",),
     "/api/risk-model": ("risk_model",),
     "/api/forecast": ("cashflow_forecast",),
     "/api/reconciliation": ("reconciliation",),

@@ -69,7 +69,7 @@ def customer_profile():
 
 PROFILE_DOCS = ("overall_summary", "transaction_summary", "gst_summary", "credit_summary", "earnings_spendings",
                 "anomalies_report", "enhanced_anomalies", "mutual_funds_summary", "insurance_summary",
-                "ocen_summary", "ondc_summary")
+                "ocen_summary", "ondc_summary", "signals")
 
 
 def _build_profile(customer_id: str) -> bytes:
@@ -105,6 +105,7 @@ def _build_profile(customer_id: str) -> bytes:
         "insurance": _doc(customer_id, "insurance_summary"),
         "ocen": _doc(customer_id, "ocen_summary"),
         "ondc": _doc(customer_id, "ondc_summary"),
+        "signals": _doc(customer_id, "signals"),
     }
     return orjson.dumps(body)
 
@@ -135,10 +136,10 @@ def transactions():
     if order not in ("asc", "desc"):
         raise APIError("order must be asc or desc", field="order", code="invalid_argument")
     query = (request.args.get("q") or "").strip().lower()[:100]
-    rows = lake().read_clean(customer_id, "transactions")
+    rows = statement = lake().read_clean(customer_id, "transactions")
     if query:
         rows = [r for r in rows if query in r.get("narration", "").lower() or query in r.get("txnId", "").lower()]
     rows.sort(key=lambda r: (r.get(sort) is None, r.get(sort) if r.get(sort) is not None else ""), reverse=order == "desc")
-    page = with_categories(rows[offset:offset + limit])
+    page = with_categories(rows[offset:offset + limit], statement)
     return Response(orjson.dumps({"customer_id": customer_id, "total": len(rows), "limit": limit, "offset": offset,
                                   "sort": sort, "order": order, "items": page}), mimetype="application/json")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 
-NON_BUSINESS = {"self_transfer_in", "loan_disbursal", "reversal", "refund"}
+NON_BUSINESS = {"self_transfer_in", "loan_disbursal", "reversal", "refund", "self_upi_credit"}
 REVOLVING = {"CREDIT_CARD", "OVERDRAFT", "CASH_CREDIT"}
 TAX = ("iamt", "camt", "samt", "csamt")
 
@@ -54,15 +54,10 @@ def cv(values: list[float]) -> float:
 
 
 def counterparty(narration: str) -> str:
-    """The party a narration names (NEFT/RTGS/IMPS/UPI/cheque layouts), else the narration itself."""
-    parts = narration.split("/")
-    if narration.startswith(("NEFT/", "RTGS/")):
-        return parts[2]
-    if narration.startswith(("IMPS/", "UPI/")):
-        return parts[3]
-    if narration.startswith(("BY CLG CHQ", "CHQ PAID")):
-        return " ".join(narration.split()[3 if narration.startswith("CHQ PAID") else 4:])
-    return narration
+    """The party a narration names, read as the categoriser reads it (every bank's layout, docs/bank_formats.md),
+    else the narration itself."""
+    from analytics.bank.categorise.engine import categorise   # noqa: PLC0415 - only the metrics need it
+    return categorise(narration, "CREDIT").counterparty or narration
 
 
 def revolving_utilisation(g) -> float:

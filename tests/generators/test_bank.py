@@ -12,10 +12,11 @@ CATEGORIES = {
     "self_transfer_out", "refund", "reversal", "interest", "supplier_payment", "salary", "rent", "utilities",
     "gst_payment", "emi", "emi_bounce_charge", "bounce", "bounce_charge", "atm_withdrawal", "bank_charges",
     "od_interest", "insurance_premium", "sip", "mf_purchase", "mf_redemption", "circular_in", "circular_out",
-    "misc_expense", "planted_anomaly",
+    "misc_expense", "planted_anomaly", "related_credit", "hop_in", "hop_out", "self_upi_credit",
 }
 CREDIT_ONLY = {"b2b_collection", "ondc_settlement", "upi_sales", "cash_deposit", "loan_disbursal", "self_transfer_in",
-               "refund", "reversal", "interest", "circular_in", "mf_redemption"}
+               "refund", "reversal", "interest", "circular_in", "mf_redemption", "related_credit", "hop_in",
+               "self_upi_credit"}
 
 
 def paise(x: float) -> int:
@@ -146,14 +147,16 @@ def test_baseline_is_mostly_small_upi_sales(demo_customers):
     upi = [t["amount"] for t in txns if g.txn_categories[t["txnId"]] == "upi_sales"]
     assert len(upi) > 0.4 * len(txns)
     assert sorted(upi)[len(upi) // 2] < 5_000
-    assert all(t["mode"] == "UPI" and t["narration"].startswith("UPI/CR/") for t in txns
+    # an Axis Bank account: a person paying by UPI is printed P2A (person to account), not P2M
+    assert all(t["mode"] == "UPI" and t["narration"].startswith("UPI/P2A/") for t in txns
                if g.txn_categories[t["txnId"]] == "upi_sales")
 
 
 def test_narrations_use_the_rails_real_statements_print(demo_customers):
     g = demo_customers["CUST_MSM_00001"]
     text = [t["narration"] for t in g.records["transactions"]]
-    for prefix in ("UPI/CR/", "UPI/DR/", "NEFT/", "IMPS/P2A/", "BIL/BPAY/", "GST", "POS ", "REFUND/", "REV-UPI/"):
+    for prefix in ("UPI/P2A/", "UPI/P2M/", "NEFT/", "INB/NEFT/", "IMPS/P2A/", "BIL/BPAY/", "GST", "POS/", "REFUND/",
+                   "REV-UPI/"):   # an Axis Bank account (docs/bank_formats.md)
         assert any(n.startswith(prefix) for n in text), prefix
     atm = [t for t in g.records["transactions"] if g.txn_categories[t["txnId"]] == "atm_withdrawal"]
     assert atm and all(t["amount"] % 500 == 0 for t in atm)
@@ -169,7 +172,8 @@ def test_emis_are_equal_debits_on_a_fixed_day_under_a_mandate(all_customers):
                     and (loan["lender"] in t["narration"] or loan["account_number"] in t["narration"])]
             if not mine:
                 continue
-            assert all(t["narration"].startswith(("NACH/ACH DR/", "ECS/", "SI/")) for t in mine)
+            # a mandate debit as the bank prints it: NACH/ACH (every bank's spelling), ECS or a standing instruction
+            assert all(any(m in t["narration"] for m in ("ACH", "ECS/", "SI/")) for t in mine), g.customer_id
             on_day = [t for t in mine if int(t["transactionTimestamp"][8:10]) in (loan["emi_day"], 28, 29, 30)]
             assert len(on_day) >= len(mine) - loan["bounced_months"], (g.customer_id, loan)
         assert sum(1 for t in emis if any(t["amount"] == loan["emi"] for loan in g.truth["emi_loans"])) == len(emis)
@@ -226,3 +230,44 @@ def test_account_record_describes_the_borrower(all_customers):
         assert holder["pan"] == g.customer["pan"]
         assert acc["summary"]["type"] == "CURRENT" and acc["type"] == "deposit"
         assert dt.date.fromisoformat(acc["summary"]["openingDate"]) < dt.date(2023, 11, 1)
+
+
+def test_each_bank_prints_its_own_narrations(demo_customers):
+    """The same kinds of line read as the customer's own bank prints them (docs/bank_formats.md)."""
+    expected = {"CUST_MSM_00002": ("HDFC-FIP", ("UPI-", "NEFT CR-", "ACH D- ")),
+                "CUST_MSM_00003": ("YESB-FIP", ("UPI/", "NEFT/", "ACH DR ")),
+                "CUST_MSM_00006": ("CANARA-FIP", ("NEFT Cr-", "NACH DR-")),
+                "CUST_MSM_00007": ("BOB-FIP", ("UPI/", "NEFT-", "ACH Debit : "))}
+    for customer_id, (fip, prefixes) in expected.items():
+        g = demo_customers[customer_id]
+        assert g.records["accounts"][0]["fipId"] == fip
+        text = [t["narration"] for t in g.records["transactions"]]
+        for prefix in prefixes:
+            assert any(n.startswith(prefix) for n in text), (customer_id, prefix)
+    bob = [t["narration"] for t in demo_customers["CUST_MSM_00007"].records["transactions"]
+           if demo_customers["CUST_MSM_00007"].txn_categories[t["txnId"]] == "upi_sales"]
+    assert bob and all("@" in n for n in bob)   # Bank of Baroda prints the payer's VPA, not the name
+
+
+def test_planted_signals_are_in_the_truth_and_the_lines(demo_customers):
+    """Related-party credits, multi-hop chains, self credits and stacking: what the truth says is in the data."""
+    g = demo_customers["CUST_MSM_00006"]
+    planted = g.truth["planted"]
+    by_id = {t["txnId"]: t for t in g.records["transactions"]}
+    declared = {p["name"].upper() for p in g.customer["related_parties"]}
+    assert planted["related_party"] and all(by_id[c["txn_id"]]["type"] == "CREDIT" and c["party"] in declared
+                                            for c in planted["related_party"])
+    for chain in planted["multi_hop_circular"]:
+        legs = [by_id[t] for t in chain["txn_ids"]]
+        assert legs[-1]["type"] == "CREDIT" and len(set(chain["parties"])) == len(legs) >= 2
+        assert abs(legs[-1]["amount"] - legs[0]["amount"]) <= 0.05 * legs[0]["amount"]
+    mobile = g.records["accounts"][0]["profile"]["holders"]["holder"][0]["mobile"]
+    assert all(by_id[c["txn_id"]]["mode"] == "UPI" for c in planted["self_credits"])
+    assert any(mobile in by_id[c["txn_id"]]["narration"] for c in planted["self_credits"])
+    tradelines = {t["accountNumber"]: t["lender"] for t in g.records["credit_bureau"] if t["segment"] == "TRADELINE"}
+    enquired = {t["lender"] for t in g.records["credit_bureau"] if t["segment"] == "ENQUIRY"}
+    stack = planted["loan_stacking"][0]
+    assert len(stack["lenders"]) >= 3 and set(stack["lenders"]) <= enquired
+    assert [tradelines[a] for a in stack["account_numbers"]] == stack["lenders"]
+    assert g.truth["categories_leaf"] and set(g.truth["categories_leaf"]) <= set(by_id)
+    assert not demo_customers["CUST_MSM_00005"].truth["planted"]["multi_hop_circular"]

@@ -76,11 +76,16 @@ def test_every_source_is_present_and_non_empty(all_customers):
 
 def test_customer_meta_is_complete_and_consistent(all_customers):
     keys = {"customer_id", "profile", "business_name", "owner_name", "constitution", "industry", "gstin", "pan",
-            "udyam", "state", "city", "incorporation_date", "as_of", "seed"}
+            "udyam", "state", "city", "incorporation_date", "as_of", "seed", "related_parties"}
     for g in all_customers:
         meta = g.customer
         assert set(meta) == keys
         assert meta["customer_id"] == g.customer_id and meta["profile"] == g.profile
+        relations = [p["relation"] for p in meta["related_parties"]]
+        assert relations == ["family", "group_concern"]
+        surname = meta["owner_name"].split()[-1]
+        family, concern = meta["related_parties"]
+        assert family["name"].split()[-1] == surname and concern["name"].split()[0] == surname
         assert meta["as_of"] == AS_OF.isoformat() and meta["seed"] == stable_seed(g.customer_id)
         assert PAN.fullmatch(meta["pan"]) and meta["pan"][3] == ENTITY[meta["constitution"]]
         gstin = meta["gstin"]

@@ -31,7 +31,7 @@ def top_share(g) -> float:
     shares = Counter()
     for t in g.records["transactions"]:
         if t["type"] == "CREDIT" and g.txn_categories[t["txnId"]] not in ("self_transfer_in", "loan_disbursal",
-                                                                            "reversal", "refund"):
+                                                                            "reversal", "refund", "self_upi_credit"):
             shares[counterparty(t["narration"])] += t["amount"]
     return shares.most_common(1)[0][1] / sum(shares.values())
 
@@ -64,7 +64,8 @@ def circular_pairs(g) -> list[tuple[str, str]]:
     out = []
     for c in g.records["transactions"]:
         party = counterparty(c["narration"])
-        if c["type"] != "CREDIT" or party == c["narration"] or party == "SELF" or party not in debits:
+        if c["type"] != "CREDIT" or party == c["narration"] or party == "SELF" or party not in debits \
+                or g.txn_categories[c["txnId"]] in ("reversal", "refund"):   # money back is not a round trip
             continue
         day = dt.date.fromisoformat(c["valueDate"])
         for d in debits[party]:

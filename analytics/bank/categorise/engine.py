@@ -9,6 +9,7 @@ Results are cached per (digit-folded narration, type, mode, small amount):
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -97,6 +98,16 @@ def _lender(t: _Tables, text: Text, words: frozenset) -> tuple[str, str] | None:
     return None
 
 
+_HANDLE = re.compile(r"@[A-Z]+")
+
+
+def _specificity(entity: dict, text: Text) -> int:
+    """Length of the longest of an entity's forms the narration prints (squashed): the more specific
+    entity wins when two of one kind match."""
+    return max((len(f.lstrip("~=").replace(" ", "")) for f in entity["match"]
+                if f.lstrip("~=").replace(" ", "").upper() in text.squashed), default=0)
+
+
 def _features(text: Text, txn_type: str, mode: str, small: bool) -> tuple[frozenset, dict[str, Any]]:
     t = tables()
     words = t.lexicon.labels(text)
@@ -110,12 +121,16 @@ def _features(text: Text, txn_type: str, mode: str, small: bool) -> tuple[frozen
         features.add("lender")
         if lender[0] != "bank":
             features.add("lender_nonbank")
-    for label in t.party_table.first(text):
+    # a UPI handle (@PAYTM, @YBL) names the payer's app, not who was paid: entities are read without it
+    named = read_text(_HANDLE.sub(" ", text.upper)) if "@" in text.upper else text
+    for label in t.party_table.first(named):
         entity = t.parties[label]
         key = f"ent:{entity['kind']}"
         if key not in features:
             features.add(key)
             context[entity["kind"]] = entity
+        elif _specificity(entity, named) > _specificity(context[entity["kind"]], named):
+            context[entity["kind"]] = entity   # PAYTM ECOMMERCE (ONDC) names more than PAYTM does
     party = extract_counterparty(text.upper)
     context["party"] = party
     kind = party_kind(party)

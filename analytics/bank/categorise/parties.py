@@ -40,7 +40,7 @@ _TITLES = re.compile(r"^(?:MR|MRS|MS|SMT|DR|KUM|MISS)\s+")
 
 BUSINESS_WORDS = frozenset(
     "TRADERS TRADING TRADELINKS ENTERPRISES ENTERPRISE PVT LTD LIMITED LLP AGENCIES AGENCY DISTRIBUTORS INDUSTRIES "
-    "SUPPLIERS SUPPLY WHOLESALE CO COMPANY CORP CORPORATION MILLS TEXTILES STORES STORE MART EXPORTS IMPORTS IMPEX "
+    "SUPPLIERS SUPPLY WHOLESALE SMART SUPERMARKET SUPERMARTS RETAIL CO COMPANY CORP CORPORATION MILLS TEXTILES STORES STORE MART EXPORTS IMPORTS IMPEX "
     "OVERSEAS FABRICS GARMENTS SPARES AUTOMOBILES MOTORS ELECTRICALS ELECTRONICS HARDWARE PHARMA MEDICAL "
     "MEDICOS HEALTHCARE FOODS PRODUCTS UDYOG PACKAGING PRINTERS PAPER FURNITURE FURNISHERS WORKS STEELS STEEL "
     "PLASTICS POLYMERS CHEMICALS ENGINEERING LOGISTICS TRANSPORT CARRIERS BROTHERS BROS SONS ASSOCIATES ASSOCIA "
@@ -135,6 +135,15 @@ def extract_counterparty(narration: str) -> str | None:
     return party_from_key(party_key((narration or "").upper()))
 
 
+def _cut_business_word(word: str) -> bool:
+    """A last word of 3+ letters that is the start of a trade word but not a whole word (FUR, TRAD, ENTERP)."""
+    return len(word) >= 3 and word.isalpha() and word not in BUSINESS_WORDS and word not in _COMMON_CUT_WORDS \
+        and any(w.startswith(word) for w in BUSINESS_WORDS if len(w) > len(word))
+
+
+_COMMON_CUT_WORDS = frozenset({"SON", "RAM", "DEV", "PAL", "ROY", "JAI", "RAJ", "SAI", "BAL", "LAL", "DAS"})
+
+
 def party_kind(name: str | None) -> str:
     """``business`` when the name carries a trade word (TRADERS, PVT LTD, STORES, ...), ``person`` when it
     looks like one to four name words, ``none`` without a name."""
@@ -144,6 +153,8 @@ def party_kind(name: str | None) -> str:
     if "&" in words or not BUSINESS_WORDS.isdisjoint(words) or words[0] in BUSINESS_PREFIXES \
             or _LONG_BUSINESS.search(name.replace(" ", "")):
         return "business"
+    if len(words) >= 2 and _cut_business_word(words[-1]):
+        return "business"   # a name cut to 8 or 16 characters mid trade word: APEX FUR(NITURE)
     if 1 <= len(words) <= 4 and all(w.isalpha() for w in words):
         return "person"
     return "business" if len(words) > 4 else "none"

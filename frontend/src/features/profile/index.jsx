@@ -8,6 +8,7 @@ import GstSection from "./components/gst-section.jsx";
 import { InsuranceSection, MutualFundsSection } from "./components/holdings-sections.jsx";
 import { OcenSection, OndcSection } from "./components/ocen-ondc-sections.jsx";
 import OverviewSection from "./components/overview-section.jsx";
+import SignalsSection from "./components/signals-section.jsx";
 import TransactionsSection from "./components/transactions-section.jsx";
 import { useAnomalies, useProfile } from "./api.js";
 
@@ -18,6 +19,7 @@ export const SECTIONS = [
   { id: "credit", label: "Credit" },
   { id: "earnings", label: "Earnings & Spendings" },
   { id: "anomalies", label: "Anomalies" },
+  { id: "signals", label: "Signals" },
   { id: "mutual-funds", label: "Mutual Funds" },
   { id: "insurance", label: "Insurance" },
   { id: "ocen", label: "OCEN" },
@@ -25,7 +27,7 @@ export const SECTIONS = [
 ];
 
 /**
- * Customer Profile: every source of the customer in ten sections (`GET /api/customer-profile`), plus the
+ * Customer Profile: every source of the customer in ten sections and its behavioural signals (`GET /api/customer-profile`), plus the
  * anomalies (`GET /api/anomalies`, loaded when that section opens). A flagged transaction's id jumps to
  * Transactions filtered by that id.
  */
@@ -67,6 +69,7 @@ export default function ProfilePage({ customerId, initialSection = "overview" })
                 <AnomaliesSection data={anomalies.data} error={anomalies.error} loading={anomalies.loading || !anomaliesWanted}
                   onRetry={anomalies.reload} onShowTransaction={showTransaction} />
               )}
+              {section === "signals" && <SignalsSection signals={p.signals} onShowTxn={showTransaction} />}
               {section === "mutual-funds" && <MutualFundsSection funds={p.mutual_funds} />}
               {section === "insurance" && <InsuranceSection insurance={p.insurance} />}
               {section === "ocen" && <OcenSection ocen={p.ocen} />}

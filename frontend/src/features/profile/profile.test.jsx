@@ -40,12 +40,13 @@ describe("Customer Profile", () => {
     expect(screen.getByRole("button", { name: "Try again" })).toBeInTheDocument();
   });
 
-  it("has ten sections and opens on the overview", async () => {
+  it("has eleven sections and opens on the overview", async () => {
     stubFetch(routes());
     render(<ProfilePage customerId={ID} />);
     const list = await screen.findByRole("tablist", { name: "Profile sections" });
     expect(within(list).getAllByRole("tab").map((t) => t.textContent)).toEqual([
-      "Overview", "Transactions", "GST Returns", "Credit", "Earnings & Spendings", "Anomalies", "Mutual Funds", "Insurance", "OCEN", "ONDC",
+      "Overview", "Transactions", "GST Returns", "Credit", "Earnings & Spendings", "Anomalies", "Signals", "Mutual Funds", "Insurance",
+      "OCEN", "ONDC",
     ]);
     expect(screen.getByText("Royal Murugan Wood Works")).toBeInTheDocument();
     expect(screen.getByText("XXXXXXXXX3481")).toBeInTheDocument();
@@ -113,6 +114,35 @@ describe("Customer Profile", () => {
     expect(within(table).getByText("D1")).toBeInTheDocument();
     expect(within(table).getAllByText("not seen")).toHaveLength(2);
     expect(within(table).getByText("none found")).toBeInTheDocument();
+  });
+
+  it("lists every signal with its status and opens a case's lines in Transactions", async () => {
+    const signals = {
+      metrics: {
+        round_tripping: { value: true, unit: "flag", formula: "multi-hop chains >= 1", flagged: true, inputs: {} },
+        multi_hop_circular: {
+          value: 1, unit: "count", formula: "alternating lines through rarely seen parties", flagged: true,
+          explanation: "1 round trip through other parties",
+          items: [{ txn_ids: ["H1", "H2"], legs: [
+            { txn_id: "H1", type: "DEBIT", counterparty: "SKYLINE IMPEX", amount: 300000, date: "2026-03-02" },
+            { txn_id: "H2", type: "CREDIT", counterparty: "GOLDEN ARC TRADING", amount: 297000, date: "2026-03-04" }] }],
+        },
+        self_credits: { value: 20000, unit: "INR", formula: "sum of own money", flagged: false, items: [] },
+      },
+      flagged: ["multi_hop_circular", "round_tripping"],
+    };
+    stubFetch(routes({ "/api/customer-profile": { ...profile, signals } }));
+    const user = userEvent.setup();
+    render(<ProfilePage customerId={ID} />);
+    await user.click(await screen.findByRole("tab", { name: "Signals" }));
+    const summary = await screen.findByRole("table", { name: "Signals summary" });
+    expect(within(summary).getAllByRole("row")).toHaveLength(4);
+    expect(within(summary).getAllByText("Flagged")).toHaveLength(2);
+    expect(within(summary).getByText("Clear")).toBeInTheDocument();
+    const cases = screen.getByRole("table", { name: "Multi-hop round trips: cases" });
+    expect(within(cases).getByText(/out to SKYLINE IMPEX .* in from GOLDEN ARC TRADING/)).toBeInTheDocument();
+    await user.click(within(cases).getByRole("button", { name: "Show transaction H2 in Transactions" }));
+    expect(await screen.findByRole("tab", { name: "Transactions", selected: true })).toBeInTheDocument();
   });
 
   it("shows GST turnover, filing punctuality with days late and the DPD grid", async () => {

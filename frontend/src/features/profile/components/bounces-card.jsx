@@ -1,6 +1,7 @@
 import Badge from "../../../components/Badge.jsx";
 import Card from "../../../components/Card.jsx";
 import { formatINR } from "../../../lib/format.js";
+import TxnLinks from "./txn-links.jsx";
 
 const HOW = {
   mandate_reference: "Mandate reference (UMRN)",
@@ -37,12 +38,7 @@ export default function BouncesCard({ bounces, onShowTxn }) {
               <td>{b.mandate_reference ? <code>{b.mandate_reference}</code> : "—"}</td>
               <td className="num">{b.amount == null ? "—" : formatINR(b.amount)}</td>
               <td>{b.reason || "—"}</td>
-              <td>
-                {b.txn_ids.map((id) => (
-                  <button key={id} type="button" className="link-button mono" aria-label={`Show transaction ${id} in Transactions`}
-                    onClick={() => onShowTxn(id)}>{id}</button>
-                ))}
-              </td>
+              <td><TxnLinks ids={b.txn_ids} onShowTxn={onShowTxn} /></td>
             </tr>
           ))}
         </tbody>
