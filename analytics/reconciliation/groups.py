@@ -73,7 +73,7 @@ def match_frame(groups: list[dict], b: Buyers, items: pd.DataFrame, credits: pd.
     frame["lag"] = (credits["date"].to_numpy("datetime64[D]")[frame["credit"]]
                     - items["date"].to_numpy("datetime64[D]")[frame["item"]]).astype(int)
     known = scored.set_index(["item", "credit"])[["amount_score", "date_score", "text_score", "score"]]
-    frame = frame.join(known, on=["item", "credit"])
+    frame = frame.join(known.astype(float), on=["item", "credit"])
     fresh = frame["score"].isna().to_numpy()
     if fresh.any():
         names = {k: {"name": v, "median_lag_days": b.lags.get(k)} for k, v in b.names.items()}

@@ -296,9 +296,9 @@ def match_many(items: pd.DataFrame, credits: pd.DataFrame, matches: pd.DataFrame
     p = {**MULTI_DEFAULTS, **params}
     b = Buyers(items, credits, matches, payers, p)
     groups: list[dict] = []
+    learn_buyers(b, matches)
     if not b.open or not b.free:
         return groups, {i: open_reason(b, i) for i in sorted(b.open)}, b
-    learn_buyers(b, matches)
     groups += _credit_notes(b, notes)
     ctins = sorted(set(b.of_credit.values()))
     for step in (_singles, _many_to_one, _parts):
