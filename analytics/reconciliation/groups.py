@@ -31,7 +31,7 @@ def one_to_one_groups(matches: pd.DataFrame, items: pd.DataFrame, credits: pd.Da
         explained = not np.isnan(r)
         rate_r = r if explained else 0.0
         row = {"kind": "tds" if explained and r > 0 else "one_to_one", "items": [i], "credits": [c],
-               "tds_rate": rate_r, "expected": round(v - rate_r * t, 2), "received": round(g, 2)}
+               "tds_rate": float(rate_r), "expected": round(float(v - rate_r * t), 2), "received": round(float(g), 2)}
         if not explained and v - g > p["amount_exact_abs"]:
             what = "no TDS rate explains it" if t else "less than the settlement amount"
             row["reason"] = f"short by {_rs(v - g)}; {what}"
@@ -139,6 +139,6 @@ def match_all(records: dict[str, list[dict]], txns: pd.DataFrame, params: dict) 
                                                                      "text_score", "score"])
     m.matches = match_frame(groups, b, m.items, m.credits, scored, m.payers, p)
     m.groups, m.reasons = groups, reasons
-    m.buyers = {k: {"name": v, "tds_rate": b.rates.get(k), "learned": "one_to_one" if k in m.payers else "later_passes"}
+    m.buyers = {k: {"name": v, "tds_rate": None if k not in b.rates else float(b.rates[k]), "learned": "one_to_one" if k in m.payers else "later_passes"}
                 for k, v in sorted(b.names.items())}
     return m

@@ -174,8 +174,8 @@ def learn_buyers(b: Buyers, matches: pd.DataFrame) -> None:
 
 def _group(kind: str, items: list[int], credits: list[int], rate: float, expected: float, received: float,
            **extra: Any) -> dict:
-    return {"kind": kind, "items": items, "credits": credits, "tds_rate": rate, "expected": round(expected, 2),
-            "received": round(received, 2), **extra}
+    return {"kind": kind, "items": [int(i) for i in items], "credits": [int(c) for c in credits], "tds_rate": float(rate),
+            "expected": round(float(expected), 2), "received": round(float(received), 2), **extra}
 
 
 def _take(b: Buyers, group: dict) -> dict:
@@ -201,7 +201,7 @@ def _credit_notes(b: Buyers, notes: pd.DataFrame) -> list[dict]:
         if best:
             _, i, c, rate = best
             out.append(_take(b, _group("credit_note", [i], [c], rate, b.value[i] - note.val - rate * (
-                b.taxable[i] - note.taxable), b.got[c], credit_note=note.nt_num, credit_note_value=note.val)))
+                b.taxable[i] - note.taxable), b.got[c], credit_note=str(note.nt_num), credit_note_value=float(note.val))))
     return out
 
 

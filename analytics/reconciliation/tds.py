@@ -30,7 +30,7 @@ def clean_rate(value: float, taxable: float, got: float, n: int, p: dict) -> flo
     if not taxable or taxable <= 0 or got > value:
         return None
     step, (lo, hi) = p["tds_rate_step"], p["tds_rate_range"]
-    rate = round(round((value - got) / taxable / step) * step, 6)
+    rate = round(float(round((value - got) / taxable / step) * step), 6)
     if rate < lo - 1e-9 or rate > hi + 1e-9:
         return None
     return rate if abs(value - taxable * rate - got) <= tol else None
