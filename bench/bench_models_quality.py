@@ -36,21 +36,20 @@ def truth_key(settlement: dict) -> str:
 
 
 def matching_quality(body: dict, truth: dict, txn_ids: set[str]) -> dict:
-    """Precision and recall of ``body["matches"]`` against ``truth["settlements"]``.
+    """Precision and recall of the (item, credit) pairs of ``body["matches"]`` against ``truth["settlements"]``.
 
-    Every matched pair is judged (an item the truth says was never paid counts as a false positive);
-    recall is over the truth pairs whose item and credit both survived cleaning (a quarantined record
-    cannot be matched), and how many were left out is reported.
+    A pair is one item and one credit that (partly) paid it, so one credit for three invoices is three pairs
+    and an invoice paid in two parts is two. Every matched pair is judged (an item the truth says was never
+    paid counts as a false positive); recall is over the truth pairs whose item and credit both survived
+    cleaning (a quarantined record cannot be matched), and how many were left out is reported.
     """
-    expected = {truth_key(s): s["txnId"] for s in truth["settlements"]}
+    expected = {(truth_key(s), s["txnId"]) for s in truth["settlements"]}
     items = {m["item_id"] for m in body["matches"]} | {u["item_id"] for u in body["unmatched_items"]}
-    evaluable = {k: v for k, v in expected.items() if k in items and v in txn_ids}
-    got = {m["item_id"]: m["txnId"] for m in body["matches"]}
-    correct = sum(1 for k, v in got.items() if expected.get(k) == v)
-    found = sum(1 for k, v in evaluable.items() if got.get(k) == v)
-    return {"matched": len(got), "correct": correct, "truth": len(expected), "evaluable": len(evaluable),
-            "precision": correct / len(got) if got else None,
-            "recall": found / len(evaluable) if evaluable else None}
+    evaluable = {(k, v) for k, v in expected if k in items and v in txn_ids}
+    got = {(m["item_id"], m["txnId"]) for m in body["matches"]}
+    return {"matched": len(got), "correct": len(got & expected), "truth": len(expected), "evaluable": len(evaluable),
+            "precision": len(got & expected) / len(got) if got else None,
+            "recall": len(got & evaluable) / len(evaluable) if evaluable else None}
 
 
 def anomaly_recall(body: dict, truth: dict, txn_ids: set[str]) -> dict:

@@ -30,6 +30,7 @@ class BankResult:
     circular: list[dict] = field(default_factory=list)
     bounces: list[dict] = field(default_factory=list)
     related: dict = field(default_factory=dict)
+    reconciliation: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
     final_balance: float = 0.0
     stats: dict = field(default_factory=dict)
@@ -143,8 +144,9 @@ def build_bank(plan, gst_payments: list, mf_flows: list) -> BankResult:
         if link is not None:
             if link[0] == "ondc_order":
                 settlements.append({"kind": "ondc_order", "order_id": link[1], "txnId": txn_id})
-            elif 0 <= link[3] < plan.n_gst:
-                settlements.append({"kind": "gstr1_invoice", "ctin": link[1], "inum": link[2], "txnId": txn_id})
+            else:
+                settlements += [{"kind": "gstr1_invoice", "ctin": ctin, "inum": inum, "txnId": txn_id}
+                                for ctin, inum, month in link[1] if 0 <= month < plan.n_gst]
     result = BankResult([_account(plan, rng, linked, posted.balance / 100, clock)], txns, categories, leaves,
                         settlements)
     result.planted = [by_seq[s] for s in planted if s in by_seq]
@@ -160,6 +162,7 @@ def build_bank(plan, gst_payments: list, mf_flows: list) -> BankResult:
                                for seqs, parties in hops if all(s in by_seq for s in seqs)],
         "self_credits": [{"txn_id": by_seq[s]} for s in self_credits if s in by_seq],
     }
+    result.reconciliation = _recon_truth(plan, f.recon, by_seq)
     result.duplicates = _duplicate_ids(plan, txns)
     for dup in result.duplicates:
         del categories[dup["replaced"]]
@@ -167,6 +170,24 @@ def build_bank(plan, gst_payments: list, mf_flows: list) -> BankResult:
     result.final_balance = posted.balance / 100
     result.stats = {"infusions": posted.infusions, "trimmed": posted.trimmed, "skipped": posted.skipped}
     return result
+
+
+def _recon_truth(plan, cases: list, by_seq: dict[int, str]) -> list[dict]:
+    """``truth.planted.reconciliation``: each planted case whose invoices are in a filed GSTR-1 and whose
+    credits were all posted, with its kind, credits, invoices, TDS rate (tds) or credit note (credit_note)."""
+    out = []
+    for kind, seqs, invoices, extra in cases:
+        if not seqs or any(s not in by_seq for s in seqs) or len(seqs) != extra.get("parts", 1) \
+                or not all(0 <= inv.month < plan.n_gst for inv in invoices):
+            continue
+        row = {"kind": kind, "txn_ids": [by_seq[s] for s in seqs],
+               "invoices": [{"ctin": inv.buyer.gstin, "inum": inv.inum} for inv in invoices]}
+        if kind == "tds":
+            row["tds_rate"] = invoices[0].tds_rate
+        if "credit_note" in extra:
+            row["credit_note"] = extra["credit_note"]
+        out.append(row)
+    return out
 
 
 def _duplicate_ids(plan, txns: list[dict]) -> list[dict]:

@@ -35,6 +35,7 @@ class Flows:
         self.fixed = [0] * n
         self.lo, self.hi = plan.start_ord * DAY, plan.end_instant
         self.bounces: list[tuple[int, str, str]] = []  # (event seq of the return charge, lender, UMRN): truth
+        self.recon: list[tuple[str, list[int], list, dict]] = []  # (kind, event seqs, invoices, extra): truth
 
     def month_of(self, ts: int) -> int:
         """Window index of an instant."""
@@ -63,14 +64,37 @@ def lender_ifsc(lender: str) -> str:
     return "HDFC0000240"
 
 
+def _invoice_link(invoices: list) -> tuple:
+    """The link of a credit paying these invoices: ``("gstr1_invoice", ((gstin, inum, month), ...))``."""
+    return "gstr1_invoice", tuple((inv.buyer.gstin, inv.inum, inv.month) for inv in invoices)
+
+
+def planted_payments(f: Flows) -> None:
+    """Credits of the planted reconciliation cases (:mod:`plan_recon`): one credit for several invoices, an
+    invoice in parts, an invoice net of its credit note; each case's event seqs are kept for the truth."""
+    nar = f.nar
+    for case in f.plan.payments:
+        seqs = []
+        first = case.invoices[0]
+        for ts, amount, mode, note in case.payments:
+            seq = len(f.events)
+            nmr = nar.transfer(ts, mode, first.buyer.stmt_name, first.buyer.ifsc, note)
+            if f.add(ts, 1, amount, "b2b_collection", nmr, link=_invoice_link(case.invoices),
+                     vdelay=1 if mode == "CHQ" else 0):
+                seqs.append(seq)
+        extra = {"credit_note": case.credit_note.nt_num} if case.credit_note else {}
+        f.recon.append((case.kind, seqs, case.invoices, {**extra, "parts": len(case.payments)}))
+
+
 def collections(f: Flows) -> None:
     """B2B invoice payments (with bounced cheques re-paid by NEFT) and ONDC settlements."""
     rng, nar = random_for(f.plan.seed, "bank.collections"), f.nar
     for inv in f.plan.invoices:
-        if inv.pay_ts is None:
+        if inv.pay_ts is None or inv.recon:
             continue
         name = inv.buyer.stmt_name
-        link = ("gstr1_invoice", inv.buyer.gstin, inv.inum, inv.month)
+        link = _invoice_link([inv])
+        tds = ("tds", [len(f.events)], [inv], {}) if inv.tds_rate else None
         if inv.bounce_delay:
             text, mode, chq = nar.transfer(inv.pay_ts, "CHQ", name, inv.buyer.ifsc)
             f.add(inv.pay_ts, 1, inv.pay_amount, "b2b_collection", (text, mode, chq), vdelay=1)
@@ -78,11 +102,17 @@ def collections(f: Flows) -> None:
             f.add(back, -1, inv.pay_amount, "bounce", (f"CHQ RTN {chq} {name} FUNDS INSUFFICIENT", "OTHERS", chq))
             f.add(back + 60, -1, 177.0, "bounce_charge", (f"CHQ RTN CHGS {chq}", "OTHERS", chq))
             ts = inv.pay_ts + inv.bounce_delay * DAY
-            f.add(ts, 1, inv.pay_amount, "b2b_collection", nar.transfer(ts, "NEFT", name, inv.buyer.ifsc), link=link)
+            tds = ("tds", [len(f.events)], [inv], {}) if inv.tds_rate else None
+            if f.add(ts, 1, inv.pay_amount, "b2b_collection", nar.transfer(ts, "NEFT", name, inv.buyer.ifsc),
+                     link=link) and tds:
+                f.recon.append(tds)
             continue
         note = f"INV {inv.inum}" if rng.random() < 0.25 else ""
         nmr = nar.transfer(inv.pay_ts, inv.pay_mode, name, inv.buyer.ifsc, note)
-        f.add(inv.pay_ts, 1, inv.pay_amount, "b2b_collection", nmr, link=link, vdelay=1 if inv.pay_mode == "CHQ" else 0)
+        if f.add(inv.pay_ts, 1, inv.pay_amount, "b2b_collection", nmr, link=link,
+                 vdelay=1 if inv.pay_mode == "CHQ" else 0) and tds:
+            f.recon.append(tds)
+    planted_payments(f)
     for order in f.plan.orders:
         if order.settle_ts is None:
             continue

@@ -40,6 +40,21 @@ def _b2b(invoices: list) -> tuple[list[dict], list[float]]:
     return [{"ctin": ctin, "inv": inv} for ctin, inv in groups.items()], totals
 
 
+def _cdnr(notes: list) -> list[dict]:
+    """GSTR-1 ``cdnr``: credit notes to registered buyers, grouped by buyer GSTIN (``nt[]``, ``ntty`` C)."""
+    groups: dict[str, list[dict]] = {}
+    clock = Clock()
+    for cn in notes:
+        items = []
+        for k, (rate, txval) in enumerate(cn.items):
+            i, c, s = tax_split(txval, rate, cn.inter)
+            items.append({"num": k + 1, "itm_det": {"rt": rate, "txval": txval, "iamt": i, "camt": c, "samt": s, "csamt": 0.0}})
+        groups.setdefault(cn.buyer.gstin, []).append({
+            "ntty": "C", "nt_num": cn.nt_num, "nt_dt": clock.date(cn.nt_dt), "val": cn.val, "pos": cn.buyer.state_code,
+            "rchrg": "N", "inv_typ": "R", "itms": items})
+    return [{"ctin": ctin, "nt": nt} for ctin, nt in groups.items()]
+
+
 def _b2cs(plan, rng, month_index: int, txval: float) -> tuple[list[dict], list[float]]:
     rates = names.INDUSTRIES[plan.identity.industry][0]
     wsum = sum(w for _, w in rates)
@@ -115,8 +130,12 @@ def build_gst(plan) -> tuple[list[dict], list[tuple[int, float, str]]]:
             for row in b2cs:
                 for key in ("txval", "iamt", "camt", "samt"):
                     row[key] = round(row[key] * (1 + gap), 2)
-        records.append({**common, "return_type": "GSTR1", "due_date": clock.date(due1), "dof": clock.date(dof1),
-                        "status": "FILED" if dof1 >= plan.end_ord - 45 else "PROCESSED", "b2b": b2b, "b2cs": b2cs})
+        gstr1 = {**common, "return_type": "GSTR1", "due_date": clock.date(due1), "dof": clock.date(dof1),
+                 "status": "FILED" if dof1 >= plan.end_ord - 45 else "PROCESSED", "b2b": b2b, "b2cs": b2cs}
+        notes = [cn for cn in plan.credit_notes if cn.month == i]
+        if notes:
+            gstr1["cdnr"] = _cdnr(notes)
+        records.append(gstr1)
         records.append({
             **common, "return_type": "GSTR3B", "due_date": clock.date(due3b), "dof": clock.date(dof3b), "status": status,
             "sup_details": {

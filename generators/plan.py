@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import names, plan_costs, plan_credit, plan_risk, plan_savings, plan_trade
+from . import names, plan_costs, plan_credit, plan_recon, plan_risk, plan_savings, plan_trade
 from .identity import Identity, Party, make_identity
 from .profiles import Profile
 from .seeding import random_for, rng_for
@@ -54,6 +54,8 @@ class Plan:
     suppliers: list[Party] = field(default_factory=list)
     partners: list[Party] = field(default_factory=list)
     invoices: list[Any] = field(default_factory=list)
+    credit_notes: list[Any] = field(default_factory=list)
+    payments: list[Any] = field(default_factory=list)
     orders: list[Any] = field(default_factory=list)
     staff: list[Any] = field(default_factory=list)
     rent: Any = None
@@ -225,4 +227,5 @@ def build_plan(customer_id: str, seed: int, profile: Profile, as_of: dt.date, ge
     plan.counts = _counts(plan)
     plan_trade.plan_trade(plan)
     plan_risk.plan_risk(plan)
+    plan_recon.plan_reconciliation(plan)
     return plan

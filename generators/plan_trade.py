@@ -45,6 +45,8 @@ class Invoice:
     pay_amount: float = 0.0
     pay_mode: str = "NEFT"
     bounce_delay: int = 0  # >0: a cheque that bounced and was paid again this many days later
+    tds_rate: float = 0.0  # share of taxable value the buyer withheld as TDS
+    recon: str = ""  # planted reconciliation case: many_to_one | part_payment | credit_note (plan_recon)
 
 
 @dataclass
@@ -147,6 +149,7 @@ def _invoice(rng, plan, buyer: Buyer, idt: int, month: int, txval: float, fake: 
     if plan.start_ord * DAY <= ts < plan.end_instant:
         inv.pay_ts, inv.pay_mode = ts, mode
         inv.pay_amount = round(inv.val - round(txval * buyer.tds_rate, 2), 2)
+        inv.tds_rate = buyer.tds_rate
     return inv
 
 

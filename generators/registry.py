@@ -89,7 +89,7 @@ def _truth(plan: Plan, bank) -> dict[str, Any]:
         "settlements": bank.settlements,
         "planted_anomalies": bank.planted,
         "circular_pairs": bank.circular,
-        "planted": {"bounce_attribution": bank.bounces, **bank.related,
+        "planted": {"bounce_attribution": bank.bounces, **bank.related, "reconciliation": bank.reconciliation,
                     "loan_stacking": [{"lenders": [loan.lender for loan in plan.stacked],
                                        "account_numbers": [loan.account_number for loan in plan.stacked]}]
                     if plan.stacked else []},

@@ -125,8 +125,10 @@ SPECS: dict[str, SourceSpec] = {
         + tuple(f"intr_ltfee.{s}.{t}" for s in ("intr_details", "ltfee_details") for t in ("iamt", "camt", "samt", "csamt"))
         + ("b2b[].inv[].val",)
         + tuple(f"b2b[].inv[].itms[].itm_det.{t}" for t in ("txval", "iamt", "camt", "samt", "csamt"))
-        + tuple(f"b2cs[].{t}" for t in ("txval", "iamt", "camt", "samt", "csamt")),
-        dates=("due_date", "dof", "b2b[].inv[].idt"),
+        + tuple(f"b2cs[].{t}" for t in ("txval", "iamt", "camt", "samt", "csamt"))
+        + ("cdnr[].nt[].val",)
+        + tuple(f"cdnr[].nt[].itms[].itm_det.{t}" for t in ("txval", "iamt", "camt", "samt", "csamt")),
+        dates=("due_date", "dof", "b2b[].inv[].idt", "cdnr[].nt[].nt_dt"),
         enums={"return_type": ("GSTR1", "GSTR3B"), "status": ("FILED", "PROCESSED", "NOT_FILED"),
                "filing_frequency": ("MONTHLY", "QUARTERLY")},
         droppable={"filing_frequency": None},

@@ -70,6 +70,9 @@ class MatchResult:
     matches: pd.DataFrame
     payers: dict[str, dict] = field(default_factory=dict)
     candidate_pairs: int = 0
+    groups: list[dict] = field(default_factory=list)      # filled by groups.match_all: one per match group
+    reasons: dict[int, str] = field(default_factory=dict)  # open invoice position -> why it is open
+    buyers: dict[str, dict] = field(default_factory=dict)  # GSTIN -> payer name and TDS rate, all passes
 
 
 def _day(value: Any) -> pd.Timestamp | None:

@@ -9,8 +9,11 @@ Two levels, settings in ``config["analytics"]["reconciliation"]``:
   status ``matched`` when ``|gst - bank| <= month_tolerance x bank``, else ``gst_above_bank`` or
   ``bank_above_gst`` (``no_gst_return`` / ``no_bank_credits`` when a side is missing). Collections lag
   invoices by weeks, so a trailing three-month comparison (``*_3m`` columns) is given beside it.
-* **Item level** (:mod:`analytics.reconciliation.match`): each ONDC settlement and GSTR-1 invoice matched
-  one-to-one to a bank credit, with its score and component scores.
+* **Item level** (:mod:`analytics.reconciliation.match`, then :mod:`.multi` and :mod:`.groups`): each ONDC
+  settlement and GSTR-1 invoice matched to the bank credit(s) that paid it -- one-to-one, less TDS at an
+  inferred rate, net of a credit note, several invoices in one credit or one invoice in parts -- with its
+  score, its group's kind and amounts, and any remainder with its reason (``match_groups``); each open
+  invoice says why it is open.
 
 **Due and open items.** The statement ends on its last transaction date. An item whose whole payment
 window (settlement: ``settlement_window_days``; invoice: ``invoice_pay_window_days``) ends on or before it
@@ -36,10 +39,13 @@ import pandas as pd
 
 from analytics.bank.summary import business_credits_by_month
 from analytics.metric import metric, missing, ratio
-from analytics.reconciliation.match import MATCH_DEFAULTS, MatchResult, match_items
+from analytics.reconciliation.groups import group_documents, match_all
+from analytics.reconciliation.match import MATCH_DEFAULTS, MatchResult
+from analytics.reconciliation.multi import MULTI_DEFAULTS
 
 DEFAULTS: dict[str, Any] = {
     **MATCH_DEFAULTS,
+    **MULTI_DEFAULTS,
     "month_tolerance": 0.15,
     "max_listed": 200,
     "risk": {"high_invoice_value_rate": 0.7, "high_gst_excess": 0.3, "medium_invoice_value_rate": 0.9,
@@ -118,11 +124,15 @@ def _item_view(m: MatchResult) -> pd.DataFrame:
     items["month"] = items["date"].dt.strftime("%Y-%m")
     items["credit"], items["score"], items["credit_amount"], items["credit_month"] = -1, np.nan, np.nan, None
     if len(m.matches):
-        it, cr = m.matches["item"].to_numpy(), m.matches["credit"].to_numpy()
-        items.loc[it, "credit"] = cr
-        items.loc[it, "score"] = m.matches["score"].to_numpy()
-        items.loc[it, "credit_amount"] = m.credits["amount"].to_numpy(float)[cr]
-        items.loc[it, "credit_month"] = m.credits["date"].iloc[cr].dt.strftime("%Y-%m").to_numpy()
+        rows = m.matches.assign(month=m.credits["date"].iloc[m.matches["credit"].to_numpy()].dt.strftime("%Y-%m")
+                                .to_numpy())
+        per = rows.groupby("item", sort=True).agg(credit=("credit", "first"), score=("score", "min"),
+                                                  credit_amount=("allocated", "sum"), credit_month=("month", "max"))
+        it = per.index.to_numpy()
+        items.loc[it, "credit"] = per["credit"].to_numpy()
+        items.loc[it, "score"] = per["score"].to_numpy()
+        items.loc[it, "credit_amount"] = per["credit_amount"].to_numpy()
+        items.loc[it, "credit_month"] = per["credit_month"].to_numpy()
     items["matched"] = items["credit"].to_numpy() >= 0
     return items
 
@@ -212,6 +222,8 @@ def _headline(items: pd.DataFrame, due: np.ndarray, rows: list[dict], m: MatchRe
                                          {"txnIds": suspects["txnId"].tolist(),
                                           "value": float(suspects["amount"].sum())},
                                          "Credits that look like collections but settle no declared invoice or order."),
+        "match_kinds": _kinds(m),
+        "unreconciled_remainder": _remainder(m),
         "mean_match_score": (metric(float(m.matches["score"].mean()), "ratio", "mean score of accepted pairs",
                                     {"pairs": len(m.matches)}, "Average confidence of the matches.")
                              if len(m.matches) else missing("ratio", "mean score of accepted pairs", "no matches")),
@@ -278,6 +290,23 @@ def _suspects(m: MatchResult, items: pd.DataFrame, p: dict) -> pd.DataFrame:
     return c[free & mask].sort_values("amount", ascending=False)
 
 
+def _kinds(m: MatchResult) -> dict:
+    counts = {k: 0 for k in ("one_to_one", "tds", "credit_note", "many_to_one", "part_payment")}
+    for g in m.groups:
+        counts[g["kind"]] += 1
+    return metric(sum(v for k, v in counts.items() if k != "one_to_one"), "count",
+                  "match groups that are not a plain one-to-one payment (TDS, credit note, many-to-one, parts)",
+                  counts, "How often buyers pay less TDS, net of credit notes, several invoices at once or in parts.")
+
+
+def _remainder(m: MatchResult) -> dict:
+    short = [g for g in m.groups if "reason" in g]
+    value = float(sum(g["expected"] - g["received"] for g in short))
+    return metric(round(value, 2), "INR", "Σ (expected - received) over match groups left short, expected = value "
+                  "less credit note less inferred TDS", {"groups": [g["group"] for g in short]},
+                  "Money matched items are still short of after TDS and credit notes are accounted for.")
+
+
 def _iso(values: pd.Series) -> list[str]:
     return values.dt.strftime("%Y-%m-%d").tolist()
 
@@ -288,6 +317,9 @@ def _match_rows(items: pd.DataFrame, m: MatchResult) -> list[dict]:
         return []
     it = items.iloc[m.matches["item"].to_numpy()]
     cr = m.credits.iloc[m.matches["credit"].to_numpy()]
+    mm = m.matches
+    extra = zip(mm["match_kind"].tolist(), mm["group"].astype(int).tolist(), mm["allocated"].round(2).tolist(),
+                mm["tds_rate"].round(6).tolist(), mm["credit_note"].tolist())
     cols = zip(it["kind"].tolist(), it["item_id"].tolist(), it["label"].tolist(), it["party"].tolist(),
                cr["txnId"].tolist(), m.matches["score"].round(4).tolist(), m.matches["amount_score"].round(4).tolist(),
                m.matches["date_score"].round(4).tolist(), m.matches["text_score"].round(4).tolist(),
@@ -296,11 +328,20 @@ def _match_rows(items: pd.DataFrame, m: MatchResult) -> list[dict]:
     keys = ("kind", "item_id", "label", "party", "txnId", "score", "amount", "date", "text", "item_amount",
             "credit_amount", "item_date", "credit_date", "lag_days", "payer", "credit_category")
     out = []
-    for values in cols:
+    for values, (kind, group, allocated, rate, note) in zip(cols, extra):
         row = dict(zip(keys, values))
         row["components"] = {"amount": row.pop("amount"), "date": row.pop("date"), "text": row.pop("text")}
+        row.update(match_kind=kind, group=group, allocated=allocated, tds_rate=rate,
+                   credit_note=note if isinstance(note, str) else None)
         out.append(row)
     return out
+
+
+def _plain_reason(kind: str, p: dict) -> str:
+    """Why an item no pass could place is open (ONDC: nothing at the amount within the settlement window)."""
+    if kind == "ondc_order":
+        return f"no credit at the settlement amount within {p['settlement_window_days']} days"
+    return "no credit from the buyer fits the invoice"
 
 
 def reconcile(records: dict[str, list[dict]], txns: pd.DataFrame, docs: dict[str, dict], config: dict) -> dict:
@@ -311,7 +352,7 @@ def reconcile(records: dict[str, list[dict]], txns: pd.DataFrame, docs: dict[str
     settlement or invoice to the credit that paid it.
     """
     p = _params(config)
-    m = match_items(records, txns, p)
+    m = match_all(records, txns, p)
     items = _item_view(m)
     end = txns["date"].max() if len(txns) else None
     due = _due(items, end, p)
@@ -331,8 +372,11 @@ def reconcile(records: dict[str, list[dict]], txns: pd.DataFrame, docs: dict[str
         "matches": _match_rows(items, m),
         "unmatched_items": [{"kind": r.kind, "item_id": r.item_id, "label": r.label, "party": r.party,
                              "amount": round(float(r.amount), 2), "date": r.date.date().isoformat(),
-                             "status": "overdue" if d else "open"}
-                            for r, d in zip(unmatched.itertuples(index=False), due[~items["matched"].to_numpy()])],
+                             "status": "overdue" if d else "open", "reason": m.reasons.get(pos, _plain_reason(r.kind, p))}
+                            for pos, r, d in zip(unmatched.index.tolist(), unmatched.itertuples(index=False),
+                                                 due[~items["matched"].to_numpy()])],
+        "match_groups": group_documents(m.groups, m.items, m.credits),
+        "buyers": [{"ctin": k, **v} for k, v in m.buyers.items()],
         "unmatched_bank_credits": [{"txnId": r.txnId, "date": r.date.date().isoformat(), "amount": round(r.amount, 2),
                                     "payer": r.counterparty, "category": r.category, "narration": r.narration}
                                    for r in suspects.head(limit).itertuples(index=False)],
@@ -340,6 +384,7 @@ def reconcile(records: dict[str, list[dict]], txns: pd.DataFrame, docs: dict[str
         "parameters": {"gst_basis": GST_BASIS,
                        **{k: p[k] for k in ("weights", "match_threshold", "month_tolerance", "settlement_window_days",
                                             "invoice_pay_window_days", "invoice_amount_tolerance", "tds_rates",
-                                            "risk")}},
+                                            "risk", "tds_rate_range", "tds_rate_step", "max_subset_invoices",
+                                            "max_parts", "credit_note_lag_days")}},
         "candidate_pairs": m.candidate_pairs,
     }

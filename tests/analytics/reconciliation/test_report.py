@@ -191,7 +191,12 @@ def test_short_payments_are_still_matched_through_the_learned_payer_names(demo_r
     body = reconcile(stressed, s_txns, docs, config)
     inexact = [m for m in body["matches"] if m["kind"] == "gstr1_invoice" and m["components"]["amount"] < 1]
     assert len(inexact) > 20
-    q = matching_quality(body, truth, set(txns["txnId"]))
+    # combined payments, parts and credit-note payments must tally to the rupee (or less TDS at one rate), so
+    # a credit the stress shortened leaves them open with a reason: judge the one-credit-one-invoice pairs here
+    multi = {t for c in truth["planted"]["reconciliation"] if c["kind"] != "tds" for t in c["txn_ids"]}
+    single = {**truth, "settlements": [s for s in truth["settlements"] if s["txnId"] not in multi]}
+    single_body = {**body, "matches": [m for m in body["matches"] if m["txnId"] not in multi]}
+    q = matching_quality(single_body, single, set(txns["txnId"]))
     assert q["precision"] >= 0.95 and q["recall"] >= 0.95, q
 
 

@@ -5,6 +5,7 @@
 import Card from "../../components/Card.jsx";
 import StateView from "../../components/StateView.jsx";
 import { isNotComputed, useReconciliation } from "./api.js";
+import MatchGroupsTable from "./components/match-groups-table.jsx";
 import MatchesTable from "./components/matches-table.jsx";
 import MonthlyChart from "./components/monthly-chart.jsx";
 import MonthlyTable from "./components/monthly-table.jsx";
@@ -36,6 +37,9 @@ export default function ReconciliationPage({ customerId }) {
           </Card>
           <Card title="Matched items" subtitle="Each declared item paired with the bank credit that paid it">
             <MatchesTable matches={data.matches} />
+          </Card>
+          <Card title="Combined, part and net payments" subtitle="Less TDS, net of credit notes, several invoices in one credit, paid in parts; what is still short and why">
+            <MatchGroupsTable groups={data.match_groups} />
           </Card>
           <Card title="Unmatched items" subtitle="What did not reconcile, on both sides">
             <UnmatchedTables items={data.unmatched_items} credits={data.unmatched_bank_credits} />

@@ -62,8 +62,20 @@ describe("Reconciliation", () => {
     expect(within(matches).getByText("ONDC-20240505-00001L5")).toBeInTheDocument();
     expect(screen.getByRole("navigation", { name: "Matched items pages" })).toHaveTextContent("1–10 of 30");
 
+    expect(within(matches).getAllByText("One-to-one").length).toBeGreaterThan(0);
+
+    const groups = screen.getByRole("table", { name: "Match groups" });
+    const part = within(groups).getByText("Paid in parts").closest("tr");
+    expect(part).toHaveTextContent("AE/24-25/0031");
+    expect(part).toHaveTextContent("C45900001, C45900002");
+    expect(part).toHaveTextContent("₹28,000");
+    expect(part).toHaveTextContent("short by Rs 28,000 after 2 parts; no further credit from GLOBAL HARDWARE PVT LTD within 90 days");
+    expect(within(groups).getByText("Several invoices, one credit").closest("tr")).toHaveTextContent("AE/24-25/0040, AE/24-25/0041");
+    expect(within(groups).getByText("Net of credit note").closest("tr")).toHaveTextContent("credit note AE/CN/24-25/001 ₹5,900");
+
     const items = screen.getByRole("table", { name: "Unmatched declared items" });
     expect(within(items).getAllByText(/Overdue|Open/).length).toBeGreaterThan(0);
+    expect(within(items).getByText(/none fits Rs 5,53,037 alone, in parts/)).toBeInTheDocument();
     const credits = screen.getByRole("table", { name: "Unmatched bank credits" });
     expect(within(credits).getByText("₹3,24,000")).toBeInTheDocument();
     expect(within(credits).getAllByText("GLOBAL HARDWARE PVT LTD").length).toBeGreaterThan(0);
@@ -77,12 +89,21 @@ describe("Reconciliation", () => {
     expect(nav).toHaveTextContent("11–20 of 30");
   });
 
+  it("says how a matched invoice was paid: less TDS at the inferred rate", async () => {
+    stubApi({ body: reconciliation });
+    render(<ReconciliationPage customerId={CUSTOMER} role="officer" />);
+    const matches = await screen.findByRole("table", { name: "Matched items" });
+    await userEvent.type(screen.getByLabelText("Search matched items"), "AE/23-24/0015");
+    expect(await within(matches).findByText("Less TDS (7.5%)")).toBeInTheDocument();
+  });
+
   it("survives a document with missing fields", async () => {
     stubApi({ body: { customer_id: CUSTOMER, metrics: {}, monthly: [{ month: "2026-01", gst_value: null }] } });
     render(<ReconciliationPage customerId={CUSTOMER} role="officer" />);
     expect(await screen.findByRole("heading", { name: "Matched items" })).toBeInTheDocument();
     expect(screen.getByText("No item was matched to a bank credit.")).toBeInTheDocument();
     expect(screen.getByText("Every declared item was found in the bank.")).toBeInTheDocument();
+    expect(screen.getByText("Every item was paid by one credit of its own.")).toBeInTheDocument();
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
   });
 });

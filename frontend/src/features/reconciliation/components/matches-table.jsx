@@ -1,10 +1,19 @@
 import DataTable from "../../../components/DataTable.jsx";
 import { formatDate, formatINR, formatNumber, formatPct } from "../../../lib/format.js";
-import { kindLabel } from "../labels.js";
+import { kindLabel, matchKindLabel, rateLabel } from "../labels.js";
+
+/** "Less TDS (7.5%)" for a TDS match, the credit note's number for a credit-note match, else the kind. */
+function matchText(r) {
+  const label = matchKindLabel(r.match_kind);
+  if (r.match_kind === "tds" && r.tds_rate) return `${label} (${rateLabel(r.tds_rate)})`;
+  if (r.match_kind === "credit_note" && r.credit_note) return `${label} ${r.credit_note}`;
+  return label;
+}
 
 const COLUMNS = [
   { key: "label", header: "Item", render: (r) => r.label || r.item_id },
   { key: "kind", header: "Kind", value: (r) => kindLabel(r.kind) },
+  { key: "match_kind", header: "Match", value: matchText },
   { key: "party", header: "Buyer / platform" },
   { key: "item_date", header: "Item date", render: (r) => formatDate(r.item_date) },
   { key: "item_amount", header: "Item amount", align: "right", render: (r) => formatINR(r.item_amount) },
@@ -16,7 +25,7 @@ const COLUMNS = [
   { key: "txnId", header: "Bank txn" },
 ];
 
-/** ONDC settlements and GSTR-1 invoices paired with the bank credit that paid them. */
+/** ONDC settlements and GSTR-1 invoices paired with the bank credit(s) that paid them, with how they were paid. */
 export default function MatchesTable({ matches }) {
   return (
     <DataTable

@@ -10,6 +10,7 @@ const ITEM_COLUMNS = [
   { key: "date", header: "Date", render: (r) => formatDate(r.date) },
   { key: "amount", header: "Amount", align: "right", render: (r) => formatINR(r.amount) },
   { key: "status", header: "Status", value: (r) => itemStatusLabel(r.status), render: (r) => <Badge tone={itemStatusTone(r.status)}>{itemStatusLabel(r.status)}</Badge> },
+  { key: "reason", header: "Why", value: (r) => r.reason || "—" },
 ];
 
 const CREDIT_COLUMNS = [
