@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from . import bank_flows, bank_spend
+from . import bank_dressing, bank_flows, bank_spend
 from .ledger import LedgerParams, post
 from .seeding import random_for
 from .timeline import DAY, Clock, next_working_day
@@ -27,6 +27,7 @@ class BankResult:
     planted: list[str] = field(default_factory=list)
     circular: list[dict] = field(default_factory=list)
     bounces: list[dict] = field(default_factory=list)
+    window_dressing: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
     final_balance: float = 0.0
     stats: dict = field(default_factory=dict)
@@ -108,7 +109,9 @@ def build_bank(plan, gst_payments: list, mf_flows: list) -> BankResult:
     planted = bank_spend.anomalies(f)
     bank_spend.spending(f)
     bank_spend.owner_draws(f)
-    posted = post(f.events, _params(plan, f))
+    params = _params(plan, f)
+    dressing = bank_dressing.plant(f, lambda events: post(events, params).rows, params.floor, params.buffer)
+    posted = post(f.events, params)
 
     rng = random_for(plan.seed, "bank.ids")
     clock = Clock()
@@ -145,6 +148,7 @@ def build_bank(plan, gst_payments: list, mf_flows: list) -> BankResult:
     result.duplicates = _duplicate_ids(plan, txns)
     for dup in result.duplicates:
         del categories[dup["replaced"]]
+    result.window_dressing = bank_dressing.truth(dressing, posted.rows, [t["txnId"] for t in txns], params.floor)
     result.final_balance = posted.balance / 100
     result.stats = {"infusions": posted.infusions, "trimmed": posted.trimmed, "skipped": posted.skipped}
     return result

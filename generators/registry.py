@@ -87,7 +87,7 @@ def _truth(plan: Plan, bank) -> dict[str, Any]:
         "settlements": bank.settlements,
         "planted_anomalies": bank.planted,
         "circular_pairs": bank.circular,
-        "planted": {"bounce_attribution": bank.bounces},
+        "planted": {"bounce_attribution": bank.bounces, "window_dressing": bank.window_dressing},
         "duplicate_txn_ids": bank.duplicates,
         "anchor_buyer": {"name": plan.buyers[0].party.name, "gstin": plan.buyers[0].party.gstin,
                          "planned_share_of_b2b": round(plan.buyers[0].share, 4)},
