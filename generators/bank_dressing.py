@@ -92,7 +92,8 @@ class Planter:
         return "b2b_collection", nar.transfer(ts, channel, name, p.ifsc)
 
     def money_out(self, ts: int, amount: float, allow_self: bool) -> tuple[str, tuple]:
-        """A debit taking money away: to a new party, as cash over the counter, or (``allow_self``) to the owner."""
+        """A debit taking money away: to a new party, as cash over the counter (the caller rounds cash to 1,000),
+        or (``allow_self``) to the owner."""
         rng, nar = self.rng, self.f.nar
         roll = rng.random()
         if roll < 0.2:
@@ -124,7 +125,7 @@ class Planter:
         for part in _split(rng, out, rng.randint(1, 3), 100):
             t = ts + rng.randint(1800, 2 * DAY - 4 * 3600)
             cat, nmr = self.money_out(t, part, allow_self=False)
-            _add(f, t, -1, part, cat, nmr, case.related)
+            _add(f, t, -1, part // 1000 * 1000 if cat == "atm_withdrawal" else part, cat, nmr, case.related)
         return case
 
     def credits_bunched(self, m, last: bool) -> Case | None:
@@ -156,7 +157,7 @@ class Planter:
         for part in _split(rng, total * rng.uniform(0.8, 1.0), rng.randint(1, 3), 100):
             ts = (leave + rng.randint(0, 2)) * DAY + rng.randint(10 * 3600, 18 * 3600)
             cat, nmr = self.money_out(ts, part, allow_self=True)
-            _add(f, ts, -1, part, cat, nmr, case.related)
+            _add(f, ts, -1, part // 1000 * 1000 if cat == "atm_withdrawal" else part, cat, nmr, case.related)
         return case if case.related else None
 
     def cash_before_emi(self, m, trial: Callable[[list[list]], list[tuple]], floor: int, buffer: int) -> Case | None:
@@ -189,7 +190,7 @@ class Planter:
         emi_amt = emi[PAISE]
         avail = before[-1][9] - floor
         inflow = sum(r[2] for r in between if r[1] > 0)
-        drain = min(avail + inflow - round(emi_amt * rng.uniform(0.25, 0.7)), avail - buffer) // 10_000 * 10_000
+        drain = min(avail + inflow - round(emi_amt * rng.uniform(0.25, 0.7)), avail - buffer) // 100_000 * 100_000
         if drain >= 500_000:
             cat, nmr = self.money_out(t_drain, drain / 100, allow_self=False)
             f.add(t_drain, -1, drain / 100, cat, nmr, ANOMALY)
