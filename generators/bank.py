@@ -110,7 +110,9 @@ def build_bank(plan, gst_payments: list, mf_flows: list) -> BankResult:
     bank_spend.spending(f)
     bank_spend.owner_draws(f)
     params = _params(plan, f)
-    dressing = bank_dressing.plant(f, lambda events: post(events, params).rows, params.floor, params.buffer)
+    # dressing works to what the bank lets the account draw: a CC's drawing power is 95% of its limit
+    dp_floor = round(params.floor * (0.95 if plan.profile.facility == "CC" else 1.0))
+    dressing = bank_dressing.plant(f, lambda events: post(events, params).rows, dp_floor, params.buffer)
     posted = post(f.events, params)
 
     rng = random_for(plan.seed, "bank.ids")
@@ -148,7 +150,7 @@ def build_bank(plan, gst_payments: list, mf_flows: list) -> BankResult:
     result.duplicates = _duplicate_ids(plan, txns)
     for dup in result.duplicates:
         del categories[dup["replaced"]]
-    result.window_dressing = bank_dressing.truth(dressing, posted.rows, [t["txnId"] for t in txns], params.floor)
+    result.window_dressing = bank_dressing.truth(dressing, posted.rows, [t["txnId"] for t in txns], dp_floor)
     result.final_balance = posted.balance / 100
     result.stats = {"infusions": posted.infusions, "trimmed": posted.trimmed, "skipped": posted.skipped}
     return result

@@ -99,7 +99,7 @@ class Planter:
         if roll < 0.2:
             chq = nar.cheque()
             text = rng.choice((f"CASH WDL SELF CHQ {chq}", f"CHQ PAID {chq} SELF", f"SELF CHQ WDL {chq} {nar.city} BR"))
-            return "atm_withdrawal", (text, "CASH", chq)
+            return "atm_withdrawal", (text, "OTHERS", chq)  # a self cheque paid at the counter
         if allow_self and roll < 0.45:
             return "self_transfer_out", nar.self_transfer(ts, self.plan.identity.owner_stmt_name, out=True)
         p = self.party()
@@ -200,7 +200,9 @@ class Planter:
         if short >= emi_amt * 0.9:
             return None
         case = Case("cash_before_emi", related=[emi[SEQ]])
-        deposit = -(-((emi_amt - short) / 100 * rng.uniform(1.05, 1.15)) // 1000) * 1000
+        # enough for the EMI, and mostly what left the evening before (the money is back, the lines are not clean)
+        need = max((emi_amt - short) / 100 * rng.uniform(1.05, 1.15), drain / 100 * rng.uniform(0.9, 1.0))
+        deposit = -(-need // 1000) * 1000
         if rng.random() < 0.7:
             _, mode, ref = f.nar.cash_deposit(t_dep)
             cat, nmr = "cash_deposit", (f"CDM DEPOSIT {f.nar.city} {rng.randrange(100, 999)}", mode, ref)

@@ -24,7 +24,7 @@ from analytics.bank.circular import find_circular_flows
 from analytics.bank.obligations import detect_bounces, detect_emis, regular_inflows
 from analytics.bank.statement import balance_tally_breaks, eod_by_account, month_range, opening_balances
 from analytics.bank.facility import facility_metrics
-from analytics.bank.window_dressing import detect_window_dressing
+from analytics.bank.window_dressing import KINDS as DRESSING_KINDS, detect_window_dressing
 from analytics.metric import metric, missing, month_window, not_applicable, ratio_metric, with_window
 
 INR, COUNT, RATIO = "INR", "count", "ratio"
@@ -333,7 +333,7 @@ def summarize_transactions(df: pd.DataFrame, accounts: list[dict[str, Any]], as_
                 "monthly": [], "eod_balance": [], "top_counterparties": [], "emis": [],
                 "bounces": [], "regular_inflows": [], "tally_breaks": [], "circular_flows": [], "accounts": [],
                 "od_cc": {"accounts": [], "interest_months": []}, "reason": "no transactions before the as-of date",
-                "window_dressing": detect_window_dressing(df, as_of, config, accounts)}
+                "window_dressing": {k: missing(COUNT, "not computed", reason) for k in (*DRESSING_KINDS, "summary")}}
     start, end = df["date"].min(), df["date"].max()
     months = month_range(df["month"].min(), df["month"].max())
     wide = eod_by_account(df, start, end)

@@ -9,7 +9,7 @@ and finds three patterns a credit analyst checks before trusting balances:
   business does not pay routinely (a payee seen in fewer than ``regular_payee_months`` months) or as cash. Fixed
   obligations (EMIs, salaries, rent, taxes, ...) and routine payees are ordinary spending, not a withdrawal.
 * ``cash_before_emi``: a cash deposit or own-account transfer in on the ``emi_lookback_days`` days before an EMI
-  debit when the available balance (balance plus the sanctioned OD/CC limit) just before the deposit was short of
+  debit when the available balance (balance plus the OD/CC drawing limit) just before the deposit was short of
   the EMI and, without the deposits, would still have been short just before the EMI (the EMI would have bounced),
   the deposits covering at least ``rescue_share`` of that shortfall (not mostly the business's own receipts).
 * ``credits_bunched``: credits on the ``bunch_days_before_abb`` days before a balance-averaging day
@@ -73,12 +73,14 @@ def _settings(config: dict) -> dict[str, Any]:
 
 
 def _limits(accounts: list[dict] | None) -> dict[str, float]:
-    """Sanctioned OD/CC limit per linked account (0 without a facility): what the bank lets an EMI draw on."""
+    """Drawing limit (else the sanctioned OD/CC limit) per linked account, 0 without a facility: what the bank
+    lets an EMI draw on."""
     out = {}
     for acc in accounts or []:
         s = acc.get("summary") or {}
         facility = str(s.get("facility") or "NONE").upper()
-        out[acc.get("linkedAccRef")] = float(s.get("currentODLimit") or 0.0) if facility in ("OD", "CC") else 0.0
+        limit = float(s.get("drawingLimit") or s.get("currentODLimit") or 0.0)
+        out[acc.get("linkedAccRef")] = limit if facility in ("OD", "CC") else 0.0
     return out
 
 

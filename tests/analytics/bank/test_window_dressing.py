@@ -49,7 +49,7 @@ def test_large_credit_withdrawn_within_two_days_to_new_parties():
     credit = led.credit("2024-03-07", 250_000, "RTGS/UTIBR52024030712345678/APEX TRADELINKS/UTIB0000123", mode="FT",
                         time="11:00:00")
     out1 = led.debit("2024-03-08", 150_000, "NEFT/HDFCN24068123456/ZENITH ENTERPRISES/HDFC0000999", mode="FT")
-    out2 = led.debit("2024-03-09", 75_000, "CASH WDL SELF CHQ 123456", mode="CASH")
+    out2 = led.debit("2024-03-09", 75_000, "CASH WDL SELF CHQ 123456", mode="OTHERS")
     found = detect(led)
     assert counts(found)["large_credit_withdrawn"] == 1 and counts(found)["summary"] == 1
     item = found["large_credit_withdrawn"]["items"][0]
