@@ -25,7 +25,7 @@ from pipeline.runner import run_steps
 
 AS_OF = date(2026, 11, 1)
 BASELINE = "CUST_MSM_00001"
-DOCS = ("transaction_summary", "gst_summary", "anomalies_report")
+DOCS = ("transaction_summary", "gst_summary", "anomalies_report", "signals")
 
 
 def truth_key(settlement: dict) -> str:

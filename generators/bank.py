@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from . import bank_flows, bank_related, bank_spend
+from . import bank_dressing, bank_flows, bank_related, bank_spend
 from .bank_truth import leaf_of, lender_kinds
 from .ledger import LedgerParams, post
 from .seeding import random_for
@@ -31,6 +31,7 @@ class BankResult:
     bounces: list[dict] = field(default_factory=list)
     related: dict = field(default_factory=dict)
     reconciliation: list[dict] = field(default_factory=list)
+    window_dressing: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
     final_balance: float = 0.0
     stats: dict = field(default_factory=dict)
@@ -115,7 +116,11 @@ def build_bank(plan, gst_payments: list, mf_flows: list) -> BankResult:
     self_credits = bank_related.self_upi_credits(f)
     bank_spend.spending(f)
     bank_spend.owner_draws(f)
-    posted = post(f.events, _params(plan, f))
+    params = _params(plan, f)
+    # dressing works to what the bank lets the account draw: a CC's drawing power is 95% of its limit
+    dp_floor = round(params.floor * (0.95 if plan.profile.facility == "CC" else 1.0))
+    dressing = bank_dressing.plant(f, lambda events: post(events, params).rows, dp_floor, params.buffer)
+    posted = post(f.events, params)
 
     rng = random_for(plan.seed, "bank.ids")
     clock = Clock()
@@ -167,6 +172,7 @@ def build_bank(plan, gst_payments: list, mf_flows: list) -> BankResult:
     for dup in result.duplicates:
         del categories[dup["replaced"]]
         leaves.pop(dup["replaced"], None)
+    result.window_dressing = bank_dressing.truth(dressing, posted.rows, [t["txnId"] for t in txns], dp_floor)
     result.final_balance = posted.balance / 100
     result.stats = {"infusions": posted.infusions, "trimmed": posted.trimmed, "skipped": posted.skipped}
     return result

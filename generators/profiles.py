@@ -62,6 +62,8 @@ class Profile:
     multi_hop_chains: tuple[int, int] = (0, 0)    # round trips through two or three shell parties
     self_upi_credits: tuple[int, int] = (1, 3)    # owner's own UPI top-ups under a variant of the name
     stacked_loans: tuple[int, int] = (0, 0)       # lenders whose new loans land within 90 days (stacking)
+    # window dressing planted (generators.bank_dressing): large credit withdrawn, cash before EMI, credits bunched
+    window_dressing: tuple[int, int, int] = (0, 0, 0)
     # bureau and credit appetite
     score: tuple[int, int] = (705, 790)
     enquiries_recent: tuple[int, int] = (0, 1)   # last 90 days
@@ -82,7 +84,7 @@ class Profile:
     default_tpm: int = 60
 
 
-BASELINE = Profile(name="baseline", facility="OD", limit_months=0.6, default_tpm=470)
+BASELINE = Profile(name="baseline", facility="OD", limit_months=0.6, default_tpm=470, window_dressing=(1, 0, 0))
 
 PROFILES: dict[str, Profile] = {
     "baseline": BASELINE,
@@ -90,7 +92,7 @@ PROFILES: dict[str, Profile] = {
         BASELINE, name="high_seasonality", sales_start=(500_000.0, 900_000.0), growth_total=1.1, noise=0.07,
         seasonality=(1.1, 0.95, 1.0, 0.95, 0.9, 0.85, 0.9, 0.95, 1.1, 3.2, 3.8, 3.0), mix=(0.3, 0.4, 0.15, 0.15),
         count_weights=(0.12, 0.12, 0.32, 0.06, 0.2, 0.18), facility="CC", limit_months=1.5, default_tpm=60,
-        employees=(3, 6),
+        employees=(3, 6), window_dressing=(0, 1, 0),
     ),
     "high_debt": replace(
         BASELINE, name="high_debt", sales_start=(800_000.0, 1_200_000.0), growth_total=0.97, seasonality=FLAT,
@@ -101,20 +103,20 @@ PROFILES: dict[str, Profile] = {
         enquiries_recent=(6, 9), enquiries_older=(8, 12), ocen_apps=(4, 6), ocen_reject_share=0.6,
         reject_reasons=("LOW_CREDIT_SCORE", "INSUFFICIENT_CASHFLOW", "POLICY_NORMS"), ocen_disburse_share=1.0,
         mf_schemes=(1, 2), mf_lien=True, lapse_share=0.5, employees=(2, 4), rent=(20_000.0, 35_000.0),
-        default_tpm=55, related_credits=(2, 4), stacked_loans=(3, 3),
+        default_tpm=55, related_credits=(2, 4), stacked_loans=(3, 3), window_dressing=(2, 4, 2),
     ),
     "high_growth": replace(
         BASELINE, name="high_growth", sales_start=(250_000.0, 450_000.0), growth_total=7.5, noise=0.08,
         mix=(0.4, 0.3, 0.08, 0.22), count_weights=(0.12, 0.2, 0.28, 0.03, 0.2, 0.17), employees=(3, 5),
         facility="OD", limit_months=0.8, debt_load=0.05, score=(720, 800), ocen_apps=(2, 4),
-        ocen_reject_share=0.1, ondc_start=(0, 2), default_tpm=70,
+        ocen_reject_share=0.1, ondc_start=(0, 2), default_tpm=70, window_dressing=(1, 0, 1),
     ),
     "stable_income": replace(
         BASELINE, name="stable_income", sales_start=(400_000.0, 650_000.0), growth_total=1.0, seasonality=FLAT,
         noise=0.02, mix=(0.72, 0.2, 0.04, 0.04), count_weights=(0.12, 0.05, 0.3, 0.03, 0.22, 0.28),
         buyers=(3, 4), anchor_share=0.4, contract_invoices=True, payment_terms=(7, 14), cheque_share=0.0,
         cheque_bounces=(0, 0), facility="NONE", employees=(3, 6), score=(760, 830), debt_load=0.06,
-        gst_late_prob=0.02, default_tpm=45,
+        gst_late_prob=0.02, default_tpm=45, window_dressing=(0, 0, 0),
     ),
     "fraud": replace(
         BASELINE, name="fraud", sales_start=(500_000.0, 800_000.0), growth_total=1.05, noise=0.1,
@@ -124,7 +126,7 @@ PROFILES: dict[str, Profile] = {
         cheque_bounces=(1, 2), score=(640, 720), enquiries_recent=(2, 4), enquiries_older=(4, 8), ocen_apps=(2, 4),
         ocen_reject_share=0.7, reject_reasons=("FRAUD", "DOC_IRREGULARITIES", "AA_FAILED"), mf_schemes=(1, 1),
         sip_share=0.0, policies=(1, 2), default_tpm=80, related_credits=(4, 6), multi_hop_chains=(3, 5),
-        self_upi_credits=(3, 6), stacked_loans=(3, 4),
+        self_upi_credits=(3, 6), stacked_loans=(3, 4), window_dressing=(3, 3, 3),
     ),
     "declining": replace(
         BASELINE, name="declining", sales_start=(1_500_000.0, 2_400_000.0), growth_total=0.14, noise=0.08,
@@ -134,12 +136,13 @@ PROFILES: dict[str, Profile] = {
         enquiries_older=(3, 6), ocen_apps=(3, 5), ocen_reject_share=0.8,
         reject_reasons=("INSUFFICIENT_CASHFLOW", "LOW_CREDIT_SCORE"), sip_stop_share=1.0, mf_sell=True,
         lapse_share=0.6, employees=(8, 12), default_tpm=60, related_credits=(2, 3), multi_hop_chains=(1, 2),
+        window_dressing=(2, 2, 2),
     ),
     "customer_concentration": replace(
         BASELINE, name="customer_concentration", sales_start=(800_000.0, 1_400_000.0), growth_total=1.1,
         noise=0.07, mix=(0.86, 0.08, 0.02, 0.04), count_weights=(0.28, 0.06, 0.2, 0.02, 0.26, 0.18),
         buyers=(4, 6), anchor_share=0.8, payment_terms=(30, 45), cheque_share=0.0, facility="CC",
-        limit_months=0.8, employees=(4, 7), default_tpm=40,
+        limit_months=0.8, employees=(4, 7), default_tpm=40, window_dressing=(0, 0, 1),
     ),
 }
 PROFILE_NAMES: tuple[str, ...] = tuple(PROFILES)

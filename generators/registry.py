@@ -90,6 +90,7 @@ def _truth(plan: Plan, bank) -> dict[str, Any]:
         "planted_anomalies": bank.planted,
         "circular_pairs": bank.circular,
         "planted": {"bounce_attribution": bank.bounces, **bank.related, "reconciliation": bank.reconciliation,
+                    "window_dressing": bank.window_dressing,
                     "loan_stacking": [{"lenders": [loan.lender for loan in plan.stacked],
                                        "account_numbers": [loan.account_number for loan in plan.stacked]}]
                     if plan.stacked else []},

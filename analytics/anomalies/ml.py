@@ -60,12 +60,29 @@ def _rule_hits(docs: dict) -> dict[str, list[str]]:
     return hits
 
 
+def explained_by_signals(docs: dict) -> set[str]:
+    """Lines a behavioural signal already explains (window dressing, multi-hop round trips, related-party
+    flows, the disbursals of stacked loans, in ``signals``): the analyst sees them there with their pattern, so the model's top-k is kept for
+    what nobody wrote a rule for."""
+    metrics = (docs.get("signals") or {}).get("metrics") or {}
+    out: set[str] = set()
+    for name in ("window_dressing", "multi_hop_circular", "related_party_flows", "loan_stacking"):
+        m = metrics.get(name) or {}
+        if m.get("flagged") or m.get("value"):   # a signal that fired explains its lines (stacking: the disbursals)
+            out.update(str(t) for t in (m.get("inputs") or {}).get("record_ids") or m.get("record_ids") or [])
+    return out
+
+
 def flag_transactions(txns: pd.DataFrame, docs: dict, p: dict) -> tuple[list[dict], np.ndarray]:
-    """The top-k transactions by anomaly score, each with its score, rank, reasons and rule hits."""
+    """The top-k transactions by anomaly score that no signal already explains (:func:`explained_by_signals`),
+    each with its score, rank, reasons and rule hits."""
     feats = build_features(txns)
     scores = score_transactions(feats, p)
     k = min(int(p["top_k"]), len(txns))
-    top = np.argsort(-scores, kind="mergesort")[:k]
+    explained = explained_by_signals(docs)
+    ids = txns["txnId"].to_numpy()
+    order = np.argsort(-scores, kind="mergesort")
+    top = np.asarray([pos for pos in order if ids[pos] not in explained][:k], dtype=int)
     tails = tail_shares(feats, top)
     q_lo, q_hi = p["typical_hour_quantiles"]
     hours = (float(np.quantile(feats["hour"], q_lo)), float(np.quantile(feats["hour"], q_hi)))

@@ -24,6 +24,7 @@ from analytics.bank.circular import find_circular_flows
 from analytics.bank.obligations import detect_bounces, detect_emis, regular_inflows
 from analytics.bank.statement import balance_tally_breaks, eod_by_account, month_range, opening_balances
 from analytics.bank.facility import facility_metrics
+from analytics.bank.window_dressing import KINDS as DRESSING_KINDS, detect_window_dressing
 from analytics.metric import metric, missing, month_window, not_applicable, ratio_metric, with_window
 
 INR, COUNT, RATIO = "INR", "count", "ratio"
@@ -321,7 +322,8 @@ def summarize_transactions(df: pd.DataFrame, accounts: list[dict[str, Any]], as_
     ``bureau_emi`` (the bureau's monthly EMI burden, None without a bureau
     report) tells a borrower with no debt service at all (DSCR not applicable)
     from one whose EMIs are paid from another account (DSCR missing).
-    Every metric carries the statement's ``window``.
+    Every metric carries the statement's ``window``; ``window_dressing`` holds the four metrics of
+    :func:`analytics.bank.window_dressing.detect_window_dressing`.
     """
     cfg = config.get("analytics", {})
     df = df[df["date"] < pd.Timestamp(as_of)]
@@ -330,7 +332,8 @@ def summarize_transactions(df: pd.DataFrame, accounts: list[dict[str, Any]], as_
         return {"metrics": {k: missing(u, "not computed", reason) for k, u in METRIC_UNITS.items()},
                 "monthly": [], "eod_balance": [], "top_counterparties": [], "emis": [],
                 "bounces": [], "regular_inflows": [], "tally_breaks": [], "circular_flows": [], "accounts": [],
-                "od_cc": {"accounts": [], "interest_months": []}, "reason": "no transactions before the as-of date"}
+                "od_cc": {"accounts": [], "interest_months": []}, "reason": "no transactions before the as-of date",
+                "window_dressing": {k: missing(COUNT, "not computed", reason) for k in (*DRESSING_KINDS, "summary")}}
     start, end = df["date"].min(), df["date"].max()
     months = month_range(df["month"].min(), df["month"].max())
     wide = eod_by_account(df, start, end)
@@ -348,6 +351,7 @@ def summarize_transactions(df: pd.DataFrame, accounts: list[dict[str, Any]], as_
     metrics.update(_obligation_metrics(df, monthly, emis, bounces, bureau_emi))
     metrics.update(_stability_metrics(monthly, months, breaks, inflows))
     with_window(metrics, statement_window(start, end))
+    dressing = with_window(detect_window_dressing(df, as_of, config, accounts), statement_window(start, end))
     party = _top_counterparties(df, int(cfg.get("top_counterparties", 10)))
     rows = monthly.drop(columns=["surplus_debits", "operating_debits"]).round(2).reset_index()
     return {
@@ -363,5 +367,6 @@ def summarize_transactions(df: pd.DataFrame, accounts: list[dict[str, Any]], as_
         "circular_flows": find_circular_flows(df, config),
         "accounts": _accounts(df, accounts),
         "od_cc": od_cc,
+        "window_dressing": dressing,
     }
 

