@@ -1,4 +1,4 @@
-"""The risk model's inputs: forty numbers read from a customer's analytics documents.
+"""The risk model's inputs: forty-two numbers read from a customer's analytics documents.
 
 :func:`customer_features` reads only what the analyzers already published
 (``docs[name]["metrics"][key]["value"]``) plus the customer's incorporation
@@ -105,6 +105,10 @@ FEATURES: tuple[Feature, ...] = (
     Feature("ocen_rejections", "Loan applications rejected on OCEN", +1, "ocen_summary.rejections"),
     Feature("ondc_cancellation_rate", "Share of ONDC orders cancelled", +1, "ondc_summary.cancellation_rate"),
     Feature("lapsed_policies", "Insurance policies that lapsed", +1, "insurance_summary.lapsed_policies"),
+    Feature("loan_stacking", "Loan stacking: 3+ lenders' new loans within 90 days in the last year (1 = yes)", +1,
+            "signals.loan_stacking"),
+    Feature("round_tripping", "Round-tripped or related-party money counted as sales (1 = yes)", +1,
+            "signals.round_tripping"),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 MONOTONE: dict[str, int] = {f.name: f.monotone for f in FEATURES}
@@ -179,6 +183,11 @@ def _bureau_flags(docs: dict[str, dict]) -> float | None:
     flags = [_value(docs, "credit_summary", k) for k in ("written_off", "settled", "suit_filed")]
     known = [f for f in flags if f is not None]
     return max(known) if known else None
+
+
+def _flag(value: Any) -> float | None:
+    """A yes/no signal as 1.0 / 0.0; None when the signal was not computed."""
+    return None if value is None else float(bool(value))
 
 
 def _has_statement(docs: dict[str, dict]) -> bool:
@@ -275,6 +284,8 @@ def customer_features(docs: dict[str, dict], customer: dict, as_of: date) -> dic
         "ocen_rejections": v("ocen_summary", "rejections"),
         "ondc_cancellation_rate": v("ondc_summary", "cancellation_rate"),
         "lapsed_policies": v("insurance_summary", "lapsed_policies"),
+        "loan_stacking": _flag(v("signals", "loan_stacking")),
+        "round_tripping": _flag(v("signals", "round_tripping")) if _has_statement(docs) else None,
     }
     return {name: values[name] for name in FEATURE_NAMES}
 

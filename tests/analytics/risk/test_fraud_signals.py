@@ -144,3 +144,16 @@ def test_no_debt_no_longer_raises_the_stable_customers_risk(demo_model, demo_lak
     # no debt is at least as good as any covered debt
     for value in (1.0, 1.5, 2.5):
         assert _pd(demo_model, features, config) <= _pd(demo_model, {**features, "dscr": value}, config) + 1e-12
+
+
+def test_stacking_and_round_tripping_reach_the_model_from_the_signals_document():
+    from analytics.risk.features import customer_features
+
+    flags = {"signals": {"metrics": {"loan_stacking": {"value": True}, "round_tripping": {"value": False}}},
+             "transaction_summary": {"metrics": {"months_covered": {"value": 36}}}}
+    got = customer_features(flags, {}, AS_OF)
+    assert got["loan_stacking"] == 1.0 and got["round_tripping"] == 0.0
+    # no signals document (an old lake), or no statement: unknown, never a made-up "clean"
+    assert customer_features({}, {}, AS_OF)["loan_stacking"] is None
+    no_statement = {"signals": flags["signals"]}
+    assert customer_features(no_statement, {}, AS_OF)["round_tripping"] is None
