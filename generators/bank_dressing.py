@@ -248,8 +248,10 @@ def plant(f: Flows, trial: Callable[[list[list]], list[tuple]], floor: int, buff
 
 
 def truth(cases: list[Case], rows: list[tuple], txn_ids: list[str], floor: int) -> list[dict]:
-    """``truth["planted"]["window_dressing"]``: every planted case as posted, plus the ledger's top-ups that carried
-    an EMI due within two days (``source: ledger_top_up``): the owner paying in because the EMI would bounce.
+    """``truth["planted"]["window_dressing"]``: every planted case as posted, plus the ledger's top-ups
+    (``source: ledger_top_up``) and ordinary cash deposits or owner transfers (``source: incidental``) that carried
+    an EMI due within two days: money paid in because the EMI would otherwise have bounced is the pattern,
+    whoever planned it.
 
     A ``cash_before_emi`` case is kept only when the posted lines bear it out: the balance just before the
     deposit was short of the EMI, and without the deposit it would still have been short just before the EMI.
@@ -269,13 +271,14 @@ def truth(cases: list[Case], rows: list[tuple], txn_ids: list[str], floor: int) 
                 continue
         out.append({"kind": case.kind, "txn_ids": [txn_ids[i] for i in credits],
                     "related_txn_ids": [txn_ids[i] for i in related]})
+    planted = {t for case in out for t in case["txn_ids"]}
     for i, r in enumerate(rows):
-        if r[10] >= 0 or r[3] != "self_transfer_in":
+        if r[3] not in ("self_transfer_in", "cash_deposit") or txn_ids[i] in planted:
             continue
         k = _rescued_emi(rows, i, floor)
-        if k is not None:
+        if k is not None:   # the owner's top-up, or an ordinary cash deposit, that happened to carry an EMI
             out.append({"kind": "cash_before_emi", "txn_ids": [txn_ids[i]], "related_txn_ids": [txn_ids[k]],
-                        "source": "ledger_top_up"})
+                        "source": "ledger_top_up" if r[10] < 0 else "incidental"})
     return out
 
 

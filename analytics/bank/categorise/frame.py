@@ -6,7 +6,7 @@ import pandas as pd
 
 from analytics.bank.categorise.engine import categorise
 from analytics.bank.categorise.legacy import BUSINESS_CREDITS, legacy_category
-from analytics.bank.categorise.statement_context import StatementContext
+from analytics.bank.categorise.statement_context import StatementContext, canonical_parties
 from analytics.bank.categorise.taxonomy import group_of
 
 
@@ -17,7 +17,7 @@ def _resolved(narr: list[str], types: list[str], amounts: list, modes: list) -> 
     parties = [r.counterparty for r in results]
     context = StatementContext(leaves, types, parties)
     resolved = [context.resolve(leaf, t, p) for leaf, t, p in zip(leaves, types, parties)]
-    return results, [leaf for leaf, _ in resolved], [p for _, p in resolved]
+    return results, [leaf for leaf, _ in resolved], canonical_parties([p for _, p in resolved])
 
 
 def categorise_frame(df: pd.DataFrame) -> pd.DataFrame:

@@ -18,7 +18,8 @@ The rules only ever move a line from a person-to-person leaf to a more specific 
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 
 BUSINESS_CREDIT_LEAVES = frozenset({"neft_rtgs_b2b_receipt", "cheque_deposit"})
 BUSINESS_DEBIT_LEAVES = frozenset({"neft_rtgs_supplier_payment", "cheque_paid_supplier", "upi_merchant_paid"})
@@ -26,6 +27,8 @@ P2P_CREDIT = "bank_transfer_p2p_received"
 P2P_DEBITS = frozenset({"bank_transfer_p2p_paid", "upi_p2p_paid"})
 PAYEE_LEAVES = ("salary_paid", "rent_paid")
 MIN_PREFIX = 5
+MIN_CANONICAL_PREFIX = 8
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]")
 
 
 class StatementContext:
@@ -70,3 +73,31 @@ class StatementContext:
             if full is not None:
                 return leaf, full
         return leaf, party
+
+
+def canonical_parties(parties: list[str | None]) -> list[str | None]:
+    """One spelling per counterparty across the statement: names equal once spaces and punctuation are dropped
+    (``SHRIRAMFINANCE LTD`` / ``SHRIRAM FINANCE LTD``) take their most frequent spelling, and a name of 8+
+    characters cut short (``SHREE BALAJI AGR``) joins the one longer name it begins, when that name is seen
+    more often (``RAVI KUMAR`` once and ``RAVI KUMARAN`` once are two people). Why: a PDF line wrap or a narration cut must not turn a regular buyer into a stranger for
+    concentration, circular flows, window dressing or reconciliation."""
+    keys = [_NOT_ALNUM.sub("", p.upper()) if isinstance(p, str) and p else "" for p in parties]
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for key, party in zip(keys, parties):
+        if key:
+            spellings[key][party] += 1
+    sizes = {key: sum(c.values()) for key, c in spellings.items()}
+    target = {key: key for key in spellings}
+    ordered = sorted(spellings)
+    for i, key in enumerate(ordered):
+        if len(key) < MIN_CANONICAL_PREFIX:
+            continue
+        longer = []
+        for other in ordered[i + 1:]:
+            if not other.startswith(key):
+                break
+            longer.append(other)
+        if len(longer) == 1 and sizes[longer[0]] > sizes[key]:
+            target[key] = longer[0]
+    spelled = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in spellings.items()}
+    return [spelled[target[key]] if key else party for key, party in zip(keys, parties)]

@@ -35,3 +35,15 @@ def test_api_pages_resolve_against_the_whole_statement():
     page = with_categories(records[3:4], records)
     assert page[0]["category_leaf"] == "salary_paid" and page[0]["group"] == "SALARY"
     assert with_categories(records[3:4])[0]["category_leaf"] == "bank_transfer_p2p_paid"
+
+
+def test_one_spelling_per_party_however_a_line_wrapped_or_was_cut():
+    from analytics.bank.categorise.statement_context import canonical_parties
+
+    parties = ["SHRIRAM FINANCE LTD"] * 5 + ["SHRIRAMFINANCE LTD", "SHREE BALAJI AGR", None, "RAVI KUM"] \
+        + ["SHREE BALAJI AGRO TRADERS"] * 2 + ["RAVI KUMAR", "RAVI KUMARAN"]
+    got = canonical_parties(parties)
+    assert got[:6] == ["SHRIRAM FINANCE LTD"] * 6
+    assert got[6] == "SHREE BALAJI AGRO TRADERS" and got[7] is None
+    assert got[8] == "RAVI KUM"                       # under 8 characters: too short to join anyone
+    assert got[-2:] == ["RAVI KUMAR", "RAVI KUMARAN"]  # two people, not one cut name
