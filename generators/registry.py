@@ -1,7 +1,8 @@
 """The generator contract: ``generate_customer`` builds every source of one customer from one plan.
 
 Sources are a registry (:data:`SOURCE_BUILDERS`) run in dependency order over a
-shared context: GST first (its cash payments are bank debits), mutual funds
+shared context: GST first (its cash payments are bank debits; each month's GSTR-2B
+follows its GSTR-1 and GSTR-3B), mutual funds
 (SIP debits, redemption credits), then the bank, whose closing OD/CC balance
 the bureau reports, then the sources that only read the plan.
 """
@@ -16,6 +17,7 @@ from .bank import build_bank
 from .bureau import build_bureau
 from .consent import build_consent
 from .gst import build_gst
+from .gst2b import build_gstr2b
 from .insurance import build_insurance
 from .mutual_funds import build_mutual_funds
 from .ocen import build_ocen
@@ -47,7 +49,14 @@ class GeneratedCustomer:
 
 def _gst(plan: Plan, ctx: dict) -> dict[str, list[dict]]:
     records, ctx["gst_payments"] = build_gst(plan)
-    return {"gst_returns": records}
+    statements, ctx["itc_excess"] = build_gstr2b(plan, records)
+    by_period = {r["ret_prd"]: r for r in statements}
+    merged = []
+    for record in records:
+        merged.append(record)
+        if record["return_type"] == "GSTR3B" and record["ret_prd"] in by_period:
+            merged.append(by_period.pop(record["ret_prd"]))
+    return {"gst_returns": merged + list(by_period.values())}
 
 
 def _mf(plan: Plan, ctx: dict) -> dict[str, list[dict]]:
@@ -79,7 +88,7 @@ def profile_for(customer_id: str, config: dict) -> str:
     return PROFILE_NAMES[stable_seed(customer_id) % len(PROFILE_NAMES)]
 
 
-def _truth(plan: Plan, bank) -> dict[str, Any]:
+def _truth(plan: Plan, bank, itc_excess: list[dict]) -> dict[str, Any]:
     monthly = [{"month": m.label, "true_sales": round(plan.sales[m.index], 2),
                 "declared_turnover": plan.declared[m.index] if m.index < plan.n_gst else None,
                 "gst_return_filed": m.index < plan.n_gst} for m in plan.months]
@@ -87,7 +96,7 @@ def _truth(plan: Plan, bank) -> dict[str, Any]:
         "settlements": bank.settlements,
         "planted_anomalies": bank.planted,
         "circular_pairs": bank.circular,
-        "planted": {"bounce_attribution": bank.bounces},
+        "planted": {"bounce_attribution": bank.bounces, "itc_excess": itc_excess},
         "duplicate_txn_ids": bank.duplicates,
         "anchor_buyer": {"name": plan.buyers[0].party.name, "gstin": plan.buyers[0].party.gstin,
                          "planned_share_of_b2b": round(plan.buyers[0].share, 4)},
@@ -130,4 +139,5 @@ def generate_customer(customer_id: str, profile: str | None, as_of: dt.date, con
         "incorporation_date": ident.incorporation_date.isoformat(), "as_of": as_of.isoformat(), "seed": seed,
     }
     return GeneratedCustomer(customer_id, name, as_of, customer, build_consent(plan),
-                             {s: records[s] for s in SOURCES}, _truth(plan, ctx["bank"]), ctx["bank"].categories)
+                             {s: records[s] for s in SOURCES}, _truth(plan, ctx["bank"], ctx["itc_excess"]),
+                             ctx["bank"].categories)
