@@ -137,3 +137,12 @@ def test_config_carries_the_itc_thresholds():
     cfg = load_config()["analytics"]
     assert cfg["gst_itc"] == {"min_excess_ratio": 0.1, "min_excess_inr": 10000}
     assert cfg["gst_fraud"]["severity_rules"]["itc_excess"] == {"HIGH": 6, "MEDIUM": 3, "LOW": 1}
+
+
+def test_the_quality_bench_scores_flagged_against_planted_months(demo_lake):
+    from bench.quality_gst import evaluate, month_quality
+
+    assert month_quality(["2024-01", "2024-02"], ["2024-02", "2024-03"]) == {"tp": 1, "fp": 1, "fn": 1}
+    planted = len(_check(demo_lake, "CUST_MSM_00006")[1])
+    assert evaluate(demo_lake, "CUST_MSM_00006") == {"itc_excess": {"tp": planted, "fp": 0, "fn": 0}}
+    assert evaluate(demo_lake, "CUST_MSM_00001") == {"itc_excess": {"tp": 0, "fp": 0, "fn": 0}}
