@@ -13,8 +13,10 @@ month's supplier payments, rates are the industry's) that add up to that claim w
 gaps are drawn: an invoice raised at a month's end that its supplier reports a month late (it lands in the next
 month's 2B, so one month is short and the next long), and now and then an invoice whose ITC is not available.
 The planted fraud goes the other way: in ``profile.itc_excess`` of the months the 3B claims 15-60 % more than the
-2B makes available (ITC taken on invoices no supplier reported). It is planted only where it is material (a claim
-of at least :data:`MIN_CLAIM`, so the smallest excess is over Rs 13,000) and never next to a late-reported invoice.
+2B makes available (ITC taken on invoices no supplier reported): most months of the fraud profile, a few of a fast
+grower whose purchase books run ahead of its suppliers' filings or of a supplier squeezed by one dominant buyer.
+It is planted only where it is material (a claim of at least :data:`MIN_CLAIM`, so the smallest excess is over
+Rs 13,000) and never next to a late-reported invoice.
 
 Every draw comes from the ``gst.2b`` stream: the GSTR-1, the GSTR-3B and every other source stay byte-identical.
 """

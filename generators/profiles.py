@@ -53,6 +53,7 @@ class Profile:
     itc_ratio: tuple[float, float] = (0.62, 0.82)
     itc_high_share: float = 0.0           # share of months with ITC >= 96% of output tax
     itc_excess: float = 0.0               # share of filed months whose GSTR-3B claims ITC 15-60% above GSTR-2B
+                                          # (fraud; now and then a fast grower or a margin-squeezed supplier)
     b2c_declared: tuple[float, float] = (0.8, 0.95)
     fake_invoice_ratio: float = 0.0       # fictitious B2B sales / true sales
     # fraud switches
@@ -94,7 +95,7 @@ PROFILES: dict[str, Profile] = {
         noise=0.03, mix=(0.15, 0.5, 0.25, 0.10), count_weights=(0.1, 0.08, 0.38, 0.12, 0.14, 0.18),
         facility="CC", limit_months=2.5, spend_down_to=0.97, debt_load=0.66, term_loans=(3, 4), emi_bounces=(3, 5),
         cheque_bounces=(0, 0), credit_cards=(2, 2), card_utilisation=(0.9, 0.98), external_dpd=0.12,
-        gst_late_prob=0.3, gst_late_days=(3, 25), itc_ratio=(0.78, 0.9), itc_excess=0.06, score=(560, 650),
+        gst_late_prob=0.3, gst_late_days=(3, 25), itc_ratio=(0.78, 0.9), score=(560, 650),
         enquiries_recent=(6, 9), enquiries_older=(8, 12), ocen_apps=(4, 6), ocen_reject_share=0.6,
         reject_reasons=("LOW_CREDIT_SCORE", "INSUFFICIENT_CASHFLOW", "POLICY_NORMS"), ocen_disburse_share=1.0,
         mf_schemes=(1, 2), mf_lien=True, lapse_share=0.5, employees=(2, 4), rent=(20_000.0, 35_000.0),
@@ -104,7 +105,7 @@ PROFILES: dict[str, Profile] = {
         BASELINE, name="high_growth", sales_start=(250_000.0, 450_000.0), growth_total=7.5, noise=0.08,
         mix=(0.4, 0.3, 0.08, 0.22), count_weights=(0.12, 0.2, 0.28, 0.03, 0.2, 0.17), employees=(3, 5),
         facility="OD", limit_months=0.8, debt_load=0.05, score=(720, 800), ocen_apps=(2, 4),
-        ocen_reject_share=0.1, ondc_start=(0, 2), default_tpm=70,
+        ocen_reject_share=0.1, ondc_start=(0, 2), itc_excess=0.05, default_tpm=70,
     ),
     "stable_income": replace(
         BASELINE, name="stable_income", sales_start=(400_000.0, 650_000.0), growth_total=1.0, seasonality=FLAT,
@@ -127,7 +128,7 @@ PROFILES: dict[str, Profile] = {
         BASELINE, name="declining", sales_start=(1_500_000.0, 2_400_000.0), growth_total=0.14, noise=0.08,
         mix=(0.45, 0.3, 0.15, 0.1), count_weights=(0.12, 0.08, 0.32, 0.06, 0.22, 0.2), facility="OD",
         limit_months=0.5, debt_load=0.12, term_loans=(2, 2), emi_bounces=(2, 4), cheque_bounces=(1, 3),
-        external_dpd=0.08, gst_late_prob=0.3, gst_late_days=(2, 30), itc_excess=0.06, score=(600, 690), enquiries_recent=(5, 8),
+        external_dpd=0.08, gst_late_prob=0.3, gst_late_days=(2, 30), score=(600, 690), enquiries_recent=(5, 8),
         enquiries_older=(3, 6), ocen_apps=(3, 5), ocen_reject_share=0.8,
         reject_reasons=("INSUFFICIENT_CASHFLOW", "LOW_CREDIT_SCORE"), sip_stop_share=1.0, mf_sell=True,
         lapse_share=0.6, employees=(8, 12), default_tpm=60,
@@ -136,7 +137,7 @@ PROFILES: dict[str, Profile] = {
         BASELINE, name="customer_concentration", sales_start=(800_000.0, 1_400_000.0), growth_total=1.1,
         noise=0.07, mix=(0.86, 0.08, 0.02, 0.04), count_weights=(0.28, 0.06, 0.2, 0.02, 0.26, 0.18),
         buyers=(4, 6), anchor_share=0.8, payment_terms=(30, 45), cheque_share=0.0, facility="CC",
-        limit_months=0.8, employees=(4, 7), default_tpm=40,
+        limit_months=0.8, employees=(4, 7), itc_excess=0.06, default_tpm=40,
     ),
 }
 PROFILE_NAMES: tuple[str, ...] = tuple(PROFILES)

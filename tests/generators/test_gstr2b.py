@@ -72,8 +72,11 @@ def test_fraud_plants_excess_and_the_clean_profiles_do_not(all_customers):
     for g in by_profile(all_customers, "fraud"):
         planted = g.truth["planted"]["itc_excess"]
         assert len(planted) >= 10 and all(p["period"] < AS_OF.isoformat()[:7] for p in planted)
-    for profile in ("baseline", "stable_income", "high_growth"):
-        assert all(g.truth["planted"]["itc_excess"] == [] for g in by_profile(all_customers, profile))
+    for profile in ("baseline", "stable_income", "high_seasonality", "high_debt", "declining"):
+        assert all(g.truth["planted"]["itc_excess"] == [] for g in by_profile(all_customers, profile)), profile
+    for profile in ("high_growth", "customer_concentration"):  # now and then: a few months at most
+        assert all(len(g.truth["planted"]["itc_excess"]) <= 3 for g in by_profile(all_customers, profile))
+        assert any(g.truth["planted"]["itc_excess"] for g in by_profile(all_customers, profile)), profile
 
 
 def test_the_2b_stream_leaves_every_other_record_unchanged(config):
