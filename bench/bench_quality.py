@@ -6,12 +6,12 @@
 
 A pattern is a kind of case the generators plant and write to ``truth`` in ``logs/<id>/injected.json``
 (categories, bounce attribution, related-party and multi-hop round trips, self credits, loan stacking,
-window dressing, reconciliation as it really is, and whatever else an evaluator is registered for). Each
-area's evaluator (``bench.quality_<area>``) returns true positives, false positives and false negatives per
-pattern; here they are summed per customer and over all
-customers and held to the issue's targets. The stress variant (``generators/stress.py``) mangles narrations
-as PDF extraction and core banking do and lets each hop of a round trip keep a larger cut. Truth is read by
-the bench only; analytics never sees it.
+window dressing, reconciliation as it really is, ITC excess, and whatever else an evaluator is registered
+for). Each area's evaluator (``bench.quality_<area>``) returns true positives, false positives and false
+negatives per pattern; here they are summed per customer and over all customers and held to the issue's
+targets. The stress variant (``generators/stress.py``) mangles narrations as PDF extraction and core banking
+do and lets each hop of a round trip keep a larger cut. Truth is read by the bench only; analytics never
+sees it.
 """
 from __future__ import annotations
 
@@ -20,13 +20,14 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from bench import quality_bank, quality_categories, quality_dressing, quality_reconciliation, quality_signals
+from bench import (quality_bank, quality_categories, quality_dressing, quality_gst, quality_reconciliation,
+                   quality_signals)
 from bench.bench_models_quality import build_demo_lake
 from pipeline.config import load_config
 from pipeline.lake import Lake
 
 EVALUATORS = (quality_categories.evaluate, quality_bank.evaluate, quality_signals.evaluate,
-              quality_dressing.evaluate, quality_reconciliation.evaluate)
+              quality_dressing.evaluate, quality_reconciliation.evaluate, quality_gst.evaluate)
 TARGET = 0.9
 STRESS_TARGET = 0.8
 

@@ -52,6 +52,8 @@ class Profile:
     gst_late_days: tuple[int, int] = (1, 12)
     itc_ratio: tuple[float, float] = (0.62, 0.82)
     itc_high_share: float = 0.0           # share of months with ITC >= 96% of output tax
+    itc_excess: float = 0.0               # share of filed months whose GSTR-3B claims ITC 15-60% above GSTR-2B
+                                          # (fraud; now and then a fast grower or a margin-squeezed supplier)
     b2c_declared: tuple[float, float] = (0.8, 0.95)
     fake_invoice_ratio: float = 0.0       # fictitious B2B sales / true sales
     # fraud switches
@@ -109,7 +111,7 @@ PROFILES: dict[str, Profile] = {
         BASELINE, name="high_growth", sales_start=(250_000.0, 450_000.0), growth_total=7.5, noise=0.08,
         mix=(0.4, 0.3, 0.08, 0.22), count_weights=(0.12, 0.2, 0.28, 0.03, 0.2, 0.17), employees=(3, 5),
         facility="OD", limit_months=0.8, debt_load=0.05, score=(720, 800), ocen_apps=(2, 4),
-        ocen_reject_share=0.1, ondc_start=(0, 2), default_tpm=70, window_dressing=(1, 0, 1),
+        ocen_reject_share=0.1, ondc_start=(0, 2), itc_excess=0.05, default_tpm=70, window_dressing=(1, 0, 1),
     ),
     "stable_income": replace(
         BASELINE, name="stable_income", sales_start=(400_000.0, 650_000.0), growth_total=1.0, seasonality=FLAT,
@@ -122,6 +124,7 @@ PROFILES: dict[str, Profile] = {
         BASELINE, name="fraud", sales_start=(500_000.0, 800_000.0), growth_total=1.05, noise=0.1,
         mix=(0.35, 0.35, 0.25, 0.05), count_weights=(0.1, 0.04, 0.4, 0.1, 0.16, 0.2), facility="OD",
         limit_months=0.5, gst_late_prob=0.55, gst_late_days=(5, 55), itc_ratio=(0.86, 0.93), itc_high_share=0.8,
+        itc_excess=0.45,
         b2c_declared=(0.95, 1.0), fake_invoice_ratio=1.7, circular_pairs=(9, 13), round_cash=5, duplicate_ids=2,
         cheque_bounces=(1, 2), score=(640, 720), enquiries_recent=(2, 4), enquiries_older=(4, 8), ocen_apps=(2, 4),
         ocen_reject_share=0.7, reject_reasons=("FRAUD", "DOC_IRREGULARITIES", "AA_FAILED"), mf_schemes=(1, 1),
@@ -142,7 +145,7 @@ PROFILES: dict[str, Profile] = {
         BASELINE, name="customer_concentration", sales_start=(800_000.0, 1_400_000.0), growth_total=1.1,
         noise=0.07, mix=(0.86, 0.08, 0.02, 0.04), count_weights=(0.28, 0.06, 0.2, 0.02, 0.26, 0.18),
         buyers=(4, 6), anchor_share=0.8, payment_terms=(30, 45), cheque_share=0.0, facility="CC",
-        limit_months=0.8, employees=(4, 7), default_tpm=40, window_dressing=(0, 0, 1),
+        limit_months=0.8, employees=(4, 7), itc_excess=0.06, default_tpm=40, window_dressing=(0, 0, 1),
     ),
 }
 PROFILE_NAMES: tuple[str, ...] = tuple(PROFILES)
@@ -152,7 +155,7 @@ PROFILE_NAMES: tuple[str, ...] = tuple(PROFILES)
 # financial weakness; the demo customers are never changed by it.
 FRAUD_MECHANISMS: dict[str, dict] = {
     "fake_invoices": {"fake_invoice_ratio": PROFILES["fraud"].fake_invoice_ratio},
-    "itc_excess": {"itc_high_share": PROFILES["fraud"].itc_high_share},
+    "itc_excess": {"itc_high_share": PROFILES["fraud"].itc_high_share, "itc_excess": PROFILES["fraud"].itc_excess},
     "circular_flows": {"circular_pairs": PROFILES["fraud"].circular_pairs},
 }
 

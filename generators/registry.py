@@ -1,7 +1,8 @@
 """The generator contract: ``generate_customer`` builds every source of one customer from one plan.
 
 Sources are a registry (:data:`SOURCE_BUILDERS`) run in dependency order over a
-shared context: GST first (its cash payments are bank debits), mutual funds
+shared context: GST first (its cash payments are bank debits; each month's GSTR-2B
+follows its GSTR-1 and GSTR-3B), mutual funds
 (SIP debits, redemption credits), then the bank, whose closing OD/CC balance
 the bureau reports, then the sources that only read the plan.
 """
@@ -17,6 +18,7 @@ from .related_parties import related_parties
 from .bureau import build_bureau
 from .consent import build_consent
 from .gst import build_gst
+from .gst2b import build_gstr2b
 from .insurance import build_insurance
 from .mutual_funds import build_mutual_funds
 from .ocen import build_ocen
@@ -49,7 +51,14 @@ class GeneratedCustomer:
 
 def _gst(plan: Plan, ctx: dict) -> dict[str, list[dict]]:
     records, ctx["gst_payments"] = build_gst(plan)
-    return {"gst_returns": records}
+    statements, ctx["itc_excess"] = build_gstr2b(plan, records)
+    by_period = {r["ret_prd"]: r for r in statements}
+    merged = []
+    for record in records:
+        merged.append(record)
+        if record["return_type"] == "GSTR3B" and record["ret_prd"] in by_period:
+            merged.append(by_period.pop(record["ret_prd"]))
+    return {"gst_returns": merged + list(by_period.values())}
 
 
 def _mf(plan: Plan, ctx: dict) -> dict[str, list[dict]]:
@@ -81,7 +90,7 @@ def profile_for(customer_id: str, config: dict) -> str:
     return PROFILE_NAMES[stable_seed(customer_id) % len(PROFILE_NAMES)]
 
 
-def _truth(plan: Plan, bank) -> dict[str, Any]:
+def _truth(plan: Plan, bank, itc_excess: list[dict]) -> dict[str, Any]:
     monthly = [{"month": m.label, "true_sales": round(plan.sales[m.index], 2),
                 "declared_turnover": plan.declared[m.index] if m.index < plan.n_gst else None,
                 "gst_return_filed": m.index < plan.n_gst} for m in plan.months]
@@ -90,7 +99,7 @@ def _truth(plan: Plan, bank) -> dict[str, Any]:
         "planted_anomalies": bank.planted,
         "circular_pairs": bank.circular,
         "planted": {"bounce_attribution": bank.bounces, **bank.related, "reconciliation": bank.reconciliation,
-                    "window_dressing": bank.window_dressing,
+                    "window_dressing": bank.window_dressing, "itc_excess": itc_excess,
                     "loan_stacking": [{"lenders": [loan.lender for loan in plan.stacked],
                                        "account_numbers": [loan.account_number for loan in plan.stacked]}]
                     if plan.stacked else []},
@@ -137,7 +146,7 @@ def generate_customer(customer_id: str, profile: str | None, as_of: dt.date, con
         "incorporation_date": ident.incorporation_date.isoformat(), "as_of": as_of.isoformat(), "seed": seed,
         "related_parties": [{k: v for k, v in p.items() if k != "statement_name"} for p in related_parties(plan)],
     }
-    truth = _truth(plan, ctx["bank"])
+    truth = _truth(plan, ctx["bank"], ctx["itc_excess"])
     stress = stress_settings(config.get("generator", {}))
     if stress:
         truth["stress"] = {**stress, "narrations_changed": stress_transactions(records["transactions"], seed, stress)}

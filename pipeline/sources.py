@@ -91,6 +91,14 @@ def infer_mode(narration: str) -> str:
     return "OTHERS"
 
 
+_GST_HEADS = ("igst", "cgst", "sgst", "cess")
+# GSTR-2B (GSTN's names for the four tax heads): the ITC summary, and every supplier invoice and its items
+_GSTR2B_AMOUNTS = (
+    tuple(f"itcsumm.{part}.{section}.{h}" for part in ("itcavl", "itcunavl")
+          for section in ("nonrevsup", "nonrevsup.b2b", "isdsup", "revsup", "imports") for h in _GST_HEADS)
+    + tuple(f"docdata.b2b[].inv[].{t}" for t in ("val", "txval", *_GST_HEADS))
+    + tuple(f"docdata.b2b[].inv[].items[].{t}" for t in ("txval", *_GST_HEADS)))
+
 SPECS: dict[str, SourceSpec] = {
     "accounts": SourceSpec(
         name="accounts",
@@ -127,9 +135,11 @@ SPECS: dict[str, SourceSpec] = {
         + tuple(f"b2b[].inv[].itms[].itm_det.{t}" for t in ("txval", "iamt", "camt", "samt", "csamt"))
         + tuple(f"b2cs[].{t}" for t in ("txval", "iamt", "camt", "samt", "csamt"))
         + ("cdnr[].nt[].val",)
-        + tuple(f"cdnr[].nt[].itms[].itm_det.{t}" for t in ("txval", "iamt", "camt", "samt", "csamt")),
-        dates=("due_date", "dof", "b2b[].inv[].idt", "cdnr[].nt[].nt_dt"),
-        enums={"return_type": ("GSTR1", "GSTR3B"), "status": ("FILED", "PROCESSED", "NOT_FILED"),
+        + tuple(f"cdnr[].nt[].itms[].itm_det.{t}" for t in ("txval", "iamt", "camt", "samt", "csamt"))
+        + _GSTR2B_AMOUNTS,
+        dates=("due_date", "dof", "b2b[].inv[].idt", "cdnr[].nt[].nt_dt", "gendt", "docdata.b2b[].supfildt",
+               "docdata.b2b[].inv[].dt"),
+        enums={"return_type": ("GSTR1", "GSTR3B", "GSTR2B"), "status": ("FILED", "PROCESSED", "NOT_FILED"),
                "filing_frequency": ("MONTHLY", "QUARTERLY")},
         droppable={"filing_frequency": None},
         corruptions={"ret_prd:pattern": "return period that is not MMYYYY",

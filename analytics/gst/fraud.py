@@ -1,4 +1,4 @@
-"""GST fraud indicators: three independent red flags and one documented way to combine them.
+"""GST fraud indicators: four independent red flags and one documented way to combine them.
 
 Indicator kinds (thresholds in ``config["analytics"]["gst_fraud"]``), each from different evidence:
 
@@ -11,6 +11,10 @@ Indicator kinds (thresholds in ``config["analytics"]["gst_fraud"]``), each from 
   Both sides include tax (the basis of ``gst_summary.gst_to_bank_ratio``). Sales collected a month late
   (seasonal peaks, credit terms) therefore do not flag; turnover that never reaches the bank does.
   Assessed only when bank business credits were given.
+* ``itc_excess`` (GSTR-3B against the suppliers' side, GSTR-2B) — a month whose ITC claimed exceeds the ITC
+  GSTR-2B makes available by more than the ``gst_itc`` thresholds (``gst_summary.itc_check``,
+  :mod:`analytics.gst.itc`): credit taken on invoices no supplier reported. Assessed only when a GSTR-2B was
+  delivered. Severity by count from ``severity_rules.itc_excess`` (default 6/3/1, as the other monthly kinds).
 * ``circular_flows`` (the bank statement alone) — money received from a party and sent back to it within
   days, as found by the bank analysis; months are the months of the credit dates, the count the number of
   flows.
@@ -43,8 +47,10 @@ RANK = {"HIGH": 3, "MEDIUM": 2, "LOW": 1, "NONE": 0}
 TITLES = {
     "itc_ratio_high": "Input tax credit close to output tax",
     "turnover_vs_bank": "GST turnover well above bank business credits",
+    "itc_excess": "ITC claimed above ITC available in GSTR-2B",
     "circular_flows": "Circular flows with the same party",
 }
+DEFAULT_SEVERITY = {"itc_excess": {"HIGH": 6, "MEDIUM": 3, "LOW": 1}}
 KINDS = tuple(TITLES)
 HIGH_MIN_KINDS = 2
 
@@ -117,6 +123,15 @@ def _bank(rows: list[dict], cfg: dict) -> tuple[str, Any]:
                         f"{len(hits)} of {assessed} months declare far more sales than reached the bank.")
 
 
+def _itc_excess(check: dict | None) -> tuple[str, Any]:
+    rule = "a month where ITC claimed in GSTR-3B exceeds ITC available in GSTR-2B (gst_summary.itc_check)"
+    if check is None:
+        return rule, "no GSTR-2B check given"
+    if check.get("value") is None:
+        return rule, check.get("reason") or "ITC check could not be computed"
+    return rule, check
+
+
 def _circular(flows: list[dict] | None, cfg: dict) -> tuple[str, Any]:
     rule = "money from a party returned to the same party within days (bank statement analysis)"
     if flows is None:
@@ -128,18 +143,20 @@ def _circular(flows: list[dict] | None, cfg: dict) -> tuple[str, Any]:
                         f"{len(flows)} round-trips of money with the same counterparty.")
 
 
-def assess_gst_fraud(monthly_rows: list[dict], circular_flows: list[dict] | None, config: dict) -> dict:
-    """Evaluate the three independent GST fraud indicators and their overall severity, with the rules as text.
+def assess_gst_fraud(monthly_rows: list[dict], circular_flows: list[dict] | None, config: dict,
+                     itc_check: dict | None = None) -> dict:
+    """Evaluate the four independent GST fraud indicators and their overall severity, with the rules as text.
 
     Why: a lender must see not only that a customer looks risky but which rule fired, in which months,
     and on what numbers; ``rules`` carries the policy itself so the output is self-explaining, and
-    ``kinds_fired`` says how many independent kinds corroborate each other.
+    ``kinds_fired`` says how many independent kinds corroborate each other. ``itc_check`` is
+    ``gst_summary.itc_check`` (:func:`analytics.gst.itc.check_itc`); without it ``itc_excess`` is not assessed.
     """
     cfg = config["analytics"]["gst_fraud"]
-    sev_rules = cfg["severity_rules"]
+    sev_rules = {**DEFAULT_SEVERITY, **cfg["severity_rules"]}
     high_min_kinds = int((cfg.get("overall") or {}).get("high_min_kinds", HIGH_MIN_KINDS))
     checks = {"itc_ratio_high": _itc(monthly_rows, cfg), "turnover_vs_bank": _bank(monthly_rows, cfg),
-              "circular_flows": _circular(circular_flows, cfg)}
+              "itc_excess": _itc_excess(itc_check), "circular_flows": _circular(circular_flows, cfg)}
     indicators, not_assessed, rules = [], [], []
     for code, (rule, evidence) in checks.items():
         th = sev_rules[code]

@@ -1,4 +1,4 @@
-"""GST analytics: the body of ``gst_summary.json`` from clean GSTR-1 and GSTR-3B records.
+"""GST analytics: the body of ``gst_summary.json`` from clean GSTR-1, GSTR-3B and GSTR-2B records.
 
 Definitions used throughout (and repeated in each metric's formula):
 
@@ -14,6 +14,8 @@ Definitions used throughout (and repeated in each metric's formula):
 * **Late** = GSTR-3B filed after its own ``due_date`` (the record carries the staggered 20th/22nd/24th date),
   or still unfiled after it on the as-of date. One GSTR-3B per period is counted once, whatever GSTR-1 did.
   Filing is judged in the ``compliance`` block (:mod:`analytics.gst.compliance`), never as fraud.
+* **ITC check** (``itc_check``, :mod:`analytics.gst.itc`): ITC claimed in GSTR-3B against ITC available in
+  GSTR-2B per month; GSTR-2B feeds nothing else, so the monthly table holds GSTR-1 and GSTR-3B only.
 * Every rupee metric says whether tax is included (``basis``) and every metric its ``window``.
 * The 12-month windows are calendar months ending at the latest GSTR-3B period with a turnover; growth
   compares monthly *means* so a month without a return does not read as a fall in sales.
@@ -30,6 +32,7 @@ from typing import Any
 from analytics.gst.compliance import KEYS as COMPLIANCE_KEYS
 from analytics.gst.compliance import assess_compliance
 from analytics.gst.fraud import assess_gst_fraud
+from analytics.gst.itc import check_itc
 from analytics.metric import metric, missing, month_window, ratio
 
 TAX_HEADS = ("iamt", "camt", "samt", "csamt")
@@ -88,6 +91,8 @@ def monthly_gst_rows(gst_returns: list[dict], as_of: date,
     """
     grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for rec in gst_returns:
+        if rec.get("return_type") == "GSTR2B":
+            continue
         month = _period_month(rec["ret_prd"])
         if date(int(month[:4]), int(month[5:]), 1) < as_of:
             grouped[(rec["return_type"], month)].append(rec)
@@ -341,14 +346,16 @@ def summarize_gst(gst_returns: list[dict], as_of: date, config: dict,
 
     Why: GST returns are what the borrower declared to the tax authority; a lender reads size and growth
     from them, compliance from filing dates (a ``compliance`` block with its grade and reasons), and fraud
-    from ITC, GST-vs-bank gaps and circular flows (``fraud_indicators``; late filing is never one).
+    from ITC, GST-vs-bank gaps, ITC claimed above GSTR-2B (``itc_check``) and circular flows
+    (``fraud_indicators``; late filing is never one).
     ``bank_business_credits`` (``YYYY-MM`` → amount) and ``circular_flows`` come from the bank analysis.
     """
     settings = {**DEFAULTS, **config["analytics"].get("gst", {})}
     fraud_cfg = config["analytics"]["gst_fraud"]
     rows = monthly_gst_rows(gst_returns, as_of, bank_business_credits)
     gstins = Counter(r.get("gstin") for r in gst_returns if r.get("gstin"))
-    fraud = assess_gst_fraud(rows, circular_flows, config)
+    itc_check = check_itc(gst_returns, as_of, config)
+    fraud = assess_gst_fraud(rows, circular_flows, config, itc_check)
     if not rows:
         units = {"avg_monthly_turnover": "INR", "turnover_12m": "INR", "yoy_growth": "ratio", "cagr": "ratio",
                  "returns_filed": "count", "late_filings": "count", "avg_days_late": "days", "max_days_late": "days",
@@ -359,7 +366,8 @@ def summarize_gst(gst_returns: list[dict], as_of: date, config: dict,
         compliance = {"grade": None, "reasons": [], "metrics": {k: metrics[k] for k in COMPLIANCE_KEYS},
                       "rules": [], "window": None}
         return {"metrics": metrics, "monthly": [], "monthly_columns": MONTHLY_COLUMNS, "seasonality_index": [],
-                "trend_direction": None, "fraud_indicators": fraud, "compliance": compliance, "gstin": None}
+                "trend_direction": None, "fraud_indicators": fraud, "compliance": compliance, "itc_check": itc_check,
+                "gstin": None}
     metrics, direction = _turnover_metrics(rows, settings)
     metrics.update(_return_metrics(rows, fraud_cfg))
     compliance = assess_compliance(rows, config)
@@ -367,5 +375,5 @@ def summarize_gst(gst_returns: list[dict], as_of: date, config: dict,
     metrics["gst_to_bank_ratio"] = _bank_metric(rows, bank_business_credits is not None)
     return {"metrics": metrics, "monthly": rows, "monthly_columns": MONTHLY_COLUMNS,
             "seasonality_index": _seasonality(rows, settings), "trend_direction": direction,
-            "fraud_indicators": fraud, "compliance": compliance,
+            "fraud_indicators": fraud, "compliance": compliance, "itc_check": itc_check,
             "gstin": gstins.most_common(1)[0][0] if gstins else None}

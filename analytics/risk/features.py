@@ -99,7 +99,7 @@ FEATURES: tuple[Feature, ...] = (
             "transaction_summary.circular_flows"),
     Feature("gst_fraud_severity", "GST fraud indicator severity (0 none, 1 low, 2 medium, 3 high)", +1,
             "gst_summary.fraud_indicators.severity"),
-    Feature("gst_fraud_kinds", "Independent GST fraud indicator kinds that fired (0-3)", +1,
+    Feature("gst_fraud_kinds", "Independent GST fraud indicator kinds that fired (0-4)", +1,
             "gst_summary.fraud_indicators.kinds_fired"),
     Feature("months_covered", "Months of bank statement available", 0, "transaction_summary.months_covered"),
     Feature("ocen_rejections", "Loan applications rejected on OCEN", +1, "ocen_summary.rejections"),

@@ -96,7 +96,7 @@ def _build_profile(customer_id: str) -> bytes:
                          "window_dressing": (txn or {}).get("window_dressing"), "count": _clean_count(customer_id)},
         "gst": {"metrics": _metrics(gst), "monthly": (gst or {}).get("monthly", []),
                 "seasonality_index": (gst or {}).get("seasonality_index", []),
-                "fraud_indicators": (gst or {}).get("fraud_indicators")},
+                "fraud_indicators": (gst or {}).get("fraud_indicators"), "itc_check": (gst or {}).get("itc_check")},
         "credit": {"metrics": _metrics(credit), "tradelines": (credit or {}).get("tradelines", []),
                    "enquiries": (credit or {}).get("enquiries", []),
                    "loan_stacking": (credit or {}).get("loan_stacking")},

@@ -130,8 +130,8 @@ def test_late_filing_alone_is_a_compliance_finding_not_fraud(demo_lake):
         assert [a["kind"] for a in alerts if a["source"].startswith("gst_summary")] == ["compliance"]
     fraud = doc(demo_lake, "CUST_MSM_00006", "gst_summary")
     assert {i["code"] for i in fraud["fraud_indicators"]["indicators"]} == {"itc_ratio_high", "turnover_vs_bank",
-                                                                           "circular_flows"}
-    assert fraud["fraud_indicators"]["kinds_fired"]["value"] == 3
+                                                                           "itc_excess", "circular_flows"}
+    assert fraud["fraud_indicators"]["kinds_fired"]["value"] == 4
     assert fraud["compliance"]["grade"] == "POOR"            # it also files late; that is a separate finding
 
 

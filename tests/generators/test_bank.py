@@ -77,6 +77,12 @@ def _dated_fields(g):
         yield a["summary"]["balanceDateTime"]
         yield a["summary"]["openingDate"]
     for x in r["gst_returns"]:
+        if x["return_type"] == "GSTR2B":  # drafted, not filed: its date and its suppliers' invoices and filings
+            yield x["gendt"]
+            for party in x["docdata"]["b2b"]:
+                yield party["supfildt"]
+                yield from (inv["dt"] for inv in party["inv"])
+            continue
         yield x["due_date"]
         yield x["dof"]
         for party in x.get("b2b", []):

@@ -148,3 +148,25 @@ def test_a_hash_collision_never_drops_a_record():
     part = _Partial(read=3, valid=[(1, 42, a), (2, 42, b), (3, 42, a)])
     result = cleaner_for("transactions").finish([part], hashed=True)
     assert result.clean_lines == [a, b] and result.report["duplicates"] == 1
+
+
+def test_gstr2b_records_survive_heavy_mess_and_none_is_quarantined(config):
+    # every GSTR-2B of the fraud demo customer, its amounts rendered as strings with lakh grouping and rupee
+    # prefixes and its dates in four formats: the cleaner must give back exactly the canonical records
+    import random
+
+    from generators.messiness import render_source
+    from generators.registry import generate_customer
+    from pipeline.sources import SPECS
+    from tests.conftest import AS_OF
+
+    records = [r for r in generate_customer("CUST_MSM_00006", None, AS_OF, config).records["gst_returns"]
+               if r["return_type"] == "GSTR2B"]
+    mess = {**config["messiness_config"], "duplicate_rate": 0, "unrepairable_rate": 0, "missing_optional_rate": 0,
+            "amount_formats": {"indian_grouped": 0.5, "rupee_symbol": 0.5},
+            "date_formats": {"dd/mm/yyyy": 0.5, "epoch_ms": 0.5}}
+    lines, account = render_source(SPECS["gst_returns"], records, mess, random.Random(7))
+    assert account["repairs"]["amount_indian_grouping"] > 0 and account["repairs"]["date_epoch_ms"] > 0
+    result = clean_source("gst_returns", lines)
+    assert result.quarantine == [] and result.report["written"] == len(records) == 35
+    assert result.clean == records

@@ -289,7 +289,8 @@ def test_fraud_customer_is_high_with_three_independent_kinds():
     assert fraud["kinds_fired"]["value"] == 3
     assert any("Overall HIGH" in r for r in fraud["rules"])
     assert not any(r.startswith("late_filing") for r in fraud["rules"])
-    assert assert_metric_tree(fraud) == 4              # three kinds' evidence + kinds_fired
+    assert assert_metric_tree(fraud) == 5              # three kinds' evidence + kinds_fired + itc_excess's missing
+    assert [n["code"] for n in fraud["not_assessed"]] == ["itc_excess"]  # no GSTR-2B delivered
     assert out["compliance"]["grade"] == "POOR" and out["metrics"]["late_filings"]["value"] == 8
 
 
@@ -335,7 +336,7 @@ def test_clean_business_is_none_and_unassessed_kinds_are_listed():
     out = summarize_gst(series(2023, 1, [100_000] * 12), date(2024, 2, 1), CONFIG, circular_flows=[])
     fraud = out["fraud_indicators"]
     assert fraud["severity"] == "NONE" and fraud["indicators"] == []
-    assert [n["code"] for n in fraud["not_assessed"]] == ["turnover_vs_bank"]
+    assert [n["code"] for n in fraud["not_assessed"]] == ["turnover_vs_bank", "itc_excess"]
     assert fraud["assessed"] == ["itc_ratio_high", "circular_flows"]
 
 

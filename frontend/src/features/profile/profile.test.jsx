@@ -190,6 +190,49 @@ describe("Customer Profile", () => {
     expect(await screen.findByRole("tab", { name: "Transactions", selected: true })).toBeInTheDocument();
   });
 
+  it("lists the months claiming ITC above GSTR-2B with claimed, available and excess", async () => {
+    const itcCheck = {
+      value: 2, unit: "months", formula: "per month: excess = claimed - available", explanation: "2 of 35 months claim ITC above GSTR-2B",
+      inputs: {
+        months: ["2025-03", "2025-07"], claimed: [330000, 412500.5], available: [250000, 300000], excess: [80000, 112500.5],
+        excess_ratio: [0.32, 0.375], record_ids: ["G:GSTR3B:032025", "G:GSTR2B:032025", "G:GSTR3B:072025", "G:GSTR2B:072025"],
+        months_assessed: 35, min_excess_ratio: 0.1, min_excess_inr: 10000,
+      },
+    };
+    stubFetch(routes({ "/api/customer-profile": { ...profile, gst: { ...profile.gst, itc_check: itcCheck } } }));
+    const user = userEvent.setup();
+    render(<ProfilePage customerId={ID} />);
+    await user.click(await screen.findByRole("tab", { name: "GST Returns" }));
+    const card = (await screen.findByRole("heading", { name: "ITC claimed vs available (GSTR-2B)" })).closest("section") || document.body;
+    expect(within(card).getByText("2 of 35 months claim ITC above GSTR-2B")).toBeInTheDocument();
+    const table = within(card).getByRole("table", { name: "Months claiming ITC above GSTR-2B" });
+    const rows = within(table).getAllByRole("row");
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toHaveTextContent("Mar 2025");
+    expect(rows[1]).toHaveTextContent("₹3,30,000");
+    expect(rows[1]).toHaveTextContent("₹2,50,000");
+    expect(rows[1]).toHaveTextContent("₹80,000");
+    expect(rows[1]).toHaveTextContent("32.0%");
+    expect(rows[2]).toHaveTextContent("₹4,12,500.50");
+  });
+
+  it("says why ITC was not checked when there is no GSTR-2B, and passes a clean check", async () => {
+    const noTwoB = { value: null, unit: "months", formula: "f", explanation: "e", reason: "no GSTR-2B delivered", inputs: {} };
+    stubFetch(routes({ "/api/customer-profile": { ...profile, gst: { ...profile.gst, itc_check: noTwoB } } }));
+    const user = userEvent.setup();
+    const { unmount } = render(<ProfilePage customerId={ID} />);
+    await user.click(await screen.findByRole("tab", { name: "GST Returns" }));
+    expect(await screen.findByText("Not checked: no GSTR-2B delivered.")).toBeInTheDocument();
+    unmount();
+    const clean = { value: 0, unit: "months", formula: "f", explanation: "e",
+      inputs: { months: [], months_assessed: 35, min_excess_ratio: 0.1, min_excess_inr: 10000 } };
+    stubFetch(routes({ "/api/customer-profile": { ...profile, gst: { ...profile.gst, itc_check: clean } } }));
+    render(<ProfilePage customerId={ID} />);
+    await user.click(await screen.findByRole("tab", { name: "GST Returns" }));
+    expect(await screen.findByText("No month claims ITC more than 10% and ₹10,000 above GSTR-2B (35 months checked).")).toBeInTheDocument();
+    expect(screen.queryByRole("table", { name: "Months claiming ITC above GSTR-2B" })).not.toBeInTheDocument();
+  });
+
   it("shows GST turnover, filing punctuality with days late and the DPD grid", async () => {
     stubFetch(routes());
     const user = userEvent.setup();

@@ -6,12 +6,13 @@ import {
   CartesianGrid, ChartFrame, ComposedChart, Bar, Legend, Line, Tooltip, XAxis, YAxis, inrTick, inrTooltip, monthTick,
 } from "../../../components/charts.jsx";
 import { formatDate, formatINR, formatMonth, formatNumber } from "../../../lib/format.js";
+import ItcCard from "./itc-card.jsx";
 import SectionEmpty from "./section-empty.jsx";
 
 const SUMMARY = ["avg_monthly_turnover", "turnover_12m", "yoy_growth", "turnover_trend", "filing_punctuality", "late_filings",
   "avg_days_late", "max_days_late", "avg_itc_ratio", "gst_to_bank_ratio", "gstr1_vs_3b_gap_pct"];
 
-/** GST: turnover by month (GSTR-3B, GSTR-1, bank business credits), filing punctuality and red flags. */
+/** GST: turnover by month (GSTR-3B, GSTR-1, bank business credits), filing punctuality, red flags and ITC vs GSTR-2B. */
 export default function GstSection({ gst }) {
   const monthly = Array.isArray(gst?.monthly) ? gst.monthly : [];
   if (!gst || (monthly.length === 0 && !gst.metrics)) return <SectionEmpty what="GST" />;
@@ -33,6 +34,7 @@ export default function GstSection({ gst }) {
           </ul>
         </Card>
       )}
+      <ItcCard check={gst.itc_check} />
       <Card title="Monthly turnover" headingLevel={3}>
         <ChartFrame
           label="GST turnover by month"
