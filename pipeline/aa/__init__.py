@@ -3,7 +3,9 @@
 * :mod:`.crypto` — the data-flow encryption every AA, FIP and FIU in India uses (Sahamati's Rahasya scheme):
   X25519 key agreement, the two nonces XOR-ed into salt and IV, HKDF-SHA256, AES-256-GCM;
   ``KeyMaterial`` as the ReBIT API carries it. Derivation step by step: ``docs/aa_encryption.md``;
-* :mod:`.jws` — the detached, unencoded JWS (``x-jws-signature``) on every request and response body.
+* :mod:`.jws` — the detached, unencoded JWS (``x-jws-signature``) on every request and response body;
+* :mod:`.consent_request` — the ``POST /Consent`` body (purpose, fiTypes, FIDataRange, DataLife, Frequency,
+  fetchType) and the check that an FI request stays inside the approved consent.
 
 Still to come (issue 14): the FIU client (consent, FI request/fetch, notifications), the local AA server
 (``python -m generators.aa_server``), the ``aa-consent``/``aa-fetch`` commands, API and dashboard journey.
