@@ -5,7 +5,9 @@
   ``KeyMaterial`` as the ReBIT API carries it. Derivation step by step: ``docs/aa_encryption.md``;
 * :mod:`.jws` — the detached, unencoded JWS (``x-jws-signature``) on every request and response body;
 * :mod:`.consent_request` — the ``POST /Consent`` body (purpose, fiTypes, FIDataRange, DataLife, Frequency,
-  fetchType) and the check that an FI request stays inside the approved consent.
+  fetchType) and the check that an FI request stays inside the approved consent;
+* :mod:`.lifecycle` — the consent's status from ``Consent/Notification``, refusing replays, notifications out
+  of order and moves the lifecycle forbids.
 
 Still to come (issue 14): the FIU client (consent, FI request/fetch, notifications), the local AA server
 (``python -m generators.aa_server``), the ``aa-consent``/``aa-fetch`` commands, API and dashboard journey.
