@@ -7,8 +7,9 @@
 * :mod:`.consent_request` — the ``POST /Consent`` body (purpose, fiTypes, FIDataRange, DataLife, Frequency,
   fetchType) and the check that an FI request stays inside the approved consent;
 * :mod:`.lifecycle` — the consent's status from ``Consent/Notification``, refusing replays, notifications out
-  of order and moves the lifecycle forbids.
+  of order and moves the lifecycle forbids;
+* :mod:`.client` — the FIU's HTTP client (signed requests, verified replies) and ``fetch_fi``.
 
-Still to come (issue 14): the FIU client (consent, FI request/fetch, notifications), the local AA server
-(``python -m generators.aa_server``), the ``aa-consent``/``aa-fetch`` commands, API and dashboard journey.
+The local AA the demo and the tests talk to is ``python -m generators.aa_server``. Where this stands and how
+to point it at a real AA: ``docs/aa_integration.md``.
 """
