@@ -8,14 +8,14 @@ from pipeline.aa_import import AAImportError, ImportResult, parse_aa_document
 from pipeline.lake import SOURCES, Lake, validate_customer_id
 
 
-def _customer_meta(customer_id: str, source: Path, result: ImportResult) -> dict:
+def _customer_meta(customer_id: str, source_name: str, result: ImportResult) -> dict:
     """customer.json: provenance and counts only; personal data stays in the accounts records."""
     meta: dict[str, Any] = {"customer_id": customer_id, "profile": "imported", "source": "aa_import"}
     names = [h["name"] for a in result.accounts for h in a.get("profile", {}).get("holders", {}).get("holder", [])
              if "name" in h]
     if names:
         meta["business_name"] = meta["owner_name"] = str(names[0])
-    meta.update(imported_from=source.name, fi_versions=result.fi_versions,
+    meta.update(imported_from=source_name, fi_versions=result.fi_versions,
                 accounts=len(result.accounts), transactions=len(result.transactions))
     if result.consent_ids:
         meta["consent_ids"] = result.consent_ids
@@ -35,14 +35,19 @@ def import_aa(lake: Lake, customer_id: str, path: str | Path) -> ImportResult:
         data = source.read_bytes()
     except OSError as exc:
         raise AAImportError(f"cannot read {source}: {exc.strerror or exc}") from exc
-    result = parse_aa_document(data, str(source))
+    return store_import(lake, customer_id, parse_aa_document(data, str(source)), source.name)
+
+
+def store_import(lake: Lake, customer_id: str, result: ImportResult, source_name: str) -> ImportResult:
+    """Write parsed FI data as the customer's raw ``accounts`` and ``transactions`` (from a file or an AA fetch)."""
+    validate_customer_id(customer_id)
     meta_path = lake.customer_meta_path(customer_id)
     previous = lake.read_json(meta_path) if meta_path.exists() else {}
     was_synthetic = bool(previous) and previous.get("profile") != "imported"
     kept = [s for s in SOURCES if s not in ("accounts", "transactions") and lake.raw_path(customer_id, s).exists()]
     lake.write_ndjson(lake.raw_path(customer_id, "transactions"), result.transactions)
     lake.write_ndjson(lake.raw_path(customer_id, "accounts"), result.accounts)
-    lake.write_json(meta_path, _customer_meta(customer_id, source, result))
+    lake.write_json(meta_path, _customer_meta(customer_id, source_name, result))
     if was_synthetic:
         # real bank data must not sit beside another origin's synthetic GST, bureau or consent
         for name in kept:

@@ -150,6 +150,42 @@ def cmd_import_aa(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_aa_consent(args: argparse.Namespace) -> int:
+    from generators.aa_server import handle_for
+    from pipeline.aa.crypto import AAError
+    from pipeline.aa.journey import aa_settings, client_for, request_consent
+
+    lake, config = _lake(args)
+    fi_types = [t.strip() for t in args.fi_types.split(",") if t.strip()]
+    try:
+        client = client_for(aa_settings(config))
+        handle, url = request_consent(lake, args.customer_id, client, args.handle or handle_for(args.customer_id),
+                                      args.purpose, fi_types)
+    except AAError as exc:
+        raise CommandError(f"consent request refused ({exc.code}): {exc}") from None
+    print(f"consent handle {handle}")
+    print(f"the customer approves at {url}")
+    return 0
+
+
+def cmd_aa_fetch(args: argparse.Namespace) -> int:
+    from pipeline.aa.crypto import AAError
+    from pipeline.aa.journey import aa_settings, client_for, fetch_into_lake
+    from pipeline.runner import run_steps
+
+    lake, config = _lake(args)
+    try:
+        result = fetch_into_lake(lake, args.customer_id, client_for(aa_settings(config)))
+    except AAError as exc:
+        raise CommandError(f"fetch refused ({exc.code}): {exc}; nothing was written") from None
+    print(f"fetched {len(result.accounts)} account(s) and {len(result.transactions)} transaction(s) for "
+          f"{args.customer_id} under its AA consent")
+    outcome = run_steps(lake, args.customer_id, ["clean"], config, _printer())
+    if outcome["status"] != "done":
+        raise CommandError(f"the fetched data was written to raw but clean failed: {outcome.get('error')}")
+    return 0
+
+
 def cmd_erase(args: argparse.Namespace) -> int:
     lake, _ = _lake(args, object_store=True)  # a Lake or a RemoteLake: the same erase and audit contract
     layers = lake.erase(args.customer_id)
@@ -308,6 +344,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--progress-json", action="store_true", help="print progress as JSON lines {level, message}")
     p = command("import-aa", cmd_import_aa, "import real AA FI data (JSON or ReBIT XML) into the raw layer")
     p.add_argument("--file", required=True, help="FI data file")
+    p = command("aa-consent", cmd_aa_consent, "ask the customer's Account Aggregator for consent; prints the consent "
+                "handle and the URL where the customer approves")
+    p.add_argument("--purpose", default="101", help="ReBIT purpose code (default 101)")
+    p.add_argument("--fi-types", default="DEPOSIT", help="comma-separated FI types (default DEPOSIT)")
+    p.add_argument("--handle", help="the customer's AA handle (default: the local AA's handle of the customer id)")
+    command("aa-fetch", cmd_aa_fetch, "fetch FI data under the customer's active AA consent, decrypt, import, clean")
     p = command("erase", cmd_erase, "erase a customer from every layer (DPDP) and record it in the audit log")
     p.add_argument("--reason", default="erasure requested", help="why (kept in the audit log)")
     p = command("prepare-demo", cmd_prepare_demo, "generate and process the ten demo customers", customer=False)
