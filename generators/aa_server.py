@@ -32,23 +32,15 @@ from flask import Flask, Response, abort, request
 from pipeline.aa import jws
 from pipeline.aa.consent_request import check_fetch
 from pipeline.aa.crypto import AAError, check_key_material, encrypt, new_ephemeral_key
+from pipeline.aa.journey import LOCAL_HANDLE_SUFFIX as HANDLE_SUFFIX
+from pipeline.aa.timestamps import iso_z
 from pipeline.config import load_config
 
-HANDLE_SUFFIX = "@local-aa"
 FAULTS = ("bad_signature", "tampered_ciphertext", "expired_key", "timeout", "revoked")
-
-
-def handle_for(customer_id: str) -> str:
-    """The local AA handle of a customer id."""
-    return f"{customer_id.lower()}{HANDLE_SUFFIX}"
 
 
 def _customer_of(handle: str) -> str:
     return handle[: -len(HANDLE_SUFFIX)].upper() if handle.endswith(HANDLE_SUFFIX) else ""
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def deposit_document(customer_id: str, as_of: dt.date, config: dict) -> bytes:
@@ -82,7 +74,7 @@ def create_aa_app(fiu_keys: dict[str, str] | None = None, config: dict | None = 
         return resp
 
     def error(code: str, message: str, status: int) -> Response:
-        return reply({"ver": "2.0.0", "timestamp": _now(), "txnid": str(uuid.uuid4()), "errorCode": code,
+        return reply({"ver": "2.0.0", "timestamp": iso_z(), "txnid": str(uuid.uuid4()), "errorCode": code,
                       "errorMsg": message}, status)
 
     def signed_body() -> dict:
@@ -127,7 +119,7 @@ def create_aa_app(fiu_keys: dict[str, str] | None = None, config: dict | None = 
         handle = str(uuid.uuid4())
         state["consents"][handle] = {"detail": detail, "status": "PENDING", "consent_id": None,
                                      "customer": _customer_of(handle_of_customer)}
-        return reply({"ver": "2.0.0", "timestamp": _now(), "txnid": body.get("txnid"),
+        return reply({"ver": "2.0.0", "timestamp": iso_z(), "txnid": body.get("txnid"),
                       "Customer": {"id": handle_of_customer}, "ConsentHandle": handle})
 
     @app.post("/Consent/handle")
@@ -137,7 +129,7 @@ def create_aa_app(fiu_keys: dict[str, str] | None = None, config: dict | None = 
         c = state["consents"].get(str(body.get("ConsentHandle")))
         if c is None:
             return error("InvalidConsentHandle", "no such consent handle", 404)
-        return reply({"ver": "2.0.0", "timestamp": _now(), "txnid": body.get("txnid"),
+        return reply({"ver": "2.0.0", "timestamp": iso_z(), "txnid": body.get("txnid"),
                       "ConsentHandle": body.get("ConsentHandle"),
                       "ConsentStatus": {"id": c["consent_id"], "status": c["status"]}})
 
@@ -172,7 +164,7 @@ def create_aa_app(fiu_keys: dict[str, str] | None = None, config: dict | None = 
         c = found[0]
         artefact = {"consentId": c["consent_id"], "status": c["status"], "ConsentDetail": c["detail"]}
         signed = jws.sign(orjson.dumps(artefact["ConsentDetail"]), state["private"], kid="local-aa")
-        return reply({"ver": "2.0.0", "timestamp": _now(), "txnid": body.get("txnid"), **artefact,
+        return reply({"ver": "2.0.0", "timestamp": iso_z(), "txnid": body.get("txnid"), **artefact,
                       "signedConsent": signed})
 
     @app.post("/FI/request")
@@ -196,7 +188,7 @@ def create_aa_app(fiu_keys: dict[str, str] | None = None, config: dict | None = 
             return error("InvalidRequest", str(exc), 400)
         session = str(uuid.uuid4())
         state["sessions"][session] = {"consent": c, "key_material": body["KeyMaterial"]}
-        return reply({"ver": "2.0.0", "timestamp": _now(), "txnid": body.get("txnid"),
+        return reply({"ver": "2.0.0", "timestamp": iso_z(), "txnid": body.get("txnid"),
                       "consentId": c["consent_id"], "sessionId": session})
 
     @app.post("/FI/fetch")
@@ -213,7 +205,7 @@ def create_aa_app(fiu_keys: dict[str, str] | None = None, config: dict | None = 
         blob = encrypt(fip.private_pem, check_key_material(fiu), fip.nonce, fiu["Nonce"], data)
         if "tampered_ciphertext" in state["faults"]:
             blob = ("B" if blob[0] == "A" else "A") + blob[1:]
-        return reply({"ver": "2.0.0", "timestamp": _now(), "txnid": body.get("txnid"),
+        return reply({"ver": "2.0.0", "timestamp": iso_z(), "txnid": body.get("txnid"),
                       "FI": [{"fipID": "LOCAL-FIP", "data": [{"linkRefNumber": "L1", "maskedAccNumber": "XXXX",
                                                               "encryptedFI": blob}],
                               "KeyMaterial": fip.key_material}]})

@@ -151,38 +151,18 @@ def cmd_import_aa(args: argparse.Namespace) -> int:
 
 
 def cmd_aa_consent(args: argparse.Namespace) -> int:
-    from generators.aa_server import handle_for
-    from pipeline.aa.crypto import AAError
-    from pipeline.aa.journey import aa_settings, client_for, request_consent
+    from pipeline.aa.commands import aa_consent
 
     lake, config = _lake(args)
-    fi_types = [t.strip() for t in args.fi_types.split(",") if t.strip()]
-    try:
-        client = client_for(aa_settings(config))
-        handle, url = request_consent(lake, args.customer_id, client, args.handle or handle_for(args.customer_id),
-                                      args.purpose, fi_types)
-    except AAError as exc:
-        raise CommandError(f"consent request refused ({exc.code}): {exc}") from None
-    print(f"consent handle {handle}")
-    print(f"the customer approves at {url}")
+    print("\n".join(aa_consent(lake, config, args.customer_id, args.purpose, args.fi_types, args.handle)))
     return 0
 
 
 def cmd_aa_fetch(args: argparse.Namespace) -> int:
-    from pipeline.aa.crypto import AAError
-    from pipeline.aa.journey import aa_settings, client_for, fetch_into_lake
-    from pipeline.runner import run_steps
+    from pipeline.aa.commands import aa_fetch
 
     lake, config = _lake(args)
-    try:
-        result = fetch_into_lake(lake, args.customer_id, client_for(aa_settings(config)))
-    except AAError as exc:
-        raise CommandError(f"fetch refused ({exc.code}): {exc}; nothing was written") from None
-    print(f"fetched {len(result.accounts)} account(s) and {len(result.transactions)} transaction(s) for "
-          f"{args.customer_id} under its AA consent")
-    outcome = run_steps(lake, args.customer_id, ["clean"], config, _printer())
-    if outcome["status"] != "done":
-        raise CommandError(f"the fetched data was written to raw but clean failed: {outcome.get('error')}")
+    print("\n".join(aa_fetch(lake, config, args.customer_id, _printer())))
     return 0
 
 

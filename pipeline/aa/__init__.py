@@ -8,7 +8,10 @@
   fetchType) and the check that an FI request stays inside the approved consent;
 * :mod:`.lifecycle` — the consent's status from ``Consent/Notification``, refusing replays, notifications out
   of order and moves the lifecycle forbids;
-* :mod:`.client` — the FIU's HTTP client (signed requests, verified replies) and ``fetch_fi``.
+* :mod:`.client` — the FIU's HTTP client (signed requests, verified replies) and ``fetch_fi``;
+* :mod:`.journey` and :mod:`.commands` — the consent request and the fetch into the lake, behind
+  ``python -m pipeline aa-consent`` / ``aa-fetch``;
+* :mod:`.errors` (``AAError``, the one refusal) and :mod:`.timestamps` (the ReBIT timestamp, written and read).
 
 The local AA the demo and the tests talk to is ``python -m generators.aa_server``. Where this stands and how
 to point it at a real AA: ``docs/aa_integration.md``.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 import httpx
 import orjson
@@ -18,11 +17,8 @@ import orjson
 from pipeline.aa import jws
 from pipeline.aa.consent_request import check_fetch
 from pipeline.aa.crypto import AAError, check_key_material, decrypt, new_ephemeral_key
+from pipeline.aa.timestamps import iso_z
 from pipeline.aa_import import AAImportError, ImportResult, parse_aa_document
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 @dataclass
@@ -64,13 +60,13 @@ class FIUClient:
 
     def consent_status(self, handle: str) -> dict:
         """``POST /Consent/handle``: ``{"id", "status"}`` of a consent request."""
-        reply = self.post("/Consent/handle", {"ver": "2.0.0", "timestamp": _now(), "txnid": str(uuid.uuid4()),
+        reply = self.post("/Consent/handle", {"ver": "2.0.0", "timestamp": iso_z(), "txnid": str(uuid.uuid4()),
                                               "ConsentHandle": handle})
         return reply["ConsentStatus"]
 
     def fetch_consent(self, consent_id: str) -> dict:
         """``POST /Consent/fetch``: the consent artefact, its own signature checked too."""
-        reply = self.post("/Consent/fetch", {"ver": "2.0.0", "timestamp": _now(), "txnid": str(uuid.uuid4()),
+        reply = self.post("/Consent/fetch", {"ver": "2.0.0", "timestamp": iso_z(), "txnid": str(uuid.uuid4()),
                                              "consentId": consent_id})
         jws.verify(orjson.dumps(reply["ConsentDetail"]), reply.get("signedConsent"), self.aa_public_key)
         return reply
@@ -84,10 +80,10 @@ def fetch_fi(client: FIUClient, consent_id: str, fi_types: list[str], date_from:
     check_fetch(artefact["ConsentDetail"], fi_types, date_from, date_to)
     ours = new_ephemeral_key()
     session = client.post("/FI/request", {
-        "ver": "2.0.0", "timestamp": _now(), "txnid": str(uuid.uuid4()),
+        "ver": "2.0.0", "timestamp": iso_z(), "txnid": str(uuid.uuid4()),
         "FIDataRange": {"from": date_from, "to": date_to}, "Consent": {"id": consent_id},
         "KeyMaterial": ours.key_material})["sessionId"]
-    reply = client.post("/FI/fetch", {"ver": "2.0.0", "timestamp": _now(), "txnid": str(uuid.uuid4()),
+    reply = client.post("/FI/fetch", {"ver": "2.0.0", "timestamp": iso_z(), "txnid": str(uuid.uuid4()),
                                       "sessionId": session})
     documents = []
     for fip in reply.get("FI") or []:

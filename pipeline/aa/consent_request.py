@@ -12,7 +12,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from pipeline.aa.crypto import AAError
+from pipeline.aa.errors import AAError
+from pipeline.aa.timestamps import iso_z, parse_iso
 
 API_VERSION = "2.0.0"
 PURPOSES = {
@@ -26,18 +27,6 @@ FI_TYPES = ("DEPOSIT", "TERM_DEPOSIT", "RECURRING_DEPOSIT", "SIP", "CP", "GOVT_S
             "DEBENTURES", "MUTUAL_FUNDS", "ETF", "IDR", "CIS", "AIF", "INSURANCE_POLICIES", "NPS", "INVIT", "REIT",
             "GSTR1_3B", "OTHER")
 UNITS = ("HOUR", "DAY", "MONTH", "YEAR", "INF")
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def _when(value: str, field: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise AAError("bad_request", f"{field} {value!r} is not an ISO timestamp") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def consent_request(fiu_id: str, customer_handle: str, fi_types: list[str], purpose: str = "101",
@@ -62,16 +51,16 @@ def consent_request(fiu_id: str, customer_handle: str, fi_types: list[str], purp
     if "@" not in customer_handle:
         raise AAError("bad_request", "Customer.id must be the customer's AA handle (<mobile>@<aa>)")
     return {
-        "ver": API_VERSION, "timestamp": _iso(now), "txnid": txnid or str(uuid.uuid4()),
+        "ver": API_VERSION, "timestamp": iso_z(now), "txnid": txnid or str(uuid.uuid4()),
         "ConsentDetail": {
-            "consentStart": _iso(now), "consentExpiry": _iso(now + timedelta(days=30 * consent_months)),
+            "consentStart": iso_z(now), "consentExpiry": iso_z(now + timedelta(days=30 * consent_months)),
             "consentMode": "STORE", "fetchType": fetch_type, "consentTypes": ["PROFILE", "SUMMARY", "TRANSACTIONS"],
             "fiTypes": list(fi_types), "DataConsumer": {"id": fiu_id, "type": "FIU"},
             "Customer": {"id": customer_handle,
                          "Identifiers": [{"type": "MOBILE", "value": customer_handle.split("@", 1)[0]}]},
             "Purpose": {"code": purpose, "refUri": f"https://api.rebit.org.in/aa/purpose/{purpose}.xml",
                         "text": PURPOSES[purpose], "Category": {"type": "string"}},
-            "FIDataRange": {"from": _iso(now - timedelta(days=30 * months_of_data)), "to": _iso(now)},
+            "FIDataRange": {"from": iso_z(now - timedelta(days=30 * months_of_data)), "to": iso_z(now)},
             "DataLife": {"unit": data_life[0], "value": data_life[1]},
             "Frequency": {"unit": frequency[0], "value": frequency[1]},
         },
@@ -82,15 +71,15 @@ def check_fetch(consent_detail: dict, fi_types: list[str], date_from: str, date_
                 now: datetime | None = None) -> None:
     """Refuse (``consent_scope``) an FI request the approved consent does not cover: FI types, range, validity."""
     now = now or datetime.now(timezone.utc)
-    if now >= _when(consent_detail["consentExpiry"], "consentExpiry"):
+    if now >= parse_iso(consent_detail["consentExpiry"], "consentExpiry"):
         raise AAError("consent_scope", f"the consent expired at {consent_detail['consentExpiry']}")
     outside = [t for t in fi_types if t not in consent_detail.get("fiTypes", [])]
     if outside:
         raise AAError("consent_scope", f"fiTypes {', '.join(outside)} are not in the consent "
                       f"({', '.join(consent_detail.get('fiTypes', []))})")
     rng = consent_detail["FIDataRange"]
-    lo, hi = _when(rng["from"], "FIDataRange.from"), _when(rng["to"], "FIDataRange.to")
-    start, end = _when(date_from, "from"), _when(date_to, "to")
+    lo, hi = parse_iso(rng["from"], "FIDataRange.from"), parse_iso(rng["to"], "FIDataRange.to")
+    start, end = parse_iso(date_from, "from"), parse_iso(date_to, "to")
     if start > end:
         raise AAError("bad_request", "the FI request range ends before it starts")
     if start < lo or end > hi:

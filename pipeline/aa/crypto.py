@@ -30,6 +30,12 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from pipeline.aa.errors import AAError
+from pipeline.aa.timestamps import iso_z, parse_iso
+
+__all__ = ["AAError", "EphemeralKey", "new_ephemeral_key", "public_key", "check_key_material", "xor_nonces",
+           "session_key", "shared_secret", "encrypt", "decrypt"]
+
 NONCE_BYTES = 32
 SALT_BYTES = 20
 IV_BYTES = 12
@@ -37,14 +43,6 @@ KEY_BYTES = 32
 CURVE = "Curve25519"
 CRYPTO_ALG = "ECDH"
 PARAMS = "cipher=AES/GCM/NoPadding;KeyPairGenerator=ECDH"
-
-
-class AAError(Exception):
-    """A refusal with a cause a caller can record and show: ``code`` names it, the message explains it."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -56,14 +54,6 @@ class EphemeralKey:
     nonce: str
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
 def new_ephemeral_key(valid_for: timedelta = timedelta(hours=24), now: datetime | None = None) -> EphemeralKey:
     """A fresh X25519 key pair and 32-byte nonce, with the ReBIT ``KeyMaterial`` that publishes them."""
     private = X25519PrivateKey.generate()
@@ -72,7 +62,7 @@ def new_ephemeral_key(valid_for: timedelta = timedelta(hours=24), now: datetime 
     private_pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                         serialization.NoEncryption()).decode()
     nonce = base64.b64encode(os.urandom(NONCE_BYTES)).decode()
-    expiry = _iso((now or _now()) + valid_for)
+    expiry = iso_z((now or datetime.now(timezone.utc)) + valid_for)
     material = {"cryptoAlg": CRYPTO_ALG, "curve": CURVE, "params": PARAMS,
                 "DHPublicKey": {"expiry": expiry, "Parameters": "", "KeyValue": public_pem}, "Nonce": nonce}
     return EphemeralKey(private_pem, material, nonce)
@@ -110,13 +100,8 @@ def check_key_material(material: dict, now: datetime | None = None) -> X25519Pub
     if str(material.get("curve", CURVE)).lower() not in ("curve25519", "x25519"):
         raise AAError("bad_key", f"KeyMaterial.curve {material.get('curve')!r} is not Curve25519")
     dh = material["DHPublicKey"]
-    try:
-        expiry = datetime.fromisoformat(str(dh.get("expiry", "")).replace("Z", "+00:00"))
-    except ValueError:
-        raise AAError("bad_key", f"KeyMaterial.DHPublicKey.expiry {dh.get('expiry')!r} is not a timestamp") from None
-    if expiry.tzinfo is None:
-        expiry = expiry.replace(tzinfo=timezone.utc)
-    if expiry <= (now or _now()):
+    expiry = parse_iso(dh.get("expiry", ""), "KeyMaterial.DHPublicKey.expiry", code="bad_key")
+    if expiry <= (now or datetime.now(timezone.utc)):
         raise AAError("expired_key", f"the remote key expired at {dh.get('expiry')}")
     return public_key(str(dh.get("KeyValue", "")))
 

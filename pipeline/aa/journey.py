@@ -24,11 +24,12 @@ import httpx
 from pipeline.aa import jws
 from pipeline.aa.client import FIUClient, fetch_fi
 from pipeline.aa.consent_request import consent_request
-from pipeline.aa.crypto import AAError
+from pipeline.aa.errors import AAError
 from pipeline.aa_import import ImportResult
 from pipeline.lake import Lake, validate_customer_id
 
 LOCAL_AA = "http://127.0.0.1:7070"
+LOCAL_HANDLE_SUFFIX = "@local-aa"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -80,6 +81,11 @@ def client_for(settings: AASettings, timeout: float = 10.0) -> FIUClient:
             raise AAError("aa_unreachable", f"no AA public key: set AA_PUBLIC_KEY_FILE, or run the local AA at "
                           f"{settings.base_url}") from None
     return FIUClient(settings.base_url, settings.client_id, ours, aa_key, settings.api_key, timeout)
+
+
+def handle_for(customer_id: str) -> str:
+    """A customer's handle on the local AA (a real AA's handle is the customer's, given with ``--handle``)."""
+    return f"{customer_id.lower()}{LOCAL_HANDLE_SUFFIX}"
 
 
 def _record_path(lake: Lake, customer_id: str) -> Path:

@@ -10,9 +10,10 @@ cause, for the audit log; nothing changes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime
 
-from pipeline.aa.crypto import AAError
+from pipeline.aa.errors import AAError
+from pipeline.aa.timestamps import parse_iso
 
 STATUSES = ("PENDING", "ACTIVE", "PAUSED", "REVOKED", "EXPIRED", "REJECTED")
 FINAL = frozenset({"REVOKED", "EXPIRED", "REJECTED"})
@@ -34,20 +35,12 @@ class ConsentState:
     applied_txnids: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _when(value: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise AAError("bad_notification", f"timestamp {value!r} is not an ISO timestamp") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def apply_notification(state: ConsentState, notification: dict) -> ConsentState:
     """The state after one ``Consent/Notification`` body; :class:`AAError` for a replay, an out-of-order or
     malformed notification, or a move the lifecycle forbids."""
     try:
         txnid = str(notification["txnid"])
-        moment = _when(notification["timestamp"])
+        moment = parse_iso(notification["timestamp"], "timestamp", code="bad_notification")
         body = notification["ConsentStatusNotification"]
         status = str(body["consentStatus"]).upper()
     except (KeyError, TypeError):

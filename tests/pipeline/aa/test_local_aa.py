@@ -6,7 +6,8 @@ import httpx
 import pytest
 from werkzeug.serving import make_server
 
-from generators.aa_server import create_aa_app, handle_for
+from generators.aa_server import create_aa_app
+from pipeline.aa.journey import handle_for
 from pipeline.aa import jws
 from pipeline.aa.client import FIUClient, fetch_fi
 from pipeline.aa.consent_request import consent_request
