@@ -29,6 +29,7 @@ from typing import Any
 import orjson
 from flask import Flask, Response, abort, request
 
+from generators.aa_fip import fi_documents
 from pipeline.aa import jws
 from pipeline.aa.consent_request import check_fetch
 from pipeline.aa.crypto import AAError, check_key_material, encrypt, new_ephemeral_key
@@ -41,18 +42,6 @@ FAULTS = ("bad_signature", "tampered_ciphertext", "expired_key", "timeout", "rev
 
 def _customer_of(handle: str) -> str:
     return handle[: -len(HANDLE_SUFFIX)].upper() if handle.endswith(HANDLE_SUFFIX) else ""
-
-
-def deposit_document(customer_id: str, as_of: dt.date, config: dict) -> bytes:
-    """The customer's DEPOSIT account with its transactions, as a FIP sends it (ReBIT schema v1.1, JSON)."""
-    from generators.registry import generate_customer   # noqa: PLC0415 - generating is the FIP's job only
-
-    g = generate_customer(customer_id, None, as_of, config)
-    account = {k: v for k, v in g.records["accounts"][0].items() if k != "fipId"}
-    txns = [{k: v for k, v in t.items() if k != "linkedAccRef"} for t in g.records["transactions"]]
-    first = min((t["valueDate"] for t in txns), default=as_of.isoformat())
-    return orjson.dumps({"account": {**account, "transactions": {"startDate": first, "endDate": as_of.isoformat(),
-                                                                  "transaction": txns}}})
 
 
 def create_aa_app(fiu_keys: dict[str, str] | None = None, config: dict | None = None,
@@ -201,14 +190,15 @@ def create_aa_app(fiu_keys: dict[str, str] | None = None, config: dict | None = 
         fiu = s["key_material"]
         fip = new_ephemeral_key(valid_for=dt.timedelta(seconds=-1) if "expired_key" in state["faults"]
                                 else dt.timedelta(hours=1))
-        data = deposit_document(s["consent"]["customer"], state["as_of"], state["config"])
-        blob = encrypt(fip.private_pem, check_key_material(fiu), fip.nonce, fiu["Nonce"], data)
-        if "tampered_ciphertext" in state["faults"]:
-            blob = ("B" if blob[0] == "A" else "A") + blob[1:]
+        data = []
+        for index, (_, document) in enumerate(fi_documents(s["consent"]["customer"], s["consent"]["detail"].get(
+                "fiTypes", []), state["as_of"], state["config"])):
+            blob = encrypt(fip.private_pem, check_key_material(fiu), fip.nonce, fiu["Nonce"], document)
+            if "tampered_ciphertext" in state["faults"]:
+                blob = ("B" if blob[0] == "A" else "A") + blob[1:]
+            data.append({"linkRefNumber": f"L{index + 1}", "maskedAccNumber": "XXXX", "encryptedFI": blob})
         return reply({"ver": "2.0.0", "timestamp": iso_z(), "txnid": body.get("txnid"),
-                      "FI": [{"fipID": "LOCAL-FIP", "data": [{"linkRefNumber": "L1", "maskedAccNumber": "XXXX",
-                                                              "encryptedFI": blob}],
-                              "KeyMaterial": fip.key_material}]})
+                      "FI": [{"fipID": "LOCAL-FIP", "data": data, "KeyMaterial": fip.key_material}]})
 
     return app
 
