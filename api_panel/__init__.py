@@ -59,9 +59,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                       **_message_queue(settings, test_config))
     from api_panel.events import register_handlers
     register_handlers(socketio)
-    from api_panel.routes import (analytics, audit, consents, customers, datasets, health, insights, pipeline,
-                                  profile)
-    for module in (health, customers, analytics, profile, pipeline, datasets, consents, audit, insights):
+    from api_panel.routes import (aa, aa_callbacks, analytics, audit, consents, customers, datasets, health,
+                                  insights, pipeline, profile)
+    for module in (health, customers, analytics, profile, pipeline, datasets, consents, audit, insights, aa,
+                   aa_callbacks):
         app.register_blueprint(module.bp)
     # ---- loan monitoring (api_panel/routes/monitoring.py): REST routes + the portfolio Socket.IO handlers ----
     from api_panel.routes import monitoring as monitoring_routes

@@ -32,7 +32,8 @@ from pipeline.config import PROJECT_ROOT
 
 # Paths served by the control process: Socket.IO, jobs, event ingestion and what it updates, consent changes
 # (which may erase data), and AI insights (slow provider calls belong on threads, not on a REST worker).
-CONTROL_PATHS = ("pipeline", "jobs", "events", "portfolio", "loans", "consents", "ai-insights", "officer-decisions")
+CONTROL_PATHS = ("pipeline", "jobs", "events", "portfolio", "loans", "consents", "ai-insights", "officer-decisions",
+                 "aa")
 BODY_LIMIT = "16m"  # nginx passes bodies up to this; the app answers 413 JSON for anything over its own limit
 
 
@@ -112,6 +113,11 @@ http {{
             {common}
             proxy_set_header Connection "";
             proxy_read_timeout 300s;
+        }}
+        location ~ ^/(Consent|FI)/Notification$ {{
+            proxy_pass http://control;
+            {common}
+            proxy_set_header Connection "";
         }}
         location / {{
             proxy_pass http://rest;

@@ -85,6 +85,22 @@ class JobManager:
             self._register(job, [customer_id])
         return self._launch(job_id)
 
+    def start_command(self, customer_id: str, step: str, cli_args: list[str], requested_by: str) -> dict[str, Any]:
+        """Register and launch one ``python -m pipeline <cli_args>`` job for a customer (the AA consent request
+        and fetch); 409 if the customer already has a job running."""
+        validate_customer_id(customer_id)
+        with self._lock:
+            if customer_id in self._running:
+                raise ConflictError(f"job {self._running[customer_id]} is already running for {customer_id}",
+                                    code="job_running")
+            job_id = "job_" + uuid.uuid4().hex[:16]
+            job = {"job_id": job_id, "customer_id": customer_id, "step": step, "steps": [step], "status": "pending",
+                   "message": None, "requested_by": requested_by, "created_at": _now(), "started_at": None,
+                   "finished_at": None, "cli": list(cli_args),
+                   "command": f"python -m pipeline {' '.join(cli_args)} --lake {self.lake.root}"}
+            self._register(job, [customer_id])
+        return self._launch(job_id)
+
     def start_batch(self, customer_ids: list[str], steps: list[str], requested_by: str,
                     workers: int = 2) -> dict[str, Any]:
         """Register and launch a batch over ``customer_ids``; 409 if a batch, or a job of one of them, runs."""
@@ -144,7 +160,8 @@ class JobManager:
                 raise RuntimeError(f"step {job['step']} is not available in this installation")
             returncode, stderr = self._run_command(job)
             job["status"] = "done" if returncode == 0 else "error"
-            job["message"] = f"{', '.join(job['steps'])} finished" if returncode == 0 else \
+            last = self._logs[job_id][-1]["message"] if "cli" in job and self._logs[job_id] else None
+            job["message"] = (last or f"{', '.join(job['steps'])} finished") if returncode == 0 else \
                 (stderr.strip().splitlines() or [f"exit status {returncode}"])[-1].removeprefix("error: ")
         except Exception as exc:  # noqa: BLE001 - a job must always end with a state, never vanish
             job["status"], job["message"] = "error", f"{type(exc).__name__}: {exc}"
@@ -171,6 +188,8 @@ class JobManager:
             argv = [sys.executable, "-m", "pipeline", "batch", "--customers",
                     str(self.lake.batch_customers_path(job["job_id"])), "--steps", ",".join(job["steps"]),
                     "--workers", str(job["workers"]), "--lake", str(self.lake.root), "--progress-json"]
+        elif "cli" in job:
+            argv = [sys.executable, "-m", "pipeline", *job["cli"], "--lake", str(self.lake.root)]
         else:
             argv = [sys.executable, "-m", "pipeline", "run", "--customer-id", job["customer_id"],
                     "--steps", ",".join(job["steps"]), "--lake", str(self.lake.root), "--progress-json"]
@@ -197,7 +216,7 @@ class JobManager:
         return event.wait(timeout) if event else True
 
     def _public(self, job: dict) -> dict[str, Any]:
-        return {k: v for k, v in job.items() if k != "current_step"}
+        return {k: v for k, v in job.items() if k not in ("current_step", "cli")}
 
     def _persist(self, job_id: str) -> None:
         job = self._jobs[job_id]

@@ -23,7 +23,7 @@ QUERY: dict[str, list[dict]] = {
     "/api/signals": [CUSTOMER_ID],
     "/api/risk-model": [CUSTOMER_ID], "/api/forecast": [CUSTOMER_ID], "/api/reconciliation": [CUSTOMER_ID],
     "/api/anomalies": [CUSTOMER_ID], "/api/recommendations": [CUSTOMER_ID], "/api/smart-collect": [CUSTOMER_ID],
-    "/api/consents": [CUSTOMER_ID], "/api/audit": [CUSTOMER_ID, PAGING[0]],
+    "/api/consents": [CUSTOMER_ID], "/api/audit": [CUSTOMER_ID, PAGING[0]], "/api/aa/consents": [CUSTOMER_ID],
     "/api/datasets/{layer}/{source}": [CUSTOMER_ID, *PAGING],
     "/api/transactions": [CUSTOMER_ID, *PAGING,
                           {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "search narration/txnId"},
@@ -60,6 +60,12 @@ BODIES: dict[str, dict] = {
         "fiTypes": {"type": "array", "items": {"type": "string"}}, "fetchType": {"type": "string"},
         "dataRangeMonths": {"type": "integer"}, "DataLife": {"type": "object"}, "Frequency": {"type": "object"}}},
     "/api/consents/{consent_id}/revoke": {"type": "object", "properties": {}},
+    "/api/aa/consents": {"type": "object", "required": ["customer_id"], "properties": {
+        "customer_id": {"type": "string"}, "purpose": {"type": "string", "enum": ["101", "102", "103", "104", "105"],
+                                                      "description": "ReBIT purpose code (default 104, monitoring)"},
+        "fi_types": {"type": "array", "items": {"type": "string"}, "description": "default DEPOSIT, GSTR1_3B"},
+        "handle": {"type": "string", "description": "the customer's AA handle (default: the local AA's)"}}},
+    "/api/aa/fetch": {"type": "object", "required": ["customer_id"], "properties": {"customer_id": {"type": "string"}}},
     "/api/loans": {"type": "object", "required": ["customer_id", "product_id"], "additionalProperties": False,
                    "properties": {
         "customer_id": {"type": "string"}, "product_id": {"type": "string", "description": "a recommended product id"},
@@ -102,7 +108,8 @@ def _operation(app: Flask, rule, method: str, path: str) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": doc, "operationId": f"{method}_{rule.endpoint.replace('.', '_')}",
                           "tags": [rule.endpoint.split(".")[0]], "parameters": params}
     created = method == "post" and path in ("/api/consents", "/api/loans", "/api/officer-decisions")
-    ok_code = "202" if path.startswith("/api/pipeline/") else ("201" if created else "200")
+    job = path.startswith("/api/pipeline/") or (method == "post" and path.startswith("/api/aa/"))
+    ok_code = "202" if job else ("201" if created else "200")
     op["responses"] = {ok_code: {"description": "success", "content": {"application/json": {"schema": {"type": "object"}}}},
                        "400": {"description": "bad input (the field is named)", "content": {"application/json": {"schema": ERROR}}},
                        "404": {"description": "unknown customer, document or resource", "content": {"application/json": {"schema": ERROR}}}}
@@ -119,7 +126,7 @@ def _operation(app: Flask, rule, method: str, path: str) -> dict[str, Any]:
                              "content": {"application/json": {"schema": BODIES.get(path, {"type": "object"})}}}
         op["responses"]["415"] = {"description": "body is not JSON", "content": {"application/json": {"schema": ERROR}}}
         op["responses"]["413"] = {"description": "body too large", "content": {"application/json": {"schema": ERROR}}}
-    if path.startswith("/api/pipeline/"):
+    if job:
         op["responses"]["409"] = {"description": "a job is already running for this customer",
                                   "content": {"application/json": {"schema": ERROR}}}
     if path == "/api/credit-memo":

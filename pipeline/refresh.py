@@ -8,8 +8,9 @@ For each customer in the consent registry:
 * an ACTIVE PERIODIC consent whose ``Frequency`` allows a new fetch, and data
   older than that frequency -> the pipeline runs again (generate as of the
   current month for a synthetic customer, so a new month brings new data;
-  an imported AA customer is reported as needing a new AA fetch, which only
-  the customer's AA can deliver);
+  a customer whose consent came through the AA journey is fetched again from
+  the AA under it (:mod:`pipeline.aa.periodic`); a customer imported from a
+  file is reported as needing a new AA fetch, which only its AA can deliver);
 * otherwise nothing happens, and the report says why.
 
 The decision is the pure :func:`plan_refresh`; :func:`run_refresh` gathers
@@ -23,6 +24,7 @@ import calendar
 from datetime import datetime, timedelta
 from typing import Any
 
+from pipeline.aa.records import read_record
 from pipeline.consents import IST, ConsentRegistry, effective_status, enforce_data_life
 from pipeline.lake import Lake, LakeError
 
@@ -108,6 +110,9 @@ def _plan_one(customer_id: str, artefacts: list[dict], state: dict, now: datetim
         return {**action, "reason": f"data fetched {fetched:%Y-%m-%d %H:%M}; {cadence} allows the next fetch "
                                     f"from {due:%Y-%m-%d %H:%M}"}
     age = "of unknown age" if fetched is None else f"{(now - fetched).days} day(s) old"
+    if state.get("origin") == "aa" and consent.get("source") == "aa":
+        return {**action, "action": REFRESH, "reason": f"data fetched from the AA {age}, {cadence} allows a new "
+                                                       "AA fetch"}
     if state.get("origin") == "imported":
         return {**action, "action": NEEDS_FETCH, "reason": f"imported AA data {age}, {cadence}: "
                                                            "needs a new AA fetch"}
@@ -163,8 +168,12 @@ def data_state(lake: Lake, customer_id: str) -> dict[str, Any]:
     except LakeError:
         meta = {}
     imported = meta.get("profile") == "imported" or meta.get("source") == "aa_import"
-    return {"fetched_at": fetched, "has_data": lake.has_customer(customer_id),
-            "origin": "imported" if imported else "synthetic", "profile": meta.get("profile")}
+    origin = "imported" if imported else "synthetic"
+    journey = read_record(lake, customer_id)
+    if journey and journey.get("fetched_at"):   # fetched over the AA: its fetch time is the data's age
+        fetched, origin = datetime.fromisoformat(journey["fetched_at"]).astimezone(IST).isoformat(), "aa"
+    return {"fetched_at": fetched, "has_data": lake.has_customer(customer_id), "origin": origin,
+            "profile": meta.get("profile")}
 
 
 def collect_state(lake: Lake, registry: ConsentRegistry) -> tuple[dict[str, list[dict]], dict[str, dict]]:
@@ -175,12 +184,17 @@ def collect_state(lake: Lake, registry: ConsentRegistry) -> tuple[dict[str, list
 
 def _refresh_one(lake: Lake, config: dict, action: dict, state: dict, now: datetime, progress) -> dict[str, Any]:
     from generators.registry import PROFILE_NAMES
+    from pipeline.aa.periodic import refresh_via_aa
     from pipeline.runner import DEFAULT_STEPS, run_steps
 
     cid, steps = action["customer_id"], list(DEFAULT_STEPS)
     as_of = now.date().replace(day=1)
     profile = state.get("profile") if state.get("profile") in PROFILE_NAMES else None
-    outcome = run_steps(lake, cid, steps, config, progress, {"generate": {"profile": profile, "as_of": as_of}})
+    if state.get("origin") == "aa":
+        outcome = refresh_via_aa(lake, config, cid, profile, as_of, progress)
+        steps = outcome["steps"]
+    else:
+        outcome = run_steps(lake, cid, steps, config, progress, {"generate": {"profile": profile, "as_of": as_of}})
     lake.audit("refresh", cid, actor="refresh", consent_id=action["consent_id"], steps=steps,
                as_of=as_of.isoformat(), status=outcome["status"], error=outcome["error"])
     if outcome["status"] != "done":

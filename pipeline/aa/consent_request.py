@@ -60,7 +60,10 @@ def consent_request(fiu_id: str, customer_handle: str, fi_types: list[str], purp
                          "Identifiers": [{"type": "MOBILE", "value": customer_handle.split("@", 1)[0]}]},
             "Purpose": {"code": purpose, "refUri": f"https://api.rebit.org.in/aa/purpose/{purpose}.xml",
                         "text": PURPOSES[purpose], "Category": {"type": "string"}},
-            "FIDataRange": {"from": iso_z(now - timedelta(days=30 * months_of_data)), "to": iso_z(now)},
+            # a PERIODIC consent reaches forward to its expiry, so each re-fetch may bring the newest data
+            "FIDataRange": {"from": iso_z(now - timedelta(days=30 * months_of_data)),
+                            "to": iso_z(now + timedelta(days=30 * consent_months) if fetch_type == "PERIODIC"
+                                        else now)},
             "DataLife": {"unit": data_life[0], "value": data_life[1]},
             "Frequency": {"unit": frequency[0], "value": frequency[1]},
         },

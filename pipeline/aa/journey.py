@@ -1,10 +1,11 @@
 """The FIU's consent journey for one customer, against the AA the settings name: request, then fetch.
 
 ``request_consent`` asks the AA for a consent and records the request (handle, purpose, FI types, when, which
-AA) in ``logs/<customer_id>/aa_consent.json`` with an audit entry; ``fetch_into_lake`` checks the consent is
-ACTIVE, fetches and decrypts the FI data (:func:`pipeline.aa.client.fetch_fi`), writes it to the customer's raw
-layer exactly as ``import-aa`` does, and records the consent id. A refusal at any point leaves the raw layer
-as it was and is audited with its cause.
+AA) in the journey record (:mod:`pipeline.aa.records`) with an audit entry; ``fetch_into_lake`` checks the
+consent is ACTIVE (the approved consent joins the consent registry if its notification has not already done
+so), fetches and decrypts the FI data (:func:`pipeline.aa.client.fetch_fi`), writes it to the customer's raw
+layer exactly as ``import-aa`` does, with the consent artefact it came under, and records when. A refusal at
+any point leaves the raw layer as it was and is audited with its cause.
 
 Settings come from the environment first, then ``config.json`` → ``aa``: ``AA_BASE_URL`` / ``base_url``
 (default the local AA, ``http://127.0.0.1:7070``), ``AA_CLIENT_ID`` / ``client_id``, ``AA_CLIENT_API_KEY``,
@@ -25,7 +26,11 @@ from pipeline.aa import jws
 from pipeline.aa.client import FIUClient, fetch_fi
 from pipeline.aa.consent_request import consent_request
 from pipeline.aa.errors import AAError
+from pipeline.aa.notifications import sync_registry
+from pipeline.aa.timestamps import iso_z, parse_iso
+from pipeline.aa.records import handle_hash, read_record, remember_handle, update_record
 from pipeline.aa_import import ImportResult
+from pipeline.consents import ConsentNotFoundError, ConsentRegistry
 from pipeline.lake import Lake, validate_customer_id
 
 LOCAL_AA = "http://127.0.0.1:7070"
@@ -88,46 +93,66 @@ def handle_for(customer_id: str) -> str:
     return f"{customer_id.lower()}{LOCAL_HANDLE_SUFFIX}"
 
 
-def _record_path(lake: Lake, customer_id: str) -> Path:
-    return lake.log_path(customer_id, "aa_consent")
-
-
 def request_consent(lake: Lake, customer_id: str, client: FIUClient, handle: str, purpose: str,
                     fi_types: list[str]) -> tuple[str, str]:
     """Ask the AA for a consent; returns ``(consent handle, approval URL)`` and records the request."""
     validate_customer_id(customer_id)
     body = consent_request(client.client_id, handle, fi_types, purpose=purpose, months_of_data=36)
     consent_handle = client.request_consent(body)
-    lake.write_json(_record_path(lake, customer_id), {
-        "consent_handle": consent_handle, "purpose": purpose, "fi_types": fi_types, "aa": client.base_url,
-        "requested_at": datetime.now(timezone.utc).isoformat(), "status": "PENDING",
-        "FIDataRange": body["ConsentDetail"]["FIDataRange"]})
+    url = f"{client.base_url.rstrip('/')}/approve/{consent_handle}"
+    detail = {k: v for k, v in body["ConsentDetail"].items() if k != "Customer"}   # the handle is a mobile number
+    now = datetime.now(timezone.utc).isoformat()
+    remember_handle(lake, consent_handle, customer_id)
+    update_record(lake, customer_id, lambda _old: {
+        "customer_id": customer_id, "consent_handle": consent_handle, "approval_url": url, "purpose": purpose,
+        "fi_types": fi_types, "aa": client.base_url, "customer_handle_sha256": handle_hash(handle),
+        "requested_at": now, "status": "PENDING", "consent_id": None, "updated_at": None, "fetched_at": None,
+        "FIDataRange": detail["FIDataRange"], "fetchType": detail["fetchType"], "Frequency": detail["Frequency"],
+        "DataLife": detail["DataLife"], "detail": detail, "applied_txnids": [],
+        "history": [{"status": "PENDING", "at": now, "source": "request"}]})
     lake.audit("aa_consent_requested", customer_id, consent_handle=consent_handle, purpose=purpose,
                fi_types=fi_types)
-    return consent_handle, f"{client.base_url.rstrip('/')}/approve/{consent_handle}"
+    return consent_handle, url
 
 
-def fetch_into_lake(lake: Lake, customer_id: str, client: FIUClient) -> ImportResult:
+def _polled(record: dict, status: dict) -> dict:
+    """The record after the AA answered a status poll (the notification may not have arrived yet)."""
+    if status.get("status") == record.get("status") and status.get("id") == record.get("consent_id"):
+        return record
+    at = datetime.now(timezone.utc).isoformat()
+    return {**record, "status": status.get("status"), "consent_id": status.get("id") or record.get("consent_id"),
+            "history": [*(record.get("history") or []), {"status": status.get("status"), "at": at, "source": "poll"}]}
+
+
+def fetch_into_lake(lake: Lake, customer_id: str, client: FIUClient,
+                    registry: ConsentRegistry | None = None) -> ImportResult:
     """Fetch under the customer's consent and write the FI data to raw; refusals are audited, nothing written."""
     from pipeline.aa_store import store_import   # noqa: PLC0415 - the importer's I/O edge
 
     validate_customer_id(customer_id)
-    path = _record_path(lake, customer_id)
-    if not path.exists():
+    registry = registry or ConsentRegistry(lake)
+    record = read_record(lake, customer_id)
+    if record is None:
         raise AAError("no_consent", f"no AA consent was requested for {customer_id}: run aa-consent first")
-    record = lake.read_json(path)
     try:
         status = client.consent_status(record["consent_handle"])
+        record = update_record(lake, customer_id, lambda old: _polled(old or record, status))
+        sync_registry(lake, registry, customer_id, record, client.fetch_consent)
         if status.get("status") != "ACTIVE":
             raise AAError("consent_scope", f"the consent is {status.get('status')}, not ACTIVE")
         rng = record["FIDataRange"]
-        result = fetch_fi(client, status["id"], record["fi_types"], rng["from"], rng["to"])
+        until = min(parse_iso(rng["to"], "FIDataRange.to"), datetime.now(timezone.utc))   # no data from the future
+        result = fetch_fi(client, status["id"], record["fi_types"], rng["from"], iso_z(until))
     except AAError as exc:
         lake.audit("aa_fetch_refused", customer_id, cause=exc.code, consent_handle=record["consent_handle"])
         raise
     store_import(lake, customer_id, result, f"aa:{client.base_url}")
-    lake.write_json(path, {**record, "status": "ACTIVE", "consent_id": status["id"],
-                           "fetched_at": datetime.now(timezone.utc).isoformat()})
+    try:
+        lake.write_json(lake.consent_path(customer_id), registry.get(customer_id, status["id"]))
+    except ConsentNotFoundError:
+        pass
+    fetched = datetime.now(timezone.utc).isoformat()
+    update_record(lake, customer_id, lambda old: {**(old or record), "fetched_at": fetched})
     lake.audit("aa_fetch", customer_id, consent_id=status["id"], accounts=len(result.accounts),
                transactions=len(result.transactions))
     return result

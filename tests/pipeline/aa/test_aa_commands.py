@@ -49,7 +49,8 @@ def test_consent_then_fetch_lands_in_raw_and_clean(local_aa, tmp_path, capsys):
     raw = lake.read_ndjson(lake.raw_path(CUSTOMER, "transactions"))
     clean = lake.read_clean(CUSTOMER, "transactions")
     assert raw and len(clean) > 0.9 * len(raw)
-    record = lake.read_json(lake.log_path(CUSTOMER, "aa_consent"))
+    from pipeline.aa.records import read_record
+    record = read_record(lake, CUSTOMER)
     assert record["status"] == "ACTIVE" and record["consent_id"] and record["consent_handle"] == handle
     actions = [e["action"] for e in lake.read_audit()]
     assert actions.count("aa_consent_requested") == 1 and "aa_fetch" in actions and "aa_fetch_refused" in actions

@@ -16,7 +16,11 @@ def test_the_request_asks_for_what_underwriting_needs():
     assert body["ver"] == "2.0.0" and body["txnid"] == "t-1" and body["timestamp"] == "2026-12-04T10:00:00.000Z"
     assert d["fiTypes"] == ["DEPOSIT", "GSTR1_3B"] and d["fetchType"] == "PERIODIC"
     assert d["Purpose"]["code"] == "104" and d["Purpose"]["refUri"].endswith("/104.xml")
-    assert d["FIDataRange"] == {"from": "2024-12-14T10:00:00.000Z", "to": "2026-12-04T10:00:00.000Z"}
+    # PERIODIC: the range reaches to the consent's expiry, so each monthly re-fetch may bring the newest data
+    assert d["FIDataRange"] == {"from": "2024-12-14T10:00:00.000Z", "to": d["consentExpiry"]}
+    once = consent_request("FIU-MSME-LAKE", "9812345678@onemoney", ["DEPOSIT"], purpose="105", fetch_type="ONETIME",
+                           now=NOW)["ConsentDetail"]
+    assert once["FIDataRange"]["to"] == "2026-12-04T10:00:00.000Z"
     assert d["Frequency"] == {"unit": "MONTH", "value": 3} and d["DataLife"] == {"unit": "MONTH", "value": 6}
     assert d["Customer"]["Identifiers"] == [{"type": "MOBILE", "value": "9812345678"}]
     assert d["DataConsumer"] == {"id": "FIU-MSME-LAKE", "type": "FIU"}
