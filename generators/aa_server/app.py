@@ -20,7 +20,6 @@ DEPOSIT account as of the consent's data range.
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import time
 import uuid
@@ -202,23 +201,3 @@ def create_aa_app(fiu_keys: dict[str, str] | None = None, config: dict | None = 
 
     return app
 
-
-def main(argv: list[str] | None = None) -> int:
-    """Serve the local AA until interrupted; the FIU registers its public key with ``--fiu-key``."""
-    parser = argparse.ArgumentParser(prog="python -m generators.aa_server", description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=7070)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--fiu-key", action="append", default=[], metavar="CLIENT_ID=PEM_FILE",
-                        help="an FIU allowed to call, with its RSA public key (PEM file)")
-    args = parser.parse_args(argv)
-    keys = {}
-    for item in args.fiu_key:
-        client, _, path = item.partition("=")
-        with open(path, encoding="utf-8") as fh:
-            keys[client] = fh.read()
-    create_aa_app(keys).run(host=args.host, port=args.port, threaded=True)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
