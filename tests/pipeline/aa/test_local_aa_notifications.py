@@ -176,12 +176,17 @@ def test_the_admin_hook_expires_a_consent_and_refuses_what_it_cannot_do(local):
     assert refused.status_code == 403 and refused.json()["errorCode"] == "ConsentNotActive"
 
 
+def _approved_under(aa, fault):
+    """A consent approved while ``fault`` is in force, and what the FIU received about it."""
+    handle = _consent(aa)
+    httpx.post(f"{aa['base']}/admin/faults", json={"faults": [fault]})
+    _decide(aa, handle, "approve", "ACTIVE")
+    _settled(aa)
+    return handle, aa["receiver"].consent_notes(handle)
+
+
 def test_duplicate_notification_sends_the_same_body_and_txnid_twice(local):
-    handle = _consent(local)
-    httpx.post(f"{local['base']}/admin/faults", json={"faults": ["duplicate_notification"]})
-    _decide(local, handle, "approve", "ACTIVE")
-    _settled(local)
-    notes = local["receiver"].consent_notes(handle)
+    handle, notes = _approved_under(local, "duplicate_notification")
     assert len(notes) == 2 and notes[0]["raw"] == notes[1]["raw"] and all(n["verified"] for n in notes)
     fiu = apply_notification(ConsentState(handle), notes[0]["body"])
     with pytest.raises(AAError) as err:
@@ -190,11 +195,7 @@ def test_duplicate_notification_sends_the_same_body_and_txnid_twice(local):
 
 
 def test_bad_signature_makes_notifications_fail_verification(local):
-    handle = _consent(local)
-    httpx.post(f"{local['base']}/admin/faults", json={"faults": ["bad_signature"]})
-    _decide(local, handle, "approve", "ACTIVE")
-    _settled(local)
-    notes = local["receiver"].consent_notes(handle)
+    handle, notes = _approved_under(local, "bad_signature")
     assert len(notes) == 1 and notes[0]["verified"] is False
     entry = [e for e in local["state"]["notifications"] if handle in str(e["body"])]
     assert [e["status_code"] for e in entry] == [401]
