@@ -1,7 +1,7 @@
 """``python -m generators.aa_server``: serve the local AA until interrupted.
 
     python -m generators.aa_server [--port 7070] [--host 127.0.0.1]
-        [--fiu-key CLIENT_ID=PEM_FILE ...] [--fiu-url CLIENT_ID=BASE_URL ...]
+        [--fiu-key CLIENT_ID=PEM_FILE ...] [--fiu-url CLIENT_ID=BASE_URL ...] [--state-dir DIR]
 """
 from __future__ import annotations
 
@@ -31,13 +31,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="an FIU allowed to call, with its RSA public key (PEM file)")
     parser.add_argument("--fiu-url", action="append", default=[], metavar="CLIENT_ID=BASE_URL",
                         help="where to notify an FIU: <BASE_URL>/Consent/Notification and /FI/Notification")
+    parser.add_argument("--state-dir", metavar="DIR",
+                        help="keep the AA's signing key and consents here across restarts (default: forget them)")
     args = parser.parse_args(argv)
     keys = {}
     for client, path in _pairs(args.fiu_key, "--fiu-key", parser).items():
         with open(path, encoding="utf-8") as fh:
             keys[client] = fh.read()
-    create_aa_app(keys, fiu_urls=_pairs(args.fiu_url, "--fiu-url", parser)).run(host=args.host, port=args.port,
-                                                                                 threaded=True)
+    app = create_aa_app(keys, fiu_urls=_pairs(args.fiu_url, "--fiu-url", parser), state_dir=args.state_dir)
+    app.run(host=args.host, port=args.port, threaded=True)
     return 0
 
 

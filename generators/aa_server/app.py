@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
+from pathlib import Path
 
 import orjson
 from flask import Flask, Response, abort, request
@@ -25,6 +26,7 @@ from generators.aa_server.consents import can_move, move
 from generators.aa_server.customer import bp as customer_pages
 from generators.aa_server.fetch_limits import check_fetch_limit
 from generators.aa_server.notify import notify_fi_ready
+from generators.aa_server.persist import load_into, save
 from generators.aa_server.state import FAULTS, KID, consent_by_id, new_state, signing_key
 from pipeline.aa import jws
 from pipeline.aa.consent_request import check_fetch
@@ -46,13 +48,23 @@ def _client_id() -> str:
 
 
 def create_aa_app(fiu_keys: dict[str, str] | None = None, config: dict | None = None,
-                  as_of: dt.date | None = None, fiu_urls: dict[str, str] | None = None) -> Flask:
+                  as_of: dt.date | None = None, fiu_urls: dict[str, str] | None = None,
+                  state_dir: Path | str | None = None) -> Flask:
     """The local AA as a Flask app. ``fiu_keys`` maps a client id to its RSA public key (PEM); requests from a
     client not listed, or not signed by its key, are refused. ``fiu_urls`` maps a client id to the base URL of its
-    notification endpoints; a client without one is not notified."""
+    notification endpoints; a client without one is not notified. With ``state_dir`` the AA keeps its key and
+    consents there across restarts (:mod:`.persist`)."""
     app = Flask("local_aa")
     state = new_state(fiu_keys or {}, config or load_config(), as_of or dt.date.today().replace(day=1),
                       fiu_urls or {})
+    if state_dir is not None:
+        load_into(state, Path(state_dir))
+
+        @app.after_request
+        def _remember(response: Response) -> Response:
+            if request.method == "POST":
+                save(state)
+            return response
     app.extensions["local_aa"] = state
     app.register_blueprint(customer_pages)
     app.register_blueprint(admin_pages)

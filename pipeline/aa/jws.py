@@ -107,3 +107,10 @@ def new_signing_key() -> tuple[str, str]:
                                   serialization.NoEncryption()).decode(),
             private.public_key().public_bytes(serialization.Encoding.PEM,
                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode())
+
+
+def public_pem(private_pem: str) -> str:
+    """The public key (PEM) of a private signing key (PEM): what a party publishes for others to verify."""
+    private = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    return private.public_key().public_bytes(serialization.Encoding.PEM,
+                                             serialization.PublicFormat.SubjectPublicKeyInfo).decode()
