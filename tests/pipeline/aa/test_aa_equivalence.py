@@ -3,7 +3,8 @@
 Lake A: ``generate`` then ``clean``. Lake B: ``generate``, then DEPOSIT and GSTR1_3B fetched from the local AA
 over real HTTP (consent requested, approved on the AA's page, fetched, decrypted, imported), then ``clean``.
 The clean accounts, transactions and GST returns of A and B must be the same records, and B's other sources,
-consent, ``customer.json`` (but for its ``aa_fetch`` entry) and ``injected.json`` untouched by the fetch.
+``customer.json`` (but for its ``aa_fetch`` entry) and ``injected.json`` untouched by the fetch. (The raw
+consent is the one thing the journey itself replaces: by the AA artefact the data came under.)
 """
 import datetime as dt
 import threading
@@ -55,7 +56,7 @@ def _canonical(records, drop=()):
 
 def _untouched_files(lake, customer_id):
     paths = [lake.raw_path(customer_id, s) for s in SOURCES if s not in FETCHED]
-    paths += [lake.consent_path(customer_id), lake.log_path(customer_id, "injected")]
+    paths.append(lake.log_path(customer_id, "injected"))
     return {p.name: p.read_bytes() for p in paths if p.exists()}
 
 
@@ -74,6 +75,8 @@ def test_fetching_the_customers_own_data_changes_no_clean_record(tmp_path, confi
     _generate(b, customer_id, config, ["clean"])
 
     assert _untouched_files(b, customer_id) == before
+    consent = b.read_json(b.consent_path(customer_id))
+    assert consent["source"] == "aa" and consent["fiTypes"] == ["DEPOSIT", "GSTR1_3B"]
     meta = b.read_json(b.customer_meta_path(customer_id))
     assert {k: v for k, v in meta.items() if k != "aa_fetch"} == meta_before
     version = fi_version_for(customer_id, config)
