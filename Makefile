@@ -11,6 +11,7 @@ FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/package.
 
 HOST ?= 127.0.0.1
 PORT ?= 5000
+AA_PORT ?= 7070
 
 run: install frontend nginx fonts demo
 	@echo ""
@@ -20,8 +21,12 @@ run: install frontend nginx fonts demo
 	@echo ""
 	@$(PY) -m api_panel demo-tokens
 	@echo ""
-	@echo "Serving the API and dashboard on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(PY) -m api_panel serve --host $(HOST) --port $(PORT)
+	@echo "Serving the API and dashboard on http://$(HOST):$(PORT)/ and the local Account Aggregator on"
+	@echo "http://127.0.0.1:$(AA_PORT)/ (its approval pages; the demo customers were fetched through it)  (Ctrl-C to stop)"
+	$(PY) -m generators.aa_server --port $(AA_PORT) --state-dir .aa/local_aa \
+		--fiu-key FIU-MSME-LAKE=.aa/fiu_signing_key.pub.pem --fiu-url FIU-MSME-LAKE=http://$(HOST):$(PORT) \
+		> .aa/local_aa.log 2>&1 & AA=$$!; trap 'kill $$AA 2>/dev/null' EXIT INT TERM; \
+	AA_BASE_URL=http://127.0.0.1:$(AA_PORT) $(PY) -m api_panel serve --host $(HOST) --port $(PORT)
 
 test: install-dev frontend chromium redis nginx fonts
 	cd frontend && npm test

@@ -3,7 +3,8 @@
 Two rules decide what else of the customer's raw layer survives an import:
 
 * **the customer's own data re-delivered**: the imported accounts are exactly the accounts the customer already
-  has (same ``linkedAccRef`` and ``maskedAccNumber`` as the raw, else clean, accounts) and any GST returns are
+  has (same ``linkedAccRef`` and ``maskedAccNumber`` as the raw, else clean, accounts, else the
+  ``declared_accounts`` of ``customer.json``, those the customer named on the application) and any GST returns are
   of the customer's GSTIN. Only what the delivery carried is replaced (``accounts`` + ``transactions`` for
   DEPOSIT; the GSTR-1 and GSTR-3B returns of ``gst_returns`` for GSTR1_3B, other return types kept); every
   other source, the consent, ``injected.json`` and ``customer.json`` are kept, the last with an ``aa_fetch``
@@ -74,7 +75,8 @@ def _is_own_data(lake: Lake, customer_id: str, meta: dict, delivered: dict[str, 
         path = lake.raw_path(customer_id, "accounts")
         if not path.exists():
             path = lake.clean_path(customer_id, "accounts")
-        held = _account_keys([record for _, record in _read_records(lake, path)])
+        held = _account_keys([record for _, record in _read_records(lake, path)]) or \
+            _account_keys(meta.get("declared_accounts") or [])   # declared on the application, none held yet
         if not held or _account_keys(delivered["accounts"]) != held:
             return False
     if "gst_returns" in delivered:

@@ -239,11 +239,26 @@ class ConsentRegistry:
 def enforce_data_life(lake: Lake, registry: ConsentRegistry, customer_id: str, actor: str = "system") -> list[str]:
     """Erase a customer's data when no consent keeps it alive any more (revoked or DataLife run out).
 
-    Returns the layers erased (empty when the data may stay or there is none).
+    When another consent still lives (the demo's AA consent beside the consent for the bureau and the other
+    sources), the sources a revoked or expired consent covered and no living consent covers are erased, with
+    every analytics document (derived from them). Returns the layers (or ``layer/source`` files) erased; empty when the data may stay.
     """
     artefacts = registry.list(customer_id)
-    if not artefacts or any(a["effectiveStatus"] in ("ACTIVE", "PAUSED") for a in artefacts):
+    alive = [a for a in artefacts if a["effectiveStatus"] in ("ACTIVE", "PAUSED")]
+    if not artefacts:
         return []
+    if alive:   # another consent lives: erase what no living consent covers, and what was derived from it
+        covered = {t for a in alive for t in a.get("fiTypes", [])}
+        ended = [a for a in artefacts if a["effectiveStatus"] in ("REVOKED", "EXPIRED")]
+        lapsed = {t for a in ended for t in a.get("fiTypes", [])} - covered
+        orphaned = [s for s, fi_type in SOURCE_FI_TYPES.items() if fi_type in lapsed]
+        removed = lake.erase_sources(customer_id, orphaned) if orphaned else []
+        if removed:
+            ended = [a for a in ended if set(a.get("fiTypes", [])) & lapsed][-1]
+            lake.audit("erase", customer_id, reason=f"consent {ended['consentId']} is {ended['effectiveStatus']}; "
+                       f"no living consent covers {', '.join(sorted({SOURCE_FI_TYPES[s] for s in orphaned}))}",
+                       layers=removed, actor=actor)
+        return removed
     layers = lake.erase(customer_id)
     if layers:
         latest = artefacts[-1]

@@ -261,6 +261,22 @@ class Lake(LakeFiles):
             removed.append("monitoring")
         return removed
 
+    def erase_sources(self, customer_id: str, sources: list[str]) -> list[str]:
+        """Remove some sources of a customer (raw, clean, quarantine) and every analytics document, which were
+        derived from them; return ``layer/source`` for each file removed and ``analytics`` if it was there."""
+        removed = []
+        for source in sources:
+            for layer in ("raw", "clean", "quarantine"):
+                path = self.layer_path(layer, customer_id, source)
+                if path.exists():
+                    path.unlink()
+                    removed.append(f"{layer}/{source}")
+        analytics = self.customer_dir("analytics", customer_id)
+        if removed and analytics.is_dir():
+            shutil.rmtree(analytics)
+            removed.append("analytics")
+        return removed
+
     def _erase_monitoring(self, customer_id: str) -> bool:
         """Remove the customer's loan book, its acceptances and the risk history of each loan either names."""
         book, acceptances = self.loan_book_path(customer_id), self.acceptances_path(customer_id)

@@ -12,7 +12,7 @@ from typing import Any
 
 from generators.messiness import mess_rng, render_source
 from pipeline.cleaning import clean_source, validate_consent
-from pipeline.consents import ConsentRegistry
+from pipeline.consents import SOURCE_FI_TYPES, ConsentRegistry
 from pipeline.lake import SOURCES, Lake, LakeError, utc_now_iso, validate_customer_id
 from pipeline.sources import SPECS
 
@@ -25,6 +25,12 @@ class StageError(Exception):
 
 def _quiet(level: str, message: str) -> None:
     return None
+
+
+def _simulated_consent(consent: dict, aa_sources: tuple[str, ...]) -> dict:
+    """The generated consent, less the FI types the AA journey's own consent covers when the AA delivers them."""
+    by_aa = {SOURCE_FI_TYPES[s] for s in aa_sources}
+    return {**consent, "fiTypes": [t for t in consent["fiTypes"] if t not in by_aa]} if by_aa else consent
 
 
 def generate_stage(lake: Lake, customer_id: str, config: dict, progress: Progress = _quiet,
@@ -64,11 +70,21 @@ def generate_stage(lake: Lake, customer_id: str, config: dict, progress: Progres
         lake.write_lines(lake.raw_path(customer_id, source), lines)
         injected["sources"][source] = account
         written.append(f"{source} {account['lines']}")
-    lake.write_json(lake.consent_path(customer_id), generated.consent)
-    if not known:  # first contact: the simulated AA consent journey ends with the customer's approval
-        registry.add(customer_id, generated.consent)
-        progress("info", f"consent {generated.consent['consentId']} approved by the customer (simulated AA journey)")
-    lake.write_json(lake.customer_meta_path(customer_id), generated.customer)
+    consent = _simulated_consent(generated.consent, aa_sources)
+    lake.write_json(lake.consent_path(customer_id), consent)
+    covered = {t for a in known if a["effectiveStatus"] == "ACTIVE" for t in a["fiTypes"]}
+    if consent["fiTypes"] and (not known if not aa_sources else not set(consent["fiTypes"]) <= covered):
+        # first contact: the simulated consent journey ends with the customer's approval (with the AA
+        # delivering the bank and GST data, it covers only the other sources)
+        registry.add(customer_id, consent)
+        progress("info", f"consent {consent['consentId']} for {', '.join(consent['fiTypes'])} approved by the "
+                         "customer (simulated)")
+    customer = generated.customer
+    if "accounts" in aa_sources:   # the accounts the applicant names, which the AA is to deliver
+        customer = {**customer, "declared_accounts": [
+            {"linkedAccRef": a["linkedAccRef"], "maskedAccNumber": a["maskedAccNumber"]}
+            for a in generated.records.get("accounts", [])]}
+    lake.write_json(lake.customer_meta_path(customer_id), customer)
     lake.write_json(lake.log_path(customer_id, "injected"), injected)
     progress("info", "raw lines written: " + ", ".join(written) +
              (f"; {', '.join(aa_sources)} come from the AA" if aa_sources else ""))

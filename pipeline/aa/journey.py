@@ -10,8 +10,9 @@ any point leaves the raw layer as it was and is audited with its cause.
 Settings come from the environment first, then ``config.json`` → ``aa``: ``AA_BASE_URL`` / ``base_url``
 (default the local AA, ``http://127.0.0.1:7070``), ``AA_CLIENT_ID`` / ``client_id``, ``AA_CLIENT_API_KEY``,
 ``AA_FIU_SIGNING_KEY_FILE`` (default ``.aa/fiu_signing_key.pem`` beside the project, created on first use with
-its public key next to it; never inside the lake) and ``AA_PUBLIC_KEY_FILE`` (default: the AA's ``GET /keys``,
-which only the local AA offers; a real AA's key comes from the Central Registry).
+its public key next to it; never inside the lake), ``AA_PUBLIC_KEY_FILE`` (default: the AA's ``GET /keys``,
+which only the local AA offers; a real AA's key comes from the Central Registry) and ``AA_TIMEOUT_S`` /
+``timeout_s`` (how long one call may take, default 60 s).
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ class AASettings:
     api_key: str
     signing_key_file: Path
     aa_public_key_file: Path | None
+    timeout_s: float = 60.0
 
 
 def aa_settings(config: dict) -> AASettings:
@@ -57,7 +59,8 @@ def aa_settings(config: dict) -> AASettings:
     public = os.environ.get("AA_PUBLIC_KEY_FILE") or aa.get("public_key_file")
     return AASettings(os.environ.get("AA_BASE_URL") or aa.get("base_url") or LOCAL_AA,
                       os.environ.get("AA_CLIENT_ID") or aa.get("client_id") or "FIU-MSME-LAKE",
-                      os.environ.get("AA_CLIENT_API_KEY") or "", Path(key_file), Path(public) if public else None)
+                      os.environ.get("AA_CLIENT_API_KEY") or "", Path(key_file), Path(public) if public else None,
+                      float(os.environ.get("AA_TIMEOUT_S") or aa.get("timeout_s") or 60.0))
 
 
 def signing_key(settings: AASettings) -> str:
@@ -74,8 +77,11 @@ def signing_key(settings: AASettings) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def client_for(settings: AASettings, timeout: float = 10.0) -> FIUClient:
-    """An :class:`FIUClient` for the configured AA, its public key read from file or ``GET /keys``."""
+def client_for(settings: AASettings, timeout: float | None = None) -> FIUClient:
+    """An :class:`FIUClient` for the configured AA, its public key read from file or ``GET /keys``; each call
+    waits ``timeout`` seconds at most (default the settings', which allow for an FIP preparing a large
+    statement)."""
+    timeout = settings.timeout_s if timeout is None else timeout
     ours = signing_key(settings)   # first, so a new FIU has its key pair to register even if the AA is down
     if settings.aa_public_key_file is not None:
         aa_key = settings.aa_public_key_file.read_text(encoding="utf-8")

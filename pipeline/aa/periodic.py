@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pipeline.aa.demo import AA_SOURCES
 from pipeline.aa.journey import aa_settings, client_for, fetch_into_lake
 from pipeline.lake import Lake
 
@@ -29,7 +30,7 @@ def refresh_via_aa(lake: Lake, config: dict, customer_id: str, profile: str | No
     steps = []
     if profile:
         outcome = run_steps(lake, customer_id, ["generate"], config, progress,
-                            {"generate": {"profile": profile, "as_of": as_of}})
+                            {"generate": {"profile": profile, "as_of": as_of, "aa_sources": AA_SOURCES}})
         if outcome["status"] != "done":
             return {"status": "error", "error": outcome["error"], "steps": ["generate"]}
         steps.append("generate")
