@@ -145,13 +145,14 @@ def gstr_document(generated, as_of: dt.date, config: dict) -> bytes:
 
 def fi_documents(customer_id: str, fi_types: list[str], as_of: dt.date, config: dict) -> list[tuple[str, bytes]]:
     """``(fiType, document)`` for each FI type of the consent the FIP holds for the customer: DEPOSIT (one per
-    account, in the customer's schema version) and GSTR1_3B; other FI types are not held, so not sent."""
+    account, in the customer's schema version) and GSTR1_3B (when any return was filed); other FI types are not
+    held, so not sent."""
     wanted = [t for t in ("DEPOSIT", "GSTR1_3B") if t in fi_types]
     if not wanted:
         return []
     generated = _generated(customer_id, as_of, config)
     documents = [("DEPOSIT", doc) for doc in deposit_documents(generated, as_of, config)] if "DEPOSIT" in wanted \
         else []
-    if "GSTR1_3B" in wanted:
+    if "GSTR1_3B" in wanted and any(r["return_type"] in GSTR_RETURN_TYPES for r in generated.records["gst_returns"]):
         documents.append(("GSTR1_3B", gstr_document(generated, as_of, config)))
     return documents
