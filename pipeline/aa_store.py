@@ -2,15 +2,16 @@
 
 Two rules decide what else of the customer's raw layer survives an import:
 
-* **the customer's own data re-delivered**: the imported accounts are exactly the accounts the customer already
-  has (same ``linkedAccRef`` and ``maskedAccNumber`` as the raw, else clean, accounts) and any GST returns are
+* **the customer's own data re-delivered**: the customer's data did not itself come from an import, and the
+  imported accounts are exactly the accounts the customer already has (same ``linkedAccRef`` and ``maskedAccNumber`` as the raw, else clean, accounts) and any GST returns are
   of the customer's GSTIN. Only what the delivery carried is replaced (``accounts`` + ``transactions`` for
   DEPOSIT; the GSTR-1 and GSTR-3B returns of ``gst_returns`` for GSTR1_3B, other return types kept); every
   other source, the consent, ``injected.json`` and ``customer.json`` are kept, the last with an ``aa_fetch``
   provenance entry;
 * **data of unknown origin** (anything else): it replaces the customer. A synthetic customer's other sources,
   consent and ``injected.json`` are removed, because real bank data must not sit beside another origin's
-  synthetic GST, bureau or consent; an imported customer's other sources are kept with a warning.
+  synthetic GST, bureau or consent; an imported customer's other sources are kept with a warning, and its
+  ``customer.json`` is written anew from the import (so importing one file twice gives the same bytes).
 
 Everything is parsed and decided before the first write, and each write is atomic (temp file, ``os.replace``).
 """
@@ -68,7 +69,7 @@ def _account_keys(records: list[Any]) -> set[tuple[str, str]]:
 
 def _is_own_data(lake: Lake, customer_id: str, meta: dict, delivered: dict[str, list[dict]]) -> bool:
     """True when the delivery is the customer's own: their accounts exactly, and GST returns of their GSTIN."""
-    if not meta or not delivered:
+    if not meta or meta.get("profile") == "imported" or not delivered:
         return False
     if "accounts" in delivered:
         path = lake.raw_path(customer_id, "accounts")

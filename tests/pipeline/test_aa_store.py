@@ -87,3 +87,11 @@ def test_a_partial_match_of_accounts_is_not_the_customers_own(tmp_path, config, 
     import_aa(lake, CUSTOMER, path)
     assert not lake.raw_path(CUSTOMER, "credit_bureau").exists()
     assert lake.read_json(lake.customer_meta_path(CUSTOMER))["profile"] == "imported"
+
+
+def test_an_imported_customer_imported_again_gets_the_same_bytes(tmp_path, config, lake):
+    path = _document(tmp_path, STRANGER, "DEPOSIT", config)
+    import_aa(lake, CUSTOMER, path)
+    first = _files(lake)
+    import_aa(lake, CUSTOMER, path)      # an import's own accounts are not "the customer's own data re-delivered"
+    assert _files(lake) == first and "aa_fetch" not in lake.read_json(lake.customer_meta_path(CUSTOMER))
