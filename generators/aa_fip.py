@@ -65,6 +65,15 @@ def fip_records(customer_id: str, source: str, as_of: dt.date, config: dict) -> 
     return _render(_generated(customer_id, as_of, config), source, config)
 
 
+def not_carried(source: str, lines: list[bytes]) -> list[bytes]:
+    """The lines of a source that no FI type this FIP serves carries (GSTR1_3B carries GSTR-1 and GSTR-3B, not
+    GSTR-2B; DEPOSIT carries every account and transaction), so a generate stage that leaves the AA's sources to
+    the AA still writes these itself."""
+    if source != "gst_returns":
+        return [] if source in ("accounts", "transactions") else list(lines)
+    return [line for line in lines if str(orjson.loads(line).get("return_type", "")).upper() not in GSTR_RETURN_TYPES]
+
+
 def _v2_account(account: dict) -> dict:
     """A v1.1 account record (profile and summary) in ReBIT DEPOSIT v2.0.0 names."""
     out = {**account, "version": "2.0.0"}

@@ -2,9 +2,10 @@
 
 Two rules decide what else of the customer's raw layer survives an import:
 
-* **the customer's own data re-delivered**: the customer's data did not itself come from an import, and the
-  imported accounts are exactly the accounts the customer already has (same ``linkedAccRef`` and ``maskedAccNumber`` as the raw, else clean, accounts) and any GST returns are
-  of the customer's GSTIN. Only what the delivery carried is replaced (``accounts`` + ``transactions`` for
+* **the customer's own data re-delivered**: the customer's data did not itself come from an import, the
+  imported accounts are exactly the accounts the customer already has (same ``linkedAccRef`` and
+  ``maskedAccNumber`` as the raw, else clean, accounts; a customer who has none yet, because the generate stage
+  left them to the AA, must be a holder of each by PAN), and any GST returns are of the customer's GSTIN. Only what the delivery carried is replaced (``accounts`` + ``transactions`` for
   DEPOSIT; the GSTR-1 and GSTR-3B returns of ``gst_returns`` for GSTR1_3B, other return types kept); every
   other source, the consent, ``injected.json`` and ``customer.json`` are kept, the last with an ``aa_fetch``
   provenance entry;
@@ -67,8 +68,15 @@ def _account_keys(records: list[Any]) -> set[tuple[str, str]]:
     return {(str(r.get("linkedAccRef")), str(r.get("maskedAccNumber"))) for r in records if isinstance(r, dict)}
 
 
+def _holds(account: dict, pan: str) -> bool:
+    """True when the account's holders include the PAN (how a lender matches an account to an applicant)."""
+    holders = ((account.get("profile") or {}).get("holders") or {}).get("holder") or []
+    return bool(pan) and any(str(h.get("pan", "")).strip().upper() == pan for h in holders if isinstance(h, dict))
+
+
 def _is_own_data(lake: Lake, customer_id: str, meta: dict, delivered: dict[str, list[dict]]) -> bool:
-    """True when the delivery is the customer's own: their accounts exactly, and GST returns of their GSTIN."""
+    """True when the delivery is the customer's own: their accounts exactly (or, holding none yet, accounts of
+    their PAN), and GST returns of their GSTIN."""
     if not meta or meta.get("profile") == "imported" or not delivered:
         return False
     if "accounts" in delivered:
@@ -76,7 +84,10 @@ def _is_own_data(lake: Lake, customer_id: str, meta: dict, delivered: dict[str, 
         if not path.exists():
             path = lake.clean_path(customer_id, "accounts")
         held = _account_keys([record for _, record in _read_records(lake, path)])
-        if not held or _account_keys(delivered["accounts"]) != held:
+        if held and _account_keys(delivered["accounts"]) != held:
+            return False
+        pan = str(meta.get("pan") or "").strip().upper()
+        if not held and not all(_holds(a, pan) for a in delivered["accounts"]):
             return False
     if "gst_returns" in delivered:
         gstin = str(meta.get("gstin") or "").strip().upper()
