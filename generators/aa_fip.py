@@ -65,6 +65,15 @@ def fip_records(customer_id: str, source: str, as_of: dt.date, config: dict) -> 
     return _render(_generated(customer_id, as_of, config), source, config)
 
 
+def not_carried(source: str, lines: list[bytes]) -> list[bytes]:
+    """The lines of a source that no FI type this FIP serves carries (GSTR1_3B carries GSTR-1 and GSTR-3B, not
+    GSTR-2B; DEPOSIT carries every account and transaction), so a generate stage that leaves the AA's sources to
+    the AA still writes these itself."""
+    if source != "gst_returns":
+        return [] if source in ("accounts", "transactions") else list(lines)
+    return [line for line in lines if str(orjson.loads(line).get("return_type", "")).upper() not in GSTR_RETURN_TYPES]
+
+
 def _v2_account(account: dict) -> dict:
     """A v1.1 account record (profile and summary) in ReBIT DEPOSIT v2.0.0 names."""
     out = {**account, "version": "2.0.0"}
@@ -145,13 +154,14 @@ def gstr_document(generated, as_of: dt.date, config: dict) -> bytes:
 
 def fi_documents(customer_id: str, fi_types: list[str], as_of: dt.date, config: dict) -> list[tuple[str, bytes]]:
     """``(fiType, document)`` for each FI type of the consent the FIP holds for the customer: DEPOSIT (one per
-    account, in the customer's schema version) and GSTR1_3B; other FI types are not held, so not sent."""
+    account, in the customer's schema version) and GSTR1_3B (when any return was filed); other FI types are not
+    held, so not sent."""
     wanted = [t for t in ("DEPOSIT", "GSTR1_3B") if t in fi_types]
     if not wanted:
         return []
     generated = _generated(customer_id, as_of, config)
     documents = [("DEPOSIT", doc) for doc in deposit_documents(generated, as_of, config)] if "DEPOSIT" in wanted \
         else []
-    if "GSTR1_3B" in wanted:
+    if "GSTR1_3B" in wanted and any(r["return_type"] in GSTR_RETURN_TYPES for r in generated.records["gst_returns"]):
         documents.append(("GSTR1_3B", gstr_document(generated, as_of, config)))
     return documents

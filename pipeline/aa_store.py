@@ -2,16 +2,18 @@
 
 Two rules decide what else of the customer's raw layer survives an import:
 
-* **the customer's own data re-delivered**: the imported accounts are exactly the accounts the customer already
-  has (same ``linkedAccRef`` and ``maskedAccNumber`` as the raw, else clean, accounts, else the
-  ``declared_accounts`` of ``customer.json``, those the customer named on the application) and any GST returns are
-  of the customer's GSTIN. Only what the delivery carried is replaced (``accounts`` + ``transactions`` for
+* **the customer's own data re-delivered**: the customer's data did not itself come from an import, the
+  imported accounts are exactly the accounts the customer already has (same ``linkedAccRef`` and
+  ``maskedAccNumber`` as the raw, else clean, accounts, else the ``declared_accounts`` of ``customer.json``, those
+  the customer named on the application; a customer who has none of these must be a holder of each by PAN), and
+  any GST returns are of the customer's GSTIN. Only what the delivery carried is replaced (``accounts`` + ``transactions`` for
   DEPOSIT; the GSTR-1 and GSTR-3B returns of ``gst_returns`` for GSTR1_3B, other return types kept); every
   other source, the consent, ``injected.json`` and ``customer.json`` are kept, the last with an ``aa_fetch``
   provenance entry;
 * **data of unknown origin** (anything else): it replaces the customer. A synthetic customer's other sources,
   consent and ``injected.json`` are removed, because real bank data must not sit beside another origin's
-  synthetic GST, bureau or consent; an imported customer's other sources are kept with a warning.
+  synthetic GST, bureau or consent; an imported customer's other sources are kept with a warning, and its
+  ``customer.json`` is written anew from the import (so importing one file twice gives the same bytes).
 
 Everything is parsed and decided before the first write, and each write is atomic (temp file, ``os.replace``).
 """
@@ -67,9 +69,16 @@ def _account_keys(records: list[Any]) -> set[tuple[str, str]]:
     return {(str(r.get("linkedAccRef")), str(r.get("maskedAccNumber"))) for r in records if isinstance(r, dict)}
 
 
+def _holds(account: dict, pan: str) -> bool:
+    """True when the account's holders include the PAN (how a lender matches an account to an applicant)."""
+    holders = ((account.get("profile") or {}).get("holders") or {}).get("holder") or []
+    return bool(pan) and any(str(h.get("pan", "")).strip().upper() == pan for h in holders if isinstance(h, dict))
+
+
 def _is_own_data(lake: Lake, customer_id: str, meta: dict, delivered: dict[str, list[dict]]) -> bool:
-    """True when the delivery is the customer's own: their accounts exactly, and GST returns of their GSTIN."""
-    if not meta or not delivered:
+    """True when the delivery is the customer's own: their accounts exactly (or, holding none yet, accounts of
+    their PAN), and GST returns of their GSTIN."""
+    if not meta or meta.get("profile") == "imported" or not delivered:
         return False
     if "accounts" in delivered:
         path = lake.raw_path(customer_id, "accounts")
@@ -77,7 +86,10 @@ def _is_own_data(lake: Lake, customer_id: str, meta: dict, delivered: dict[str, 
             path = lake.clean_path(customer_id, "accounts")
         held = _account_keys([record for _, record in _read_records(lake, path)]) or \
             _account_keys(meta.get("declared_accounts") or [])   # declared on the application, none held yet
-        if not held or _account_keys(delivered["accounts"]) != held:
+        if held and _account_keys(delivered["accounts"]) != held:
+            return False
+        pan = str(meta.get("pan") or "").strip().upper()
+        if not held and not all(_holds(a, pan) for a in delivered["accounts"]):
             return False
     if "gst_returns" in delivered:
         gstin = str(meta.get("gstin") or "").strip().upper()

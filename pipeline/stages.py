@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from generators.aa_fip import not_carried
 from generators.messiness import mess_rng, render_source
 from pipeline.cleaning import clean_source, validate_consent
 from pipeline.consents import SOURCE_FI_TYPES, ConsentRegistry
@@ -38,8 +39,9 @@ def generate_stage(lake: Lake, customer_id: str, config: dict, progress: Progres
                    aa_sources: tuple[str, ...] = ()) -> dict[str, Any]:
     """Generate a synthetic customer into the raw layer, with ``logs/injected.json`` saying what mess went in.
 
-    ``aa_sources`` are delivered by the local AA's FIP instead (the demo): they are not written here, and
-    injected.json accounts for them as the FIP sends them, so the mess accounting stays exact.
+    ``aa_sources`` are delivered by the local AA's FIP instead (the demo): they are not written here (but for
+    what no FI type carries, such as GSTR-2B), and injected.json accounts for them as the FIP holds them, so the
+    mess accounting stays exact once the fetch has written the rest.
     """
     from generators.registry import generate_customer, profile_for
 
@@ -63,7 +65,10 @@ def generate_stage(lake: Lake, customer_id: str, config: dict, progress: Progres
     for source in SOURCES:
         records = generated.records.get(source, [])
         if source in aa_sources:   # the same stream the local FIP renders, minus what nothing could import
-            _, account = render_source(SPECS[source], records, mess, mess_rng(seed, source), plant_unrepairable=False)
+            lines, account = render_source(SPECS[source], records, mess, mess_rng(seed, source),
+                                           plant_unrepairable=False)
+            if own_lines := not_carried(source, lines):
+                lake.write_lines(lake.raw_path(customer_id, source), own_lines)
             injected["sources"][source] = {**account, "delivered_by": "aa"}
             continue
         lines, account = render_source(SPECS[source], records, mess, mess_rng(seed, source))

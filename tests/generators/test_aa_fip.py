@@ -5,7 +5,7 @@ import orjson
 import pytest
 
 from generators.aa_fip import (DEPOSIT_VERSIONS, deposit_documents, fi_documents, fi_version_for, fip_records,
-                               gstr_document, mask_gstin)
+                               gstr_document, mask_gstin, not_carried)
 from generators.registry import generate_customer
 from pipeline.aa_import import parse_aa_document
 from pipeline.cleaning import clean_source
@@ -96,3 +96,10 @@ def test_only_the_consented_fi_types_are_sent(config):
     both = fi_documents(CUSTOMER, ["DEPOSIT", "GSTR1_3B"], AS_OF, config)
     assert [t for t, _ in both] == ["DEPOSIT", "GSTR1_3B"]
     assert both == fi_documents(CUSTOMER, ["GSTR1_3B", "DEPOSIT"], AS_OF, config)   # deterministic bytes
+
+
+def test_what_no_fi_type_carries_is_left_to_the_generate_stage(generated, config):
+    held, _ = fip_records(CUSTOMER, "gst_returns", AS_OF, config)
+    lines = [orjson.dumps(r) for r in held]
+    assert not_carried("gst_returns", lines) == [line for line, r in zip(lines, held) if r["return_type"].upper() == "GSTR2B"]
+    assert not_carried("transactions", lines) == [] and not_carried("credit_bureau", lines) == lines

@@ -87,3 +87,24 @@ def test_a_partial_match_of_accounts_is_not_the_customers_own(tmp_path, config, 
     import_aa(lake, CUSTOMER, path)
     assert not lake.raw_path(CUSTOMER, "credit_bureau").exists()
     assert lake.read_json(lake.customer_meta_path(CUSTOMER))["profile"] == "imported"
+
+
+def test_an_imported_customer_imported_again_gets_the_same_bytes(tmp_path, config, lake):
+    path = _document(tmp_path, STRANGER, "DEPOSIT", config)
+    import_aa(lake, CUSTOMER, path)
+    first = _files(lake)
+    import_aa(lake, CUSTOMER, path)      # an import's own accounts are not "the customer's own data re-delivered"
+    assert _files(lake) == first and "aa_fetch" not in lake.read_json(lake.customer_meta_path(CUSTOMER))
+
+
+def test_holding_no_accounts_yet_only_the_customers_pan_makes_them_their_own(tmp_path, config):
+    lake = Lake(tmp_path / "lake")
+    generate_stage(lake, CUSTOMER, config, as_of=AS_OF, aa_sources=("accounts", "transactions", "gst_returns"))
+    import_aa(lake, CUSTOMER, _document(tmp_path, STRANGER, "DEPOSIT", config))   # another PAN
+    assert not lake.raw_path(CUSTOMER, "credit_bureau").exists() and not lake.consent_path(CUSTOMER).exists()
+    generate_stage(lake, CUSTOMER, config, as_of=AS_OF, aa_sources=("accounts", "transactions", "gst_returns"))
+    for path in (lake.raw_path(CUSTOMER, "accounts"), lake.raw_path(CUSTOMER, "transactions")):
+        path.unlink()                                  # as on a first preparation: nothing held yet
+    result = import_aa(lake, CUSTOMER, _document(tmp_path, CUSTOMER, "DEPOSIT", config))
+    assert lake.raw_path(CUSTOMER, "credit_bureau").exists() and lake.consent_path(CUSTOMER).exists()
+    assert "own data" in result.warnings[0]

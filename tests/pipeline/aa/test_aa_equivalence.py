@@ -8,13 +8,14 @@ consent is the one thing the journey itself replaces: by the AA artefact the dat
 """
 import datetime as dt
 import threading
+from collections import Counter
 
 import httpx
 import orjson
 import pytest
 from werkzeug.serving import make_server
 
-from generators.aa_fip import fi_version_for
+from generators.aa_fip import fi_version_for, fip_records
 from generators.aa_server import create_aa_app
 from pipeline.aa import jws
 from pipeline.aa.client import FIUClient
@@ -92,3 +93,48 @@ def test_fetching_the_customers_own_data_changes_no_clean_record(tmp_path, confi
     assert [x["version"] for x in accounts_b] == [version] and [x["fipId"] for x in accounts_b] == ["LOCAL-FIP"]
     report = b.read_json(b.log_path(customer_id, "clean_report"))
     assert report["sources"]["transactions"]["quarantined"]["total"] == 0   # the FIP sends nothing unimportable
+
+
+@pytest.mark.parametrize("customer_id", CUSTOMERS)
+def test_the_demo_flow_generate_leaves_the_aa_sources_to_the_aa(tmp_path, config, local_aa, customer_id):
+    """``prepare-demo``: generate writes no accounts/transactions and only GSTR-2B; the AA delivers the rest."""
+    from pipeline.aa.demo import AA_SOURCES
+
+    base, client = local_aa
+    a, c = Lake(tmp_path / "a"), Lake(tmp_path / "c")
+    _generate(a, customer_id, config, ["generate", "clean"])
+    outcome = run_steps(c, customer_id, ["generate"], config, _quiet,
+                        {"generate": {"as_of": AS_OF, "aa_sources": AA_SOURCES}})
+    assert outcome["status"] == "done" and not c.raw_path(customer_id, "accounts").exists()
+    before = _untouched_files(c, customer_id)
+    others = {k: v for k, v in _untouched_files(a, customer_id).items() if k != "injected.json"}
+    assert {k: v for k, v in before.items() if k != "injected.json"} == others   # same bureau, MF, ... as A
+    handle, url = request_consent(c, customer_id, client, handle_for(customer_id), "104", ["DEPOSIT", "GSTR1_3B"])
+    assert httpx.post(url, data={"decision": "approve"}).json()["status"] == "ACTIVE"
+    fetch_into_lake(c, customer_id, client)   # no accounts held yet: the customer's own by PAN and GSTIN
+    _generate(c, customer_id, config, ["clean"])
+
+    assert _untouched_files(c, customer_id) == before
+    for source in FETCHED:
+        drop = DELIVERY_FIELDS if source == "accounts" else ()
+        assert _canonical(a.read_clean(customer_id, source), drop) == \
+            _canonical(c.read_clean(customer_id, source), drop), source
+    injected = c.read_json(c.log_path(customer_id, "injected"))
+    report = c.read_json(c.log_path(customer_id, "clean_report"))
+    for source in SOURCES:             # the mess accounting is exact for what the AA delivered too
+        planted, got = injected["sources"][source], report["sources"][source]
+        assert (got["read"], got["written"], got["duplicates"], got["quarantined"]["total"]) == \
+            (planted["lines"], *(planted["expected"][k] for k in ("written", "duplicates", "quarantined"))), source
+        assert got["repaired"] == _repairs_as_delivered(source, planted, customer_id, config), source
+        assert got["missing_optional"] == planted["missing_optional"], source
+
+
+def _repairs_as_delivered(source, planted, customer_id, config):
+    """The repairs injected.json planted, plus the one the v2.0.0 format adds: its ``ckycRegistered`` is YES/NO,
+    which the FIU reads as "true"/"false", so a holder's boolean ``ckycCompliance`` arrives as a string."""
+    repairs = Counter(planted["repairs"])
+    if source == "accounts" and fi_version_for(customer_id, config) == "2.0.0":
+        held, _ = fip_records(customer_id, "accounts", AS_OF, config)
+        repairs["boolean_from_string"] += sum(isinstance(h.get("ckycCompliance"), bool) for a in held
+                                              for h in a["profile"]["holders"]["holder"])
+    return dict(sorted(repairs.items()))
