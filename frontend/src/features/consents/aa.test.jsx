@@ -165,6 +165,8 @@ describe("Account Aggregator card", () => {
     expect(outcome).toHaveAttribute("role", "alert");
     expect(within(card).getByTestId("aa-status")).toHaveTextContent("PAUSED");
     expect(within(card).getByRole("button", { name: "Fetch data" })).toBeDisabled();
+    expect(within(card).getByRole("button", { name: "Fetch data" })).toHaveAccessibleDescription(
+      "The customer paused the consent; they can resume it on the AA's page.");
   });
 
   it("shows the API's refusals plainly: a job already running (409), a field error (400)", async () => {

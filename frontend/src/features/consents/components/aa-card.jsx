@@ -12,6 +12,15 @@ import AaRequestForm from "./aa-request-form.jsx";
 
 const JOBS = { aa_consent: "Consent request", aa_fetch: "Data fetch" };
 const TONE = { pending: "warning", running: "info", done: "good", error: "danger" };
+// why Fetch data is (not) possible, by the consent's status
+const FETCH_HINT = {
+  ACTIVE: "Fetches, decrypts, stores and cleans the consented data.",
+  PENDING: "Possible once the customer approves the consent on the AA's page.",
+  PAUSED: "The customer paused the consent; they can resume it on the AA's page.",
+  REVOKED: "The customer revoked the consent: request a new one.",
+  EXPIRED: "The consent expired: request a new one.",
+  REJECTED: "The customer rejected the request: request a new one if they agree.",
+};
 
 /** The API's refusal to start a job (409 job running, 404 no consent, 400 field...), in its own words. */
 function StartError({ error }) {
@@ -80,8 +89,7 @@ export default function AaCard({ customerId, onChanged }) {
             Fetch data
           </button>
           <span id={hintId} className="muted small">
-            {journey?.status === "ACTIVE" ? "Fetches, decrypts, stores and cleans the consented data."
-              : "Possible once the consent is ACTIVE."}
+            {FETCH_HINT[journey?.status] || "Possible once a consent is requested and the customer approves it."}
           </span>
         </div>
         <StartError error={aa.startError} />
