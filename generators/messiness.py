@@ -199,17 +199,22 @@ def _corruptible(code: str, record: dict) -> bool:
     return True
 
 
-def render_source(spec: SourceSpec, records: list[dict], mess: dict, rng: random.Random) -> tuple[list[bytes], dict]:
+def render_source(spec: SourceSpec, records: list[dict], mess: dict, rng: random.Random,
+                  plant_unrepairable: bool = True) -> tuple[list[bytes], dict]:
     """Turn canonical records into messy raw lines and an exact account of the damage.
 
     Duplicates are re-sent copies (rendered again, so they may look different
     but normalise to the same record) placed after their original; the
     unrepairable lines are extra damaged copies, so the real records all
-    survive cleaning.
+    survive cleaning. ``plant_unrepairable=False`` draws the same random
+    stream but leaves those extra lines out: every other line is byte for byte
+    what the default writes, which is how the local FIP serves the very data
+    the generate stage wrote, minus what nothing could import.
     """
     messer = SourceMesser(spec, mess)
     repairs: Counter = Counter()
     missing: Counter = Counter()
+    bad_repairs, bad_missing = (repairs, missing) if plant_unrepairable else (Counter(), Counter())
     n = len(records)
     n_dup = int(round(n * float(mess.get("duplicate_rate", 0))))
     n_bad = int(round(n * float(mess.get("unrepairable_rate", 0))))
@@ -229,9 +234,11 @@ def render_source(spec: SourceSpec, records: list[dict], mess: dict, rng: random
             else:
                 damaged = orjson.loads(orjson.dumps(base))
                 _CORRUPTORS[code](damaged)
-                line = orjson.dumps(messer.mess(damaged, rng, repairs, missing))
+                line = orjson.dumps(messer.mess(damaged, rng, bad_repairs, bad_missing))
         unrepairable[code] += 1
         bad.append((rng.randrange(n + 1), line, code))
+    if not plant_unrepairable:
+        bad, unrepairable = [], Counter()
     bad.sort(key=lambda item: item[0])
     dup_set = Counter(dup_of)
     lines: list[bytes] = []

@@ -1,4 +1,4 @@
-"""Import real Account Aggregator DEPOSIT FI data into a customer's raw layer.
+"""Import real Account Aggregator DEPOSIT (and GSTR1_3B) FI data into a customer's raw layer.
 
 An FIU receives decrypted FI data as one ``account`` object (bare, or under
 ``account``/``Account``), a list of them, an FI_DATA_READY-style document
@@ -9,7 +9,8 @@ shape the generators write. Values stay as the FIP sent them (the cleaner
 repairs them); only blank strings are dropped. A document that is not strict
 JSON/XML is refused with its line and column, never repaired: the published
 samples elide records with ``.......``, which must not import as a shorter
-statement.
+statement. A GSTR1_3B account (GST returns) is read by :mod:`pipeline.aa_gst` into
+raw ``gst_returns``; any other FI type is skipped with a warning.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from pipeline.aa_gst import GstrDocumentError, parse_gstr1_3b
 from pipeline.aa_xml import AAXmlError, parse_xml_accounts, render_xml_path
 
 # output name -> accepted keys, normalised (lower case, no "_" or "-"), first found wins
@@ -65,6 +67,8 @@ class ImportResult:
     warnings: list[str]
     fi_versions: list[str]
     consent_ids: list[str] = field(default_factory=list)  # FI_DATA_READY consentId: the consent behind the data
+    gst_returns: list[dict] = field(default_factory=list)  # from GSTR1_3B accounts, GSTN shape
+    fi_types: dict[str, list[str]] = field(default_factory=dict)  # FI type -> schema versions seen
 
 
 class _DocError(Exception):
@@ -288,17 +292,32 @@ def _account_ref(found: _Found, keys: dict[str, str], masked: Any, warnings: lis
     return ref
 
 
+def _map_gstr(found: _Found, result: ImportResult) -> None:
+    """Append one GSTR1_3B account's returns (:mod:`pipeline.aa_gst`), its errors located like any other."""
+    try:
+        records, version = parse_gstr1_3b(found.node, str(found.loc))
+    except GstrDocumentError as exc:
+        raise _DocError(exc.where, exc.message) from None
+    result.gst_returns.extend(records)
+    if version is not None and version not in result.fi_types.setdefault("GSTR1_3B", []):
+        result.fi_types["GSTR1_3B"].append(version)
+
+
 def _map_account(found: _Found, result: ImportResult, skipped: list[str], refs: dict[str, str]) -> None:
-    """Append one DEPOSIT account's record and transactions; skip any other FI type with a warning."""
+    """Append one DEPOSIT account's record and transactions (or a GSTR1_3B account's returns); skip any other
+    FI type with a warning."""
     node, loc = found.node, found.loc
     keys = _index(node, loc)
     fi_type = _scalar(node, keys, FI_TYPE, loc)
     if fi_type is None:
         raise _DocError(loc, "missing type (the FI type, e.g. 'deposit')")
     kind = re.sub(r"[\s-]+", "_", str(fi_type).strip().lower())
+    if kind == "gstr1_3b":
+        _map_gstr(found, result)
+        return
     if kind != "deposit":
         skipped.append(kind)
-        result.warnings.append(f"{loc}: skipped a {kind} account: only DEPOSIT FI is imported")
+        result.warnings.append(f"{loc}: skipped a {kind} account: only DEPOSIT and GSTR1_3B FI are imported")
         return
     masked = _scalar(node, keys, MASKED_NUMBER, loc) or found.defaults.get("maskedAccNumber")
     ref = _account_ref(found, keys, masked, result.warnings)
@@ -323,13 +342,16 @@ def _map_account(found: _Found, result: ImportResult, skipped: list[str], refs: 
     result.transactions.extend(transactions)
 
 
-def parse_aa_document(data: bytes, filename: str = "<input>") -> ImportResult:
-    """Map an AA FI document (JSON or XML bytes) to raw ``accounts`` and ``transactions`` records.
+def parse_aa_document(data: bytes, filename: str = "<input>", fip_id: str | None = None) -> ImportResult:
+    """Map an AA FI document (JSON or XML bytes) to raw ``accounts`` and ``transactions`` records, and a
+    GSTR1_3B account to raw ``gst_returns``; each account is read by its FI type.
 
     Pure (bytes in, records out) so an API upload or a webhook can reuse it
-    without a lake. Non-deposit FI accounts are skipped with a warning; a
-    document with no deposit account, invalid syntax or a structural gap
-    raises :class:`AAImportError` naming the file and the line/column or path.
+    without a lake. Other FI types are skipped with a warning; a document with
+    no DEPOSIT or GSTR1_3B account, invalid syntax or a structural gap raises
+    :class:`AAImportError` naming the file and the line/column or path.
+    ``fip_id`` names the FIP when the document itself does not (an AA's
+    ``FI[].fipID`` beside the encrypted data).
     """
     result = ImportResult(accounts=[], transactions=[], warnings=[], fi_versions=[])
     found: list[_Found] = []
@@ -340,12 +362,15 @@ def parse_aa_document(data: bytes, filename: str = "<input>") -> ImportResult:
             _walk(root, loc, found, consents)
         refs: dict[str, str] = {}
         for account in found:
+            account.fip_id = account.fip_id if account.fip_id is not None else fip_id
             _map_account(account, result, skipped, refs)
-        if not result.accounts:
+        if not result.accounts and not result.gst_returns:
             detail = f" (skipped: {', '.join(sorted(set(skipped)))})" if skipped else ""
-            raise _DocError(None, f"no DEPOSIT account in the document{detail}")
+            raise _DocError(None, f"no DEPOSIT or GSTR1_3B account in the document{detail}")
     except _DocError as exc:
         raise AAImportError(": ".join(part for part in (filename, exc.where, exc.message) if part)) from None
     result.fi_versions = sorted({str(a["version"]) for a in result.accounts if "version" in a})
+    if result.accounts:
+        result.fi_types["DEPOSIT"] = result.fi_versions
     result.consent_ids = sorted(consents)
     return result

@@ -199,24 +199,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_prepare_demo(args: argparse.Namespace) -> int:
-    from pipeline.runner import DEFAULT_STEPS, run_steps
+    from pipeline.demo import prepare_demo
 
     lake, config = _lake(args)
-    failed = []
-    for customer_id, profile in config["demo_customers"].items():
-        print(f"== {customer_id} ({profile})", flush=True)
-        outcome = run_steps(lake, customer_id, list(DEFAULT_STEPS), config, _printer(quiet=True),
-                            {"generate": {"profile": profile, "as_of": args.as_of}})
-        if outcome["status"] != "done":
-            failed.append(f"{customer_id}: {outcome['error']}")
+    failed = prepare_demo(lake, config, args.as_of, lambda message: print(message, flush=True), _printer(quiet=True))
     if failed:
         raise CommandError("demo preparation failed for " + "; ".join(failed))
-    from monitoring.booking import accept_demo_recommendations  # a thicker loan book for the portfolio
-    accept_demo_recommendations(lake, config, progress=lambda message: print(message, flush=True))
-    from monitoring.loans import load_loans
-    from monitoring.model import ensure_behaviour_model  # trained now, so the first repayment event is fast
-    load_loans(lake, config=config)
-    ensure_behaviour_model(lake, config, _printer(quiet=False))
     print(f"{len(config['demo_customers'])} demo customers ready in {lake.root}")
     return 0
 
@@ -332,7 +320,8 @@ def build_parser() -> argparse.ArgumentParser:
     command("aa-fetch", cmd_aa_fetch, "fetch FI data under the customer's active AA consent, decrypt, import, clean")
     p = command("erase", cmd_erase, "erase a customer from every layer (DPDP) and record it in the audit log")
     p.add_argument("--reason", default="erasure requested", help="why (kept in the audit log)")
-    p = command("prepare-demo", cmd_prepare_demo, "generate and process the ten demo customers", customer=False)
+    p = command("prepare-demo", cmd_prepare_demo, "the ten demo customers: bank and GST data fetched through the "
+                "local AA over HTTP, the rest generated, every step run", customer=False)
     p.add_argument("--as-of", type=_as_of, help="as-of month, YYYY-MM (default: this month)")
     p = command("list", cmd_list, "list customers with profile, consent status and last run", customer=False)
     p.add_argument("--json", action="store_true", help="print JSON")

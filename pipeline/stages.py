@@ -28,8 +28,13 @@ def _quiet(level: str, message: str) -> None:
 
 
 def generate_stage(lake: Lake, customer_id: str, config: dict, progress: Progress = _quiet,
-                   profile: str | None = None, as_of: date | None = None) -> dict[str, Any]:
-    """Generate a synthetic customer into the raw layer, with ``logs/injected.json`` saying what mess went in."""
+                   profile: str | None = None, as_of: date | None = None,
+                   aa_sources: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Generate a synthetic customer into the raw layer, with ``logs/injected.json`` saying what mess went in.
+
+    ``aa_sources`` are delivered by the local AA's FIP instead (the demo): they are not written here, and
+    injected.json accounts for them as the FIP sends them, so the mess accounting stays exact.
+    """
     from generators.registry import generate_customer, profile_for
 
     validate_customer_id(customer_id)
@@ -51,6 +56,10 @@ def generate_stage(lake: Lake, customer_id: str, config: dict, progress: Progres
     written = []
     for source in SOURCES:
         records = generated.records.get(source, [])
+        if source in aa_sources:   # the same stream the local FIP renders, minus what nothing could import
+            _, account = render_source(SPECS[source], records, mess, mess_rng(seed, source), plant_unrepairable=False)
+            injected["sources"][source] = {**account, "delivered_by": "aa"}
+            continue
         lines, account = render_source(SPECS[source], records, mess, mess_rng(seed, source))
         lake.write_lines(lake.raw_path(customer_id, source), lines)
         injected["sources"][source] = account
@@ -61,7 +70,8 @@ def generate_stage(lake: Lake, customer_id: str, config: dict, progress: Progres
         progress("info", f"consent {generated.consent['consentId']} approved by the customer (simulated AA journey)")
     lake.write_json(lake.customer_meta_path(customer_id), generated.customer)
     lake.write_json(lake.log_path(customer_id, "injected"), injected)
-    progress("info", "raw lines written: " + ", ".join(written))
+    progress("info", "raw lines written: " + ", ".join(written) +
+             (f"; {', '.join(aa_sources)} come from the AA" if aa_sources else ""))
     return {"profile": generated.profile, "as_of": generated.as_of.isoformat(),
             "lines": {s: injected["sources"][s]["lines"] for s in SOURCES}}
 

@@ -90,16 +90,28 @@ def fetch_fi(client: FIUClient, consent_id: str, fi_types: list[str], date_from:
         theirs = fip.get("KeyMaterial") or {}
         public = check_key_material(theirs)
         for item in fip.get("data") or []:
-            documents.append(decrypt(ours.private_pem, public, ours.nonce, str(theirs.get("Nonce", "")),
-                                     str(item.get("encryptedFI", ""))))
+            documents.append((decrypt(ours.private_pem, public, ours.nonce, str(theirs.get("Nonce", "")),
+                                      str(item.get("encryptedFI", ""))), fip.get("fipID")))
     if not documents:
         raise AAError("aa_error", "the AA returned no FI data for the session")
     try:
-        results = [parse_aa_document(doc, f"encryptedFI[{i}]") for i, doc in enumerate(documents)]
+        results = [parse_aa_document(doc, f"encryptedFI[{i}]", fip_id)
+                   for i, (doc, fip_id) in enumerate(documents)]
     except AAImportError as exc:
         raise AAError("bad_fi_data", f"the decrypted FI data does not read as ReBIT FI: {exc}") from None
-    merged = results[0]
-    for extra in results[1:]:
-        merged.accounts.extend(extra.accounts)
-        merged.transactions.extend(extra.transactions)
+    return merge_results(results)
+
+
+def merge_results(results: list[ImportResult]) -> ImportResult:
+    """One :class:`ImportResult` for a whole fetch session (each FI document parses to its own), in order."""
+    merged = ImportResult(accounts=[], transactions=[], warnings=[], fi_versions=[])
+    for result in results:
+        merged.accounts.extend(result.accounts)
+        merged.transactions.extend(result.transactions)
+        merged.gst_returns.extend(result.gst_returns)
+        merged.warnings.extend(result.warnings)
+        merged.consent_ids = sorted({*merged.consent_ids, *result.consent_ids})
+        for fi_type, versions in result.fi_types.items():
+            merged.fi_types[fi_type] = sorted({*merged.fi_types.get(fi_type, []), *versions})
+    merged.fi_versions = merged.fi_types.get("DEPOSIT", [])
     return merged

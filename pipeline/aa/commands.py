@@ -34,5 +34,6 @@ def aa_fetch(lake: Lake, config: dict, customer_id: str, progress) -> list[str]:
     outcome = run_steps(lake, customer_id, ["clean"], config, progress)
     if outcome["status"] != "done":
         raise CommandError(f"the fetched data was written to raw but clean failed: {outcome.get('error')}")
-    return [f"fetched {len(result.accounts)} account(s) and {len(result.transactions)} transaction(s) for "
-            f"{customer_id} under its AA consent"]
+    gst = f" and {len(result.gst_returns)} GST return(s)" if result.gst_returns else ""
+    return [f"fetched {len(result.accounts)} account(s), {len(result.transactions)} transaction(s){gst} for "
+            f"{customer_id} under its AA consent", *(f"warning: {w}" for w in result.warnings)]

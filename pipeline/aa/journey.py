@@ -124,6 +124,19 @@ def _polled(record: dict, status: dict) -> dict:
             "history": [*(record.get("history") or []), {"status": status.get("status"), "at": at, "source": "poll"}]}
 
 
+def follow_status(lake: Lake, customer_id: str, client: FIUClient,
+                  registry: ConsentRegistry) -> tuple[dict, dict]:
+    """Ask the AA where the customer's consent stands, record it and bring the registry in line (an approval
+    whose notification has not arrived yet joins the registry here); ``(AA status, record)``."""
+    record = read_record(lake, customer_id)
+    if record is None:
+        raise AAError("no_consent", f"no AA consent was requested for {customer_id}: run aa-consent first")
+    status = client.consent_status(record["consent_handle"])
+    record = update_record(lake, customer_id, lambda old: _polled(old or record, status))
+    sync_registry(lake, registry, customer_id, record, client.fetch_consent)
+    return status, record
+
+
 def fetch_into_lake(lake: Lake, customer_id: str, client: FIUClient,
                     registry: ConsentRegistry | None = None) -> ImportResult:
     """Fetch under the customer's consent and write the FI data to raw; refusals are audited, nothing written."""
@@ -135,9 +148,7 @@ def fetch_into_lake(lake: Lake, customer_id: str, client: FIUClient,
     if record is None:
         raise AAError("no_consent", f"no AA consent was requested for {customer_id}: run aa-consent first")
     try:
-        status = client.consent_status(record["consent_handle"])
-        record = update_record(lake, customer_id, lambda old: _polled(old or record, status))
-        sync_registry(lake, registry, customer_id, record, client.fetch_consent)
+        status, record = follow_status(lake, customer_id, client, registry)
         if status.get("status") != "ACTIVE":
             raise AAError("consent_scope", f"the consent is {status.get('status')}, not ACTIVE")
         rng = record["FIDataRange"]

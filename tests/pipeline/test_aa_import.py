@@ -247,7 +247,7 @@ def test_xml_type_from_namespace_and_non_deposit_namespace_skipped():
     no_type = V1_XML.replace(' type="deposit"', "", 1)
     assert parse_aa_document(no_type.encode()).accounts == [V1_ACCOUNT]
     mf = no_type.replace("FISchema/deposit", "FISchema/mutual_funds")
-    with pytest.raises(AAImportError, match=r"no DEPOSIT account in the document \(skipped: mutual_funds\)"):
+    with pytest.raises(AAImportError, match=r"no DEPOSIT or GSTR1_3B account in the document \(skipped: mutual_funds\)"):
         parse_aa_document(mf.encode())
 
 
@@ -278,12 +278,12 @@ def test_non_deposit_fi_is_skipped_with_a_warning(samples):
     assert [a["linkedAccRef"] for a in result.accounts] == ["123456789"]
     assert [t["txnId"] for t in result.transactions] == ["M3258741"]
     assert result.warnings == ["fiData[0].data[1].decryptedFI.account: skipped a mutual_funds account: "
-                               "only DEPOSIT FI is imported"]
+                               "only DEPOSIT and GSTR1_3B FI are imported"]
 
 
 def test_document_with_only_mutual_funds_is_an_error(samples, lake, tmp_path):
     path = write(tmp_path, "mf.json", fi_data_ready(sample(samples, "MUTUAL_FUNDS_rebit_v2.json")))
-    with pytest.raises(AAImportError, match=r"mf\.json: no DEPOSIT account in the document \(skipped: mutual_funds\)"):
+    with pytest.raises(AAImportError, match=r"mf\.json: no DEPOSIT or GSTR1_3B account in the document \(skipped: mutual_funds\)"):
         import_aa(lake, CID, path)
     assert not (lake.root / "raw").exists()
 

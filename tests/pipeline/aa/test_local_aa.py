@@ -52,9 +52,11 @@ def test_the_whole_journey_over_http(local_aa, config):
     _faults(base, [])
     consent_id, rng = _approved_consent(base, client)
     result = fetch_fi(client, consent_id, ["DEPOSIT"], rng["from"], rng["to"])
+    from generators.aa_fip import fip_records
     from generators.registry import generate_customer
     expected = generate_customer(CUSTOMER, None, AS_OF, config).records["transactions"]
-    assert len(result.accounts) == 1 and len(result.transactions) == len(expected)
+    held, account = fip_records(CUSTOMER, "transactions", AS_OF, config)   # re-sent duplicates included
+    assert len(result.accounts) == 1 and len(result.transactions) == len(held) == account["lines"]
     assert {t["txnId"] for t in result.transactions} == {t["txnId"] for t in expected}
 
 
