@@ -134,7 +134,7 @@ def local_aa(tmp_path_factory) -> dict:
                              "--fiu-key", f"{FIU_CLIENT_ID}={keys / 'fiu.pub.pem'}",
                              "--fiu-url", f"{FIU_CLIENT_ID}=http://127.0.0.1:{server_port}"],
                             cwd=PROJECT_ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60  # as tests/served.py: a loaded machine starts the server slowly
     while True:
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
@@ -168,7 +168,7 @@ def server(dist, e2e_lake, local_aa, tmp_path_factory) -> str:
     proc = subprocess.Popen([sys.executable, "-m", "api_panel", "serve", "--port", str(port)], cwd=PROJECT_ROOT,
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60  # as tests/served.py: a loaded machine starts the server slowly
     while True:
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()

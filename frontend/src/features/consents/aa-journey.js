@@ -38,6 +38,24 @@ export function mergeJob(current, update) {
   return { ...current, ...rest };
 }
 
+const WARNING = /^warning: /;
+
+/**
+ * How a finished job ended, for the person: `{ok, text, warnings}`. A failed job's text is its message (the
+ * refusal with its cause). A job that succeeded ends its log with its summary ("fetched N account(s)…")
+ * and then any `warning: …` lines; the summary is the text and the warnings are listed, not mistaken for it.
+ */
+export function jobOutcome(job, lines) {
+  if (!job || isJobActive(job.status)) return null;
+  if (job.status !== "done") return { ok: false, text: job.message || "The job ended with an error.", warnings: [] };
+  const messages = lines.map((line) => line.message || "");
+  let end = messages.length;
+  while (end > 0 && WARNING.test(messages[end - 1])) end -= 1;
+  const warnings = messages.slice(end).map((m) => m.replace(WARNING, ""));
+  const text = WARNING.test(job.message || "") ? messages[end - 1] : job.message;
+  return { ok: true, text: text || "Finished.", warnings };
+}
+
 const sameEntry = (a, b) => a.status === b.status && a.at === b.at;
 
 /**

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import ConsentsPage from "./index.jsx";
-import { mergeJob, mergeLines, withNotices } from "./aa-journey.js";
+import { jobOutcome, mergeJob, mergeLines, withNotices } from "./aa-journey.js";
 import { sourceText } from "./components/aa-journey-status.jsx";
 import pending from "./__fixtures__/aa-pending.json";
 import consentDone from "./__fixtures__/aa-consent-done.json";
@@ -133,7 +133,7 @@ describe("Account Aggregator card", () => {
     emit("onLog", line(FETCH_JOB, "[1/1] clean: started", "2026-11-21T06:45:02.400+00:00"));
     expect(within(log).getAllByRole("listitem")).toHaveLength(1);
     emit("onLog", line(FETCH_JOB, "[1/1] clean: done", "2026-11-21T06:45:02.900+00:00", "success"));
-    const fetched = `fetched 1 account(s) and 412 transaction(s) for ${CUSTOMER} under its AA consent`;
+    const fetched = `fetched 1 account(s), 412 transaction(s) and 24 GST return(s) for ${CUSTOMER} under its AA consent`;
     emit("onLog", line(FETCH_JOB, fetched, "2026-11-21T06:45:03.000+00:00"));
     expect(within(log).getAllByRole("listitem").map((li) => li.textContent.slice(8))).toEqual([
       "Info[1/1] clean: started", "Success[1/1] clean: done", `Info${fetched}`,
@@ -147,6 +147,23 @@ describe("Account Aggregator card", () => {
     await waitFor(() => expect(calls(mock, "/api/audit").length).toBeGreaterThan(reads.audit));
     expect(await within(card).findByText("21 Nov 2026, 12:15 IST", { selector: "dd" })).toBeInTheDocument(); // last fetched
     expect(within(card).getByRole("button", { name: "Fetch data" })).toBeEnabled();
+  });
+
+  it("keeps the summary as the outcome when warnings follow it, and lists the warnings", async () => {
+    serve({ journey: active }, { "POST /api/aa/fetch": { status: 202, body: FETCH_JOB } });
+    const user = userEvent.setup();
+    render(<ConsentsPage customerId={CUSTOMER} role="admin" />);
+    const card = await screen.findByRole("region", { name: "Account Aggregator" });
+    await user.click(await within(card).findByRole("button", { name: "Fetch data" }));
+    const fetched = `fetched 1 account(s), 412 transaction(s) for ${CUSTOMER} under its AA consent`;
+    const warning = "warning: GSTR1_3B was consented but the FIP sent no GST return";
+    emit("onLog", line(FETCH_JOB, fetched, "2026-11-21T06:45:03.000+00:00"));
+    emit("onLog", line(FETCH_JOB, warning, "2026-11-21T06:45:03.000+00:00"));
+    emit("onStatus", { ...FETCH_JOB, status: "done", message: warning });
+    const outcome = within(card).getByTestId("aa-outcome");
+    expect(outcome).toHaveTextContent("Data fetch finished with 1 warning(s)");
+    expect(within(outcome).getByText(fetched)).toBeInTheDocument();
+    expect(within(outcome).getByRole("listitem")).toHaveTextContent(/^GSTR1_3B was consented but the FIP sent no GST return$/);
   });
 
   it("shows a refused fetch with its cause, e.g. a PAUSED consent, and that nothing was written", async () => {
@@ -247,5 +264,16 @@ describe("AA journey helpers", () => {
     const b = { ts: "2026-11-21T06:45:02.200+00:00", level: "info", message: "b" };
     expect(mergeLines([b], [a, b, a]).map((l) => l.message)).toEqual(["a", "b"]);
     expect(sourceText("poll")).toBe("AA status check");
+  });
+
+  it("reads a job's outcome: the refusal, or the summary with the warnings after it", () => {
+    expect(jobOutcome({ job_id: "j", status: "running" }, [])).toBeNull();
+    expect(jobOutcome(fetchRefused, [])).toEqual({ ok: false, text: fetchRefused.message, warnings: [] });
+    const lines = ["[1/1] clean: done", "fetched 1 account(s), 3 transaction(s) for X under its AA consent", "warning: a", "warning: b"]
+      .map((message) => ({ message }));
+    expect(jobOutcome({ status: "done", message: "warning: b" }, lines)).toEqual({
+      ok: true, text: "fetched 1 account(s), 3 transaction(s) for X under its AA consent", warnings: ["a", "b"] });
+    expect(jobOutcome({ status: "done", message: "the customer approves at http://aa/approve/h" }, [])).toEqual({
+      ok: true, text: "the customer approves at http://aa/approve/h", warnings: [] });
   });
 });

@@ -6,7 +6,7 @@ import LiveLog from "../../../components/LiveLog.jsx";
 import StateView from "../../../components/StateView.jsx";
 import { formatDateTime, humanize } from "../../../lib/format.js";
 import { errorMessage } from "../../../lib/useApi.js";
-import { isJobActive, useAaJourney } from "../aa-journey.js";
+import { isJobActive, jobOutcome, useAaJourney } from "../aa-journey.js";
 import AaJourneyStatus from "./aa-journey-status.jsx";
 import AaRequestForm from "./aa-request-form.jsx";
 
@@ -33,20 +33,17 @@ function StartError({ error }) {
   );
 }
 
-/** How the followed job ended: what was fetched, or the refusal with its cause ("nothing was written"). */
-function JobOutcome({ job }) {
-  if (!job || isJobActive(job.status)) return null;
+/** How the followed job ended: what was fetched (and any warnings), or the refusal with its cause. */
+function JobOutcome({ job, lines }) {
+  const outcome = jobOutcome(job, lines);
+  if (!outcome) return null;
   const label = JOBS[job.step] || job.step;
-  if (job.status === "done") {
-    return (
-      <Banner tone="good" title={`${label} finished`} data-testid="aa-outcome">
-        <p className="banner-text">{job.message}</p>
-      </Banner>
-    );
-  }
+  const warned = outcome.warnings.length;
+  const title = !outcome.ok ? `${label} failed` : warned ? `${label} finished with ${warned} warning(s)` : `${label} finished`;
   return (
-    <Banner tone="danger" title={`${label} failed`} data-testid="aa-outcome">
-      <p className="banner-text">{job.message || "The job ended with an error."}</p>
+    <Banner tone={!outcome.ok ? "danger" : warned ? "warning" : "good"} title={title} data-testid="aa-outcome">
+      <p className="banner-text">{outcome.text}</p>
+      {warned > 0 && <ul className="aa-warnings">{outcome.warnings.map((w) => <li key={w}>{w}</li>)}</ul>}
     </Banner>
   );
 }
@@ -102,7 +99,7 @@ export default function AaCard({ customerId, onChanged }) {
               {job.finished_at && <span className="muted">ended {formatDateTime(job.finished_at)}</span>}
             </p>
             <LiveLog lines={aa.lines} waiting={running} label="Account Aggregator log" />
-            <JobOutcome job={job} />
+            <JobOutcome job={job} lines={aa.lines} />
           </div>
         )}
       </div>
