@@ -5,6 +5,10 @@ Nothing is mocked: the browser signs in with real tokens, the dashboard calls th
 jobs over the real Socket.IO connection. The dashboard must be built first (``npm run build`` in
 ``frontend/``; ``make test`` does it): without ``frontend/dist`` the tests fail and say so.
 
+A local Account Aggregator (``python -m generators.aa_server``) runs beside the server, as ``make run`` would
+pair them: the server asks it for consents and fetches from it (``AA_BASE_URL``), it notifies the server of
+each consent's status (``--fiu-url``) and verifies the server's signed requests (``--fiu-key``).
+
 Environment knobs (all optional):
   E2E_CHROMIUM    the browser binary (default /usr/bin/chromium; ``playwright install`` is never used)
   E2E_SERVER      an already running server to test instead of starting one (its lake must hold the
@@ -38,6 +42,10 @@ BASELINE, FRAUD, REVOCABLE = "CUST_MSM_00001", "CUST_MSM_00006", "CUST_MSM_00003
 # a borrower with a running (DISBURSED) OCEN loan in the LOW band, consenting to monitoring (purpose 104):
 # the Portfolio Monitor test moves its PD live (the three above have CLOSED loans only)
 MONITORED = "CUST_MSM_00002"
+# a borrower the lake knows nothing of until the AA journey test asks the local AA for consent and fetches
+# under it (so no other test may rely on it, and it is not prepared below)
+AA_JOURNEY = "CUST_AAJ_00001"
+FIU_CLIENT_ID = "FIU-MSME-LAKE"  # pipeline.aa.journey's default AA_CLIENT_ID
 # customer -> (profile, steps): the two the dashboard is shown with, fully scored; a third, analysed only,
 # whose consent the revocation test revokes (so no other test loses its data); the monitored borrower, scored
 CUSTOMERS = {
@@ -92,14 +100,65 @@ def e2e_lake(tmp_path_factory) -> Path:
     return lake.root
 
 
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 @pytest.fixture(scope="session")
-def server(dist, e2e_lake, tmp_path_factory) -> str:
-    """``python -m api_panel serve`` on a free port, serving ``frontend/dist`` and the lake; its base URL."""
+def local_aa(tmp_path_factory) -> dict:
+    """The local AA on a free port, started before the server whose port it is told now (``server_port``):
+    ``{"base_url", "server_port", "env"}``, ``env`` being what the server needs to use it. The FIU's signing key
+    pair is created first, as the FIU does on first use, so the AA can be given the public half. None with
+    ``E2E_SERVER`` (that server has its own AA, if any)."""
+    if os.environ.get("E2E_SERVER"):
+        yield None
+        return
+    keys = tmp_path_factory.mktemp("e2e_aa")
+    # the AA settings are all given, so none leaks in from the developer's environment
+    env = {"AA_FIU_SIGNING_KEY_FILE": str(keys / "fiu.pem"), "AA_CLIENT_ID": FIU_CLIENT_ID, "AA_CLIENT_API_KEY": "",
+           "AA_PUBLIC_KEY_FILE": ""}
+    subprocess.run([sys.executable, "-c", "from pipeline.aa.journey import aa_settings, signing_key; "
+                    "signing_key(aa_settings({}))"], cwd=PROJECT_ROOT, env={**os.environ, **env}, check=True)
+    aa_port = free_port()
+    server_port = free_port()
+    while server_port == aa_port:
+        server_port = free_port()
+    base = f"http://127.0.0.1:{aa_port}"
+    log_path = keys / "aa.log"
+    log = open(log_path, "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "generators.aa_server", "--port", str(aa_port),
+                             "--fiu-key", f"{FIU_CLIENT_ID}={keys / 'fiu.pub.pem'}",
+                             "--fiu-url", f"{FIU_CLIENT_ID}=http://127.0.0.1:{server_port}"],
+                            cwd=PROJECT_ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60  # as tests/served.py: a loaded machine starts the server slowly
+    while True:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            log.close()
+            pytest.fail("the local AA did not start:\n" + log_path.read_text(errors="replace")[-3000:], pytrace=False)
+        try:
+            if requests.get(base + "/health", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    yield {"base_url": base, "server_port": server_port, "env": {**env, "AA_BASE_URL": base}}
+    _stop(proc)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def server(dist, e2e_lake, local_aa, tmp_path_factory) -> str:
+    """``python -m api_panel serve`` on a free port, serving ``frontend/dist`` and the lake, and asking the local
+    AA for consents; its base URL."""
     if os.environ.get("E2E_SERVER"):
         yield os.environ["E2E_SERVER"].rstrip("/")
         return
-    port = free_port()
-    env = {**os.environ, "LAKE_DIR": str(e2e_lake),
+    port = local_aa["server_port"]
+    env = {**os.environ, **local_aa["env"], "LAKE_DIR": str(e2e_lake),
            "API_TOKENS": ",".join(f"{role}:{token}" for role, token in TOKENS.items()),
            # no AI provider is reachable from tests: the offline narrative answers
            "OPENAI_API_KEY": "", "DEEPSEEK_API_KEY": "", "GEMINI_API_KEY": "", "GOOGLE_API_KEY": "",
@@ -109,7 +168,7 @@ def server(dist, e2e_lake, tmp_path_factory) -> str:
     proc = subprocess.Popen([sys.executable, "-m", "api_panel", "serve", "--port", str(port)], cwd=PROJECT_ROOT,
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60  # as tests/served.py: a loaded machine starts the server slowly
     while True:
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
@@ -123,11 +182,7 @@ def server(dist, e2e_lake, tmp_path_factory) -> str:
     page = requests.get(base + "/", timeout=10)
     assert page.status_code == 200 and "<div" in page.text, f"the server does not serve the dashboard: {page.text[:300]}"
     yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    _stop(proc)
     log.close()
 
 

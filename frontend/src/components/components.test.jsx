@@ -6,6 +6,7 @@ import Badge, { toneFor } from "./Badge.jsx";
 import DataTable from "./DataTable.jsx";
 import ErrorBoundary from "./ErrorBoundary.jsx";
 import Gauge from "./Gauge.jsx";
+import LiveLog, { formatClockIST } from "./LiveLog.jsx";
 import MetricGrid, { metricLabel } from "./MetricGrid.jsx";
 import MetricTile from "./MetricTile.jsx";
 import StateView from "./StateView.jsx";
@@ -209,5 +210,23 @@ describe("Gauge, Badge, ErrorBoundary", () => {
     fireEvent.click(screen.getByRole("button", { name: "Try again" }));
     expect(screen.getByRole("alert")).toBeInTheDocument(); // still broken: the boundary catches it again
     spy.mockRestore();
+  });
+});
+
+describe("LiveLog", () => {
+  it("says it waits for the first line, then shows each line's IST time, level in words and message", () => {
+    const { rerender } = render(<LiveLog lines={[]} label="Job log" />);
+    expect(screen.getByRole("log", { name: "Job log" })).toHaveTextContent("No log lines yet.");
+    rerender(<LiveLog lines={[]} label="Job log" waiting />);
+    expect(screen.getByRole("log")).toHaveTextContent("Waiting for the first log line…");
+    rerender(<LiveLog label="Job log" lines={[
+      { ts: "2026-11-21T06:45:02.400+00:00", level: "info", message: "[1/1] clean: started" },
+      { ts: "2026-11-21T18:31:00Z", level: "bogus", message: "late at night" },
+    ]} />);
+    const items = screen.getAllByRole("listitem");
+    expect(items.map((li) => li.textContent)).toEqual(["12:15:02Info[1/1] clean: started", "00:01:00Infolate at night"]);
+    expect(items[0].querySelector("time")).toHaveAttribute("title", "21 Nov 2026, 12:15 IST");
+    expect(screen.getByRole("log")).toHaveAttribute("aria-live", "polite");
+    expect(formatClockIST("not a time")).toBe("—");
   });
 });

@@ -11,6 +11,7 @@ export { default as Dialog } from "./Dialog.jsx";
 export { default as ErrorBoundary } from "./ErrorBoundary.jsx";
 export { default as Gauge, DEFAULT_BANDS } from "./Gauge.jsx";
 export { default as KeyValueList } from "./KeyValueList.jsx";
+export { default as LiveLog, formatClockIST } from "./LiveLog.jsx";
 export { default as MetricGrid, metricLabel, ratioStyle } from "./MetricGrid.jsx";
 export { default as MetricTile } from "./MetricTile.jsx";
 export { default as StateView } from "./StateView.jsx";

@@ -1,19 +1,22 @@
 /**
  * The ONE Socket.IO connection of the dashboard, opened on first use with the session's token and closed on
- * sign-out. Components follow a customer's pipeline jobs through `followCustomer`, never their own socket.
+ * sign-out. Components follow a customer's pipeline jobs (and the AA's consent notifications) through
+ * `followCustomer`, never their own socket.
  */
 import { io } from "socket.io-client";
 import { readSession, subscribeSession } from "./session.js";
 
 let socket = null;
 let socketToken = null;
-const followers = new Map(); // customerId -> Set of {onLog, onStatus, onError}
+const followers = new Map(); // customerId -> Set of {onLog, onStatus, onConsentStatus, onError}
+// the events of a customer's room, and the follower's handler each goes to
+const HANDLER_OF = { pipeline_log: "onLog", pipeline_status: "onStatus", aa_consent_status: "onConsentStatus" };
 
 function dispatch(event, payload) {
   const customerId = payload?.customer_id;
   const set = followers.get(customerId);
   if (!set) return;
-  const key = event === "pipeline_log" ? "onLog" : "onStatus";
+  const key = HANDLER_OF[event];
   set.forEach((handlers) => handlers[key]?.(payload));
 }
 
@@ -32,8 +35,7 @@ export function getSocket() {
   closeSocket();
   socketToken = token;
   socket = io({ path: "/socket.io", auth: { token }, transports: ["websocket", "polling"] });
-  socket.on("pipeline_log", (line) => dispatch("pipeline_log", line));
-  socket.on("pipeline_status", (status) => dispatch("pipeline_status", status));
+  Object.keys(HANDLER_OF).forEach((event) => socket.on(event, (payload) => dispatch(event, payload)));
   socket.on("connect", () => followers.forEach((_, customerId) => join(customerId))); // rejoin after a reconnect
   socket.on("connect_error", (err) => {
     const message = err?.message || "cannot connect to live updates";
@@ -54,10 +56,11 @@ export function closeSocket() {
 
 /**
  * Follow a customer's jobs: `onLog(line)` for each `pipeline_log`, `onStatus(job)` for each `pipeline_status`,
+ * `onConsentStatus(change)` for each `aa_consent_status` (the AA notified a consent's new status),
  * `onError({error, message})` if the server refuses (officers may not follow jobs). Returns unsubscribe.
  */
-export function followCustomer(customerId, { onLog, onStatus, onError } = {}) {
-  const handlers = { onLog, onStatus, onError };
+export function followCustomer(customerId, { onLog, onStatus, onConsentStatus, onError } = {}) {
+  const handlers = { onLog, onStatus, onConsentStatus, onError };
   const s = getSocket();
   let set = followers.get(customerId);
   const first = !set;

@@ -54,6 +54,18 @@ describe("socket.js", () => {
     expect(socket.emitted.at(-1)).toEqual(["leave", { customer_id: "CUST_MSM_00001" }]);
   });
 
+  it("delivers the AA's consent status changes of the followed customer to onConsentStatus", () => {
+    const changes = [];
+    const logs = [];
+    const stop = followCustomer("CUST_MSM_00007", { onLog: (l) => logs.push(l), onConsentStatus: (c) => changes.push(c) });
+    const socket = sockets[0];
+    socket.fire("aa_consent_status", { customer_id: "CUST_MSM_00007", consent_handle: "h-1", status: "ACTIVE", at: "2026-11-21T06:40:00Z" });
+    socket.fire("aa_consent_status", { customer_id: "CUST_MSM_00001", consent_handle: "h-2", status: "PAUSED", at: "2026-11-21T06:41:00Z" });
+    expect(changes.map((c) => `${c.consent_handle} ${c.status}`)).toEqual(["h-1 ACTIVE"]);
+    expect(logs).toEqual([]); // a status change is not a log line
+    stop();
+  });
+
   it("reports a refused join to onError", () => {
     const errors = [];
     followCustomer("CUST_MSM_00001", { onError: (e) => errors.push(e) });

@@ -1,6 +1,7 @@
 /**
  * Consents & Audit (admins): a customer's consent artefacts, creating one, revoking one — which erases the
- * customer's data from every layer — and the audit trail of who read or changed what.
+ * customer's data from every layer — the audit trail of who read or changed what, and the Account Aggregator
+ * journey (ask the AA for consent, follow its status, fetch under it) as 202 jobs with live logs.
  */
 import { apiGet, apiPost } from "../../lib/api.js";
 import { useApi } from "../../lib/useApi.js";
@@ -53,6 +54,47 @@ export function createConsent(body) {
 /** Revoke a consent: the API erases the customer's data; resolves to `{consent, erased_layers}`. */
 export function revokeConsent(consentId) {
   return apiPost(`/api/consents/${encodeURIComponent(consentId)}/revoke`);
+}
+
+/** The purposes the dashboard asks an AA for, monitoring (104) first: it is the lender's default. */
+export const AA_PURPOSES = ["104", "103", "105"].map((code) => PURPOSES.find((p) => p.code === code));
+
+/** ReBIT FI types the dashboard can ask an AA for; `checked` ones are asked for unless unticked. */
+export const AA_FI_TYPES = [
+  { id: "DEPOSIT", label: "Bank accounts and their transactions", checked: true },
+  { id: "GSTR1_3B", label: "GST returns (GSTR-1, GSTR-3B)", checked: true },
+  { id: "TERM_DEPOSIT", label: "Term deposits", checked: false },
+  { id: "RECURRING_DEPOSIT", label: "Recurring deposits", checked: false },
+  { id: "MUTUAL_FUNDS", label: "Mutual funds", checked: false },
+  { id: "INSURANCE_POLICIES", label: "Insurance policies", checked: false },
+];
+
+/** The consent statuses an AA reports (ReBIT): only ACTIVE allows a fetch. */
+export const AA_STATUSES = ["PENDING", "ACTIVE", "PAUSED", "REVOKED", "EXPIRED", "REJECTED"];
+
+/** Where the customer's AA journey stands: `{customer_id, aa: {base_url}, journey: null | {...}}`. */
+export function fetchAaJourney(customerId, { signal } = {}) {
+  return apiGet("/api/aa/consents", { customer_id: customerId }, { signal });
+}
+
+/** Ask the AA for a consent (a job): resolves to the 202 body `{job_id, status, customer_id, step}`. */
+export function requestAaConsent(customerId, { purpose, fiTypes }) {
+  return apiPost("/api/aa/consents", { customer_id: customerId, purpose, fi_types: fiTypes });
+}
+
+/** Fetch under the customer's ACTIVE AA consent (a job): resolves to the 202 body; 409 if a job runs. */
+export function startAaFetch(customerId) {
+  return apiPost("/api/aa/fetch", { customer_id: customerId });
+}
+
+/** A job's state with its last log lines (what missed socket events are recovered from). */
+export function fetchJobState(jobId, { signal } = {}) {
+  return apiGet(`/api/jobs/${encodeURIComponent(jobId)}`, null, { signal });
+}
+
+/** `useApi` over fetchAaJourney: `{data, error, loading, reload}` for the customer. */
+export function useAaJourneyData(customerId) {
+  return useApi(customerId ? ({ signal }) => fetchAaJourney(customerId, { signal }) : null, [customerId]);
 }
 
 export function useConsents(customerId) {

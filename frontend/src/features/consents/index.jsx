@@ -4,6 +4,7 @@ import Card from "../../components/Card.jsx";
 import StateView from "../../components/StateView.jsx";
 import { formatNumber } from "../../lib/format.js";
 import { createConsent, revokeConsent, useAudit, useConsents } from "./api.js";
+import AaCard from "./components/aa-card.jsx";
 import AuditTable from "./components/audit-table.jsx";
 import ConsentForm from "./components/consent-form.jsx";
 import ConsentTable from "./components/consent-table.jsx";
@@ -11,8 +12,8 @@ import RevokeDialog from "./components/revoke-dialog.jsx";
 import "./consents.css";
 
 /**
- * Consents & Audit (admins): the customer's consents, a new one, revocation with erasure (after a plain
- * confirmation), and the audit trail of every read and change.
+ * Consents & Audit (admins): the Account Aggregator journey, the customer's consents, a new one, revocation
+ * with erasure (after a plain confirmation), and the audit trail of every read and change.
  */
 export default function ConsentsPage({ customerId }) {
   const consents = useConsents(customerId);
@@ -36,6 +37,12 @@ export default function ConsentsPage({ customerId }) {
     return artefact;
   }
 
+  // an AA job ended or the AA moved the consent: an approved one joins the registry, and both are audited
+  function aaChanged() {
+    consents.reload();
+    audit.reload();
+  }
+
   const list = consents.data?.consents || [];
   const entries = audit.data?.entries || [];
   return (
@@ -49,6 +56,7 @@ export default function ConsentsPage({ customerId }) {
           </p>
         </Banner>
       )}
+      <AaCard customerId={customerId} onChanged={aaChanged} />
       <Card title="Consents" subtitle="Account Aggregator consent artefacts of this customer, with their effective status.">
         <StateView loading={consents.loading && !consents.data} error={consents.error} onRetry={consents.reload}>
           {() => <ConsentTable consents={list} onRevoke={setRevoking} />}

@@ -10,12 +10,19 @@ import audit from "./__fixtures__/audit.json";
 import auditRevoked from "./__fixtures__/audit-revoked.json";
 import notFound from "./__fixtures__/not-found.json";
 
+// the one shared socket is not opened in these tests (the AA card follows the customer through it)
+vi.mock("../../lib/socket.js", () => ({ followCustomer: () => () => {} }));
+
 function json(body, status = 200) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 }
 
-/** Stub `fetch` by "METHOD path"; a route is `{status, body}` or a function of (url, init) returning one. */
-function stubApi(routes) {
+/**
+ * Stub `fetch` by "METHOD path"; a route is `{status, body}` or a function of (url, init) returning one. The AA
+ * card's journey is "none requested yet" unless a test says otherwise.
+ */
+function stubApi(given) {
+  const routes = { "GET /api/aa/consents": { body: { customer_id: CUSTOMER, aa: { base_url: "http://127.0.0.1:7070" }, journey: null } }, ...given };
   const fetchMock = vi.fn((url, init = {}) => {
     const key = `${init.method || "GET"} ${String(url).split("?")[0]}`;
     let route = routes[key];
@@ -35,9 +42,10 @@ const consent = consents.consents[0];
 
 describe("Consents & Audit", () => {
   it("shows loading statuses while the consents and the audit trail load", () => {
-    stubApi({ "GET /api/consents": () => new Promise(() => {}), "GET /api/audit": () => new Promise(() => {}) });
+    stubApi({ "GET /api/consents": () => new Promise(() => {}), "GET /api/audit": () => new Promise(() => {}),
+      "GET /api/aa/consents": () => new Promise(() => {}) });
     render(<ConsentsPage customerId={CUSTOMER} role="admin" />);
-    expect(screen.getAllByRole("status")).toHaveLength(2);
+    expect(screen.getAllByRole("status")).toHaveLength(3); // the AA journey, the consents, the audit trail
   });
 
   it("lists the consents with status, purpose, FI types, data range and DataLife, and the audit trail", async () => {
@@ -59,10 +67,11 @@ describe("Consents & Audit", () => {
   });
 
   it("shows the API's error for an unknown customer", async () => {
-    stubApi({ "GET /api/consents": { status: 404, body: notFound }, "GET /api/audit": { status: 404, body: notFound } });
+    stubApi({ "GET /api/consents": { status: 404, body: notFound }, "GET /api/audit": { status: 404, body: notFound },
+      "GET /api/aa/consents": { status: 404, body: notFound } });
     render(<ConsentsPage customerId="CUST_ZZZ_99999" role="admin" />);
-    await waitFor(() => expect(screen.getAllByRole("alert")).toHaveLength(2));
-    expect(screen.getAllByRole("alert")[0]).toHaveTextContent("customer CUST_ZZZ_99999 not found");
+    await waitFor(() => expect(screen.getAllByRole("alert")).toHaveLength(3));
+    screen.getAllByRole("alert").forEach((alert) => expect(alert).toHaveTextContent("customer CUST_ZZZ_99999 not found"));
   });
 
   it("shows an empty consent list and audit trail", async () => {
