@@ -145,7 +145,7 @@ function istParts(value) {
   const ts = ISO_TIMESTAMP.exec(text);
   if (ts) {
     const [, y, mo, d, h, mi, sec, zone] = ts;
-    if (!zone) return [y, mo, d, h, mi].map(Number);
+    if (!zone) return [y, mo, d, h, mi, sec || 0].map(Number);
     let offset = 0;
     if (zone !== "Z") {
       const sign = zone[0] === "-" ? -1 : 1;
@@ -155,10 +155,11 @@ function istParts(value) {
     const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec || 0)) - offset * 60000;
     const ist = new Date(utc + IST_OFFSET_MIN * 60000);
     if (Number.isNaN(ist.getTime())) return null;
-    return [ist.getUTCFullYear(), ist.getUTCMonth() + 1, ist.getUTCDate(), ist.getUTCHours(), ist.getUTCMinutes()];
+    return [ist.getUTCFullYear(), ist.getUTCMonth() + 1, ist.getUTCDate(), ist.getUTCHours(), ist.getUTCMinutes(),
+      ist.getUTCSeconds()];
   }
   const date = ISO_DATE.exec(text);
-  return date ? [Number(date[1]), Number(date[2]), Number(date[3]), null, null] : null;
+  return date ? [Number(date[1]), Number(date[2]), Number(date[3]), null, null, null] : null;
 }
 
 const pad = (n) => String(n).padStart(2, "0");
@@ -189,6 +190,18 @@ export function formatDateTime(value) {
   if (!parts || parts[3] === null) return date;
   const zoned = /(Z|[+-]\d{2}:?\d{2})$/.test(String(value).trim());
   return `${date}, ${pad(parts[3])}:${pad(parts[4])}${zoned ? " IST" : ""}`;
+}
+
+/**
+ * The clock time of a timestamp in India Standard Time, `14:30:05` (log lines; the day is in formatDateTime).
+ * Timestamps with an offset (the server writes UTC) are converted to IST whatever the browser's time zone;
+ * `—` for anything that is not an ISO timestamp.
+ */
+export function formatTimeIST(value) {
+  if (typeof value !== "string") return DASH;
+  const parts = istParts(value);
+  if (!parts || parts[3] === null) return DASH;
+  return `${pad(parts[3])}:${pad(parts[4])}:${pad(parts[5])}`;
 }
 
 /** A month as `Jan 2024`, from `2024-01`, `2024-01-31` or a GST return period `012024` (MMYYYY). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  DASH, formatDate, formatDateTime, formatINR, formatINRWords, formatMetric, formatMonth, formatNumber, formatPct, formatPercentValue,
+  DASH, formatDate, formatDateTime, formatTimeIST, formatINR, formatINRWords, formatMetric, formatMonth, formatNumber, formatPct, formatPercentValue,
   formatSignedPct, humanize, plainWords, toNumber,
 } from "./format.js";
 
@@ -143,6 +143,14 @@ describe("dates", () => {
     expect(formatDateTime("2026-11-21T06:44:50.123Z")).toBe("21 Nov 2026, 12:14 IST");
     expect(formatDateTime("2024-01-05T09:15:00")).toBe("05 Jan 2024, 09:15");
     expect(formatDateTime("2024-03-31")).toBe("31 Mar 2024");
+  });
+
+  it("gives a log line's clock time in IST, converted from UTC whatever the browser's zone", () => {
+    expect(formatTimeIST("2026-11-21T06:37:25.120+00:00")).toBe("12:07:25");
+    expect(formatTimeIST("2026-03-31T20:00:00Z")).toBe("01:30:00");
+    expect(formatTimeIST("2026-03-31T20:00:00+05:30")).toBe("20:00:00");
+    expect(formatTimeIST("2026-03-31")).toBe(DASH);
+    expect(formatTimeIST(null)).toBe(DASH);
   });
 
   it("accepts Date objects", () => {
