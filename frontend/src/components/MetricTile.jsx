@@ -3,7 +3,7 @@ import CalculationDialog from "./CalculationDialog.jsx";
 import { formatMetric } from "../lib/format.js";
 
 const UNIT = /^(.*?\d.*?)(\/(?:month|year))$/;
-const DATES = /(\d{4}-\d{2}(?:-\d{2})?)/;
+const HYPHENATED = /([^\s()]+-[^\s()]+)/;
 
 /** A formatted value as its number and its unit (`+0.63%` and `/month`), so each stays whole on screen. */
 export function splitUnit(text) {
@@ -11,9 +11,12 @@ export function splitUnit(text) {
   return match ? [match[1], match[2]] : [String(text), null];
 }
 
-/** The period's text with every ISO date kept on one line (`2025-12 to 2026-11`, never `2026-` / `11`). */
-function Period({ text }) {
-  return text.split(DATES).map((part, i) => (i % 2 ? <span key={i} className="nowrap">{part}</span> : part));
+/**
+ * Text that may wrap at spaces but never inside a hyphenated word or an ISO date (`3-month`, `2025-12`,
+ * never `3-` / `month`): each such word is kept on one line.
+ */
+function Whole({ text }) {
+  return String(text).split(HYPHENATED).map((part, i) => (i % 2 ? <span key={i} className="nowrap">{part}</span> : part));
 }
 
 /**
@@ -44,10 +47,10 @@ export default function MetricTile({ label, metric, as, compact = true, hint, to
       >
         <span className="metric-label">{title}</span>
         <span className="metric-value">
-          <span className="metric-number">{number}</span>
+          <span className="metric-number"><Whole text={number} /></span>
           {unit && <><wbr /><span className="metric-unit">{unit}</span></>}
         </span>
-        {period && <span className="metric-window"><Period text={period} /></span>}
+        {period && <span className="metric-window"><Whole text={period} /></span>}
         {(hint || (missing && metric?.reason)) && <span className="metric-hint">{hint || metric.reason}</span>}
       </button>
       {open && <CalculationDialog title={title} metric={metric} as={as} onClose={() => setOpen(false)} />}
