@@ -60,7 +60,7 @@ def test_the_case_list_opens_a_case_under_its_decision_header(page: Page, server
         expect(build_up).to_be_visible()
         for part in BUILD_UP:
             expect(build_up).to_contain_text(part)
-        expect(header).to_contain_text(re.compile(r"₹\d+\.\d\d (lakh|crore)"))
+        expect(header).to_contain_text(re.compile(r"₹\d+\.\d\d (L|Cr)"))  # a summary figure: lakh/crore
     text = page.locator("body").inner_text()
     assert "Profile:" not in text and meta["profile"] not in text.split()
     assert not re.search(r"\bundefined\b|\bNaN\b|log-odds|of 100\b", text), text[:2000]

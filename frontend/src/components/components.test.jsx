@@ -8,7 +8,7 @@ import ErrorBoundary from "./ErrorBoundary.jsx";
 import Gauge from "./Gauge.jsx";
 import LiveLog, { formatClockIST } from "./LiveLog.jsx";
 import MetricGrid, { metricLabel } from "./MetricGrid.jsx";
-import MetricTile from "./MetricTile.jsx";
+import MetricTile, { splitUnit } from "./MetricTile.jsx";
 import StateView from "./StateView.jsx";
 import Tabs from "./Tabs.jsx";
 import { ApiError } from "../lib/api.js";
@@ -73,6 +73,19 @@ describe("MetricTile", () => {
     const foir = screen.getByRole("button", { name: "FOIR: 7.0%. Show calculation" });
     expect(foir).not.toHaveTextContent("undefined");
     expect(foir.querySelector(".metric-window")).toBeNull();
+  });
+
+  it("keeps a value's number and unit whole (no break inside +0.63%/month) and dates in the period on one line", () => {
+    expect(splitUnit("+0.63%/month")).toEqual(["+0.63%", "/month"]);
+    expect(splitUnit("₹50,051/month")).toEqual(["₹50,051", "/month"]);
+    expect(splitUnit("36 months")).toEqual(["36 months", null]);
+    const window = { label: "trailing 12 complete months (2025-12 to 2026-11)" };
+    render(<MetricTile label="GST turnover trend" metric={{ value: 0.63, unit: "% per month", formula: "slope", window }} />);
+    const tile = screen.getByRole("button", { name: /^GST turnover trend: \+0\.63%\/month/ });
+    expect(tile.querySelector(".metric-number")).toHaveTextContent(/^\+0\.63%$/);
+    expect(tile.querySelector(".metric-unit")).toHaveTextContent(/^\/month$/);
+    expect(tile.querySelector(".metric-value wbr")).not.toBeNull(); // the only place the value may break
+    expect([...tile.querySelectorAll(".metric-window .nowrap")].map((el) => el.textContent)).toEqual(["2025-12", "2026-11"]);
   });
 
   it("shows a dash and the reason for a missing value, and a disabled tile without a metric", () => {

@@ -1,7 +1,16 @@
 /**
  * Every number, amount and date a person reads goes through these helpers, so the whole dashboard speaks
- * one dialect: Indian digit grouping (₹12,34,567), lakh/crore where people read amounts at a glance,
- * `05 Jan 2024` dates, and `—` for anything missing (never "NaN", "undefined" or a raw float).
+ * one dialect: Indian digit grouping (₹12,34,567), `05 Jan 2024` dates, times in IST, and `—` for anything
+ * missing (never "NaN", "undefined" or a raw float).
+ *
+ * Amounts follow one convention (features never format rupees themselves):
+ * - tiles, summaries and chart axes: lakh/crore, `formatINR(v, { compact: true })` → `₹12.35 L`, `₹1.20 Cr`
+ *   (below a lakh, full rupees: `₹45,600`);
+ * - tables and figures in sentences: full rupees without paise, `formatINR(v)` → `₹1,23,456`; paise only on
+ *   small amounts (under ₹1,000: `₹12.50`);
+ * - the transaction ledger (and other exact money, e.g. a NAV): `formatINR(v, { paise: true })` →
+ *   `₹1,23,456.78`;
+ * - prose that mirrors the credit memo: `formatINRWords` → `₹24.00 lakh`.
  */
 
 export const DASH = "—";
@@ -44,10 +53,12 @@ function hasFraction(value) {
 const COMPACT_UNITS = [
   { size: 1e7, suffix: "Cr", decimals: 2 },
   { size: 1e5, suffix: "L", decimals: 2 },
-  { size: 1e3, suffix: "K", decimals: 1 },
 ];
 
-/** `[text, suffix]` of |value| in crore/lakh/thousand, promoting 99.99.. L that rounds to 100 L into 1.00 Cr. */
+/** Paise are shown on amounts below this (and everywhere with `paise: true`). */
+export const PAISE_BELOW = 1000;
+
+/** `[text, suffix]` of |value| in crore/lakh (null below a lakh), promoting 99.99.. L that rounds to 100 L into 1.00 Cr. */
 function compactParts(abs, decimals) {
   for (let i = 0; i < COMPACT_UNITS.length; i += 1) {
     const unit = COMPACT_UNITS[i];
@@ -65,19 +76,22 @@ function compactParts(abs, decimals) {
 }
 
 /**
- * An amount in rupees: `₹12,34,567` (paise shown only when there are any, or with `decimals`);
- * `compact` gives `₹12.35 L`, `₹1.20 Cr`, `₹45.6 K`; negatives read `-₹1,234`; `—` when missing.
+ * An amount in rupees (see the convention above): `₹12,34,567` (whole rupees; paise only under ₹1,000, or
+ * with `paise: true`, or with `decimals`); `compact` gives `₹12.35 L`, `₹1.20 Cr` and full rupees below a
+ * lakh; negatives read `-₹1,234`; `—` when missing.
  */
-export function formatINR(value, { compact = false, decimals } = {}) {
+export function formatINR(value, { compact = false, decimals, paise = false } = {}) {
   const number = toNumber(value);
   if (number === null) return DASH;
   const abs = Math.abs(number);
+  const parts = compact ? compactParts(abs, decimals) : null;
   let body;
-  if (compact && abs >= 1000) {
-    const [text, suffix] = compactParts(abs, decimals);
-    body = `₹${text} ${suffix}`;
+  if (parts) {
+    body = `₹${parts[0]} ${parts[1]}`;
   } else {
-    const places = decimals ?? (hasFraction(number) ? 2 : 0);
+    const exact = paise || abs < PAISE_BELOW;
+    // compact `decimals` are the lakh/crore places; below a lakh the amount is whole rupees
+    const places = (compact ? undefined : decimals) ?? (exact && hasFraction(number) ? 2 : 0);
     body = `₹${groupedAbs(number, places)}`;
   }
   const negative = number < 0 && !/^₹0(\.0+)?( |$)/.test(body);
@@ -100,18 +114,18 @@ export function formatINRWords(value) {
 
 /**
  * A plain number with Indian grouping: integers as they are, fractions at two places unless `decimals`
- * says otherwise; `compact` uses L/Cr/K like formatINR.
+ * says otherwise; `compact` uses L/Cr like formatINR.
  */
 export function formatNumber(value, { decimals, compact = false } = {}) {
   const number = toNumber(value);
   if (number === null) return DASH;
   const abs = Math.abs(number);
   let body;
-  if (compact && abs >= 1000) {
-    const [text, suffix] = compactParts(abs, decimals);
-    body = `${text} ${suffix}`;
+  const parts = compact ? compactParts(abs, decimals) : null;
+  if (parts) {
+    body = `${parts[0]} ${parts[1]}`;
   } else {
-    const places = decimals ?? (hasFraction(number) ? 2 : 0);
+    const places = (compact ? undefined : decimals) ?? (hasFraction(number) ? 2 : 0);
     body = groupedAbs(number, places);
   }
   const negative = number < 0 && !/^0(\.0+)?$/.test(body);
@@ -145,7 +159,7 @@ function istParts(value) {
   const ts = ISO_TIMESTAMP.exec(text);
   if (ts) {
     const [, y, mo, d, h, mi, sec, zone] = ts;
-    if (!zone) return [y, mo, d, h, mi].map(Number);
+    if (!zone) return [y, mo, d, h, mi, sec || 0].map(Number);
     let offset = 0;
     if (zone !== "Z") {
       const sign = zone[0] === "-" ? -1 : 1;
@@ -155,10 +169,11 @@ function istParts(value) {
     const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec || 0)) - offset * 60000;
     const ist = new Date(utc + IST_OFFSET_MIN * 60000);
     if (Number.isNaN(ist.getTime())) return null;
-    return [ist.getUTCFullYear(), ist.getUTCMonth() + 1, ist.getUTCDate(), ist.getUTCHours(), ist.getUTCMinutes()];
+    return [ist.getUTCFullYear(), ist.getUTCMonth() + 1, ist.getUTCDate(), ist.getUTCHours(), ist.getUTCMinutes(),
+      ist.getUTCSeconds()];
   }
   const date = ISO_DATE.exec(text);
-  return date ? [Number(date[1]), Number(date[2]), Number(date[3]), null, null] : null;
+  return date ? [Number(date[1]), Number(date[2]), Number(date[3]), null, null, null] : null;
 }
 
 const pad = (n) => String(n).padStart(2, "0");
@@ -189,6 +204,18 @@ export function formatDateTime(value) {
   if (!parts || parts[3] === null) return date;
   const zoned = /(Z|[+-]\d{2}:?\d{2})$/.test(String(value).trim());
   return `${date}, ${pad(parts[3])}:${pad(parts[4])}${zoned ? " IST" : ""}`;
+}
+
+/**
+ * The clock time of a timestamp in India Standard Time, `14:30:05` (log lines; the day is in formatDateTime).
+ * Timestamps with an offset (the server writes UTC) are converted to IST whatever the browser's time zone;
+ * `—` for anything that is not an ISO timestamp.
+ */
+export function formatTimeIST(value) {
+  if (typeof value !== "string") return DASH;
+  const parts = istParts(value);
+  if (!parts || parts[3] === null) return DASH;
+  return `${pad(parts[3])}:${pad(parts[4])}:${pad(parts[5])}`;
 }
 
 /** A month as `Jan 2024`, from `2024-01`, `2024-01-31` or a GST return period `012024` (MMYYYY). */

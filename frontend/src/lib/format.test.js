@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  DASH, formatDate, formatDateTime, formatINR, formatINRWords, formatMetric, formatMonth, formatNumber, formatPct, formatPercentValue,
+  DASH, formatDate, formatDateTime, formatTimeIST, formatINR, formatINRWords, formatMetric, formatMonth, formatNumber, formatPct, formatPercentValue,
   formatSignedPct, humanize, plainWords, toNumber,
 } from "./format.js";
 
@@ -15,30 +15,37 @@ describe("formatINR", () => {
     expect(formatINR(1234567890)).toBe("₹1,23,45,67,890");
   });
 
-  it("shows paise only when there are any, or when asked", () => {
-    expect(formatINR(1234567.89)).toBe("₹12,34,567.89");
-    expect(formatINR(1234.5)).toBe("₹1,234.50");
-    expect(formatINR(1234.004)).toBe("₹1,234");
+  it("shows whole rupees from ₹1,000 up, paise on small amounts, and paise everywhere when asked (the ledger)", () => {
+    expect(formatINR(1234567.89)).toBe("₹12,34,568");
+    expect(formatINR(1234.5)).toBe("₹1,235");
+    expect(formatINR(999.5)).toBe("₹999.50");
+    expect(formatINR(12.5)).toBe("₹12.50");
+    expect(formatINR(12)).toBe("₹12");
+    expect(formatINR(1234567.89, { paise: true })).toBe("₹12,34,567.89");
+    expect(formatINR(1234.5, { paise: true })).toBe("₹1,234.50");
+    expect(formatINR(1234.004, { paise: true })).toBe("₹1,234");
     expect(formatINR(1234, { decimals: 2 })).toBe("₹1,234.00");
     expect(formatINR(1234.567, { decimals: 0 })).toBe("₹1,235");
   });
 
   it("puts the minus sign before the rupee sign", () => {
     expect(formatINR(-1234)).toBe("-₹1,234");
-    expect(formatINR(-12345678.5)).toBe("-₹1,23,45,678.50");
+    expect(formatINR(-12345678.5)).toBe("-₹1,23,45,679");
+    expect(formatINR(-12345678.5, { paise: true })).toBe("-₹1,23,45,678.50");
     expect(formatINR(-0)).toBe("₹0");
     expect(formatINR(-0.001)).toBe("₹0");
   });
 
   it("reads numeric strings (AA amounts are strings)", () => {
     expect(formatINR("1234567.00")).toBe("₹12,34,567");
-    expect(formatINR(" 2500.5 ")).toBe("₹2,500.50");
+    expect(formatINR(" 2500.5 ", { paise: true })).toBe("₹2,500.50");
     expect(formatINR("12,345")).toBe("₹12,345");
   });
 
-  it("compacts to thousand, lakh and crore", () => {
+  it("compacts to lakh and crore; below a lakh, full rupees (no thousands K)", () => {
     expect(formatINR(999, { compact: true })).toBe("₹999");
-    expect(formatINR(45600, { compact: true })).toBe("₹45.6 K");
+    expect(formatINR(45600, { compact: true })).toBe("₹45,600");
+    expect(formatINR(45600.4, { compact: true, decimals: 1 })).toBe("₹45,600");
     expect(formatINR(1234567, { compact: true })).toBe("₹12.35 L");
     expect(formatINR(12000000, { compact: true })).toBe("₹1.20 Cr");
     expect(formatINR(2523456789, { compact: true })).toBe("₹252.35 Cr");
@@ -145,6 +152,14 @@ describe("dates", () => {
     expect(formatDateTime("2024-03-31")).toBe("31 Mar 2024");
   });
 
+  it("gives a log line's clock time in IST, converted from UTC whatever the browser's zone", () => {
+    expect(formatTimeIST("2026-11-21T06:37:25.120+00:00")).toBe("12:07:25");
+    expect(formatTimeIST("2026-03-31T20:00:00Z")).toBe("01:30:00");
+    expect(formatTimeIST("2026-03-31T20:00:00+05:30")).toBe("20:00:00");
+    expect(formatTimeIST("2026-03-31")).toBe(DASH);
+    expect(formatTimeIST(null)).toBe(DASH);
+  });
+
   it("accepts Date objects", () => {
     expect(formatDate(new Date(2024, 0, 5))).toBe("05 Jan 2024");
     expect(formatDate(new Date("invalid"))).toBe(DASH);
@@ -169,7 +184,8 @@ describe("formatMetric", () => {
   const m = (value, unit) => ({ value, unit, formula: "f", inputs: {}, explanation: "e" });
 
   it("formats by unit", () => {
-    expect(formatMetric(m(161669.5133, "INR"))).toBe("₹1,61,669.51");
+    expect(formatMetric(m(161669.5133, "INR"))).toBe("₹1,61,670");
+    expect(formatMetric(m(512.5, "INR"))).toBe("₹512.50");
     expect(formatMetric(m(161669.5133, "INR"), { compact: true })).toBe("₹1.62 L");
     expect(formatMetric(m(39544, "INR/month"))).toBe("₹39,544/month");
     expect(formatMetric(m(0.1191, "probability"))).toBe("11.9%");

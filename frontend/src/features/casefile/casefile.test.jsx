@@ -28,7 +28,7 @@ describe("decision header", () => {
     // one risk grade: no score-band words beside the PD band, no third scale
     expect(header).not.toHaveTextContent(/Moderate risk|Low risk|of 100/);
 
-    expect(within(header).getByText("₹24.00 lakh")).toHaveAttribute("title", "₹24,00,000");
+    expect(within(header).getByText("₹24.00 L")).toHaveAttribute("title", "₹24,00,000"); // a summary figure: lakh/crore
     expect(within(header).getByText("Dec 2025 – Nov 2026 (12 months)")).toBeInTheDocument();
     expect(header).toHaveTextContent("12 months");
     expect(header).toHaveTextContent("₹20,500/month");

@@ -8,21 +8,10 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { apiGet, apiPost } from "../../lib/api.js";
 import { followCustomer } from "../../lib/socket.js";
-
-/** The buttons, in pipeline order. `runs` names the runner steps the API runs for it. */
-export const STEPS = [
-  { id: "generate", label: "Validate Consent & Fetch Data", runs: ["generate"] },
-  { id: "clean", label: "Clean & Validate", runs: ["clean"] },
-  { id: "analyze", label: "Generate Analytics", runs: ["analyze"] },
-  { id: "calculate_score", label: "Calculate Credit Score", runs: ["score"] },
-  { id: "models", label: "Models", runs: ["models"] },
-];
-export const RUN_ALL = { id: "run_all", label: "Run All", runs: ["generate", "clean", "analyze", "score", "models"] };
+import { addLines, addReport, isActive, mergeLines, stepStatuses } from "./model.js";
 
 export const CUSTOMER_ID_PATTERN = /^CUST_[A-Z]{3}_\d{5}$/;
 export const CUSTOMER_ID_HINT = "A customer ID is CUST_, three capital letters, an underscore and five digits, e.g. CUST_MSM_00001.";
-const ACTIVE = new Set(["pending", "running"]);
-const RANK = { idle: 0, pending: 1, running: 2, done: 3, error: 3 };
 const STORAGE_KEY = "msme.pipeline.job";
 const POLL_MS = 2000;
 
@@ -48,11 +37,6 @@ export function fetchJob(jobId, options) {
   return apiGet(`/api/jobs/${encodeURIComponent(jobId)}`, null, options);
 }
 
-/** Whether a job status still changes. */
-export function isActive(status) {
-  return ACTIVE.has(status);
-}
-
 /**
  * The job to show again when the page opens: the job this tab followed last (sessionStorage, so it survives
  * a reload but not the tab), if the page is opened for the same selected customer — a reload — rather than
@@ -69,80 +53,40 @@ export function loadJobRef(contextCustomerId = null) {
   }
 }
 
-/** Remember the followed job (and the customer selected in the dashboard at the time) for a reload. */
-export function saveJobRef(job, contextCustomerId = null) {
+/**
+ * Remember the followed job (and the customer selected in the dashboard at the time) for a reload, with the
+ * ids of the tab's `earlier` jobs, so a reload shows the whole log again.
+ */
+export function saveJobRef(job, contextCustomerId = null, earlier = []) {
   try {
     globalThis.sessionStorage?.setItem(STORAGE_KEY, JSON.stringify({
-      job_id: job.job_id, customer_id: job.customer_id, context: contextCustomerId ?? null,
+      job_id: job.job_id, customer_id: job.customer_id, context: contextCustomerId ?? null, earlier,
     }));
   } catch {
     /* storage disabled: the job is still followed until the page goes away */
   }
 }
 
-const lineKey = (line) => `${line.ts}|${line.level}|${line.message}`;
+/** A job's state without its log (the log is kept as the run's lines). */
+const withoutLog = ({ log, ...state }) => state;
 
-/** Log lines of both lists, each once, in time order. */
-export function mergeLines(current, incoming) {
-  if (!incoming?.length) return current;
-  const seen = new Set(current.map(lineKey));
-  const added = incoming.filter((line) => {
-    const key = lineKey(line);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  if (!added.length) return current;
-  return [...current, ...added].sort((a, b) => String(a.ts).localeCompare(String(b.ts)));
-}
-
-/** A job state merged with a newer report; a late "pending" (the 202) never overwrites "running" or "done". */
-export function mergeJob(current, update) {
-  if (!current || current.job_id !== update.job_id) return { ...update };
-  const { log, ...rest } = update;
-  if ((RANK[rest.status] ?? 0) < (RANK[current.status] ?? 0)) {
-    return { ...rest, ...current };
-  }
-  return { ...current, ...rest };
-}
-
-/**
- * Status of each button for the followed job: the button of the job's own step shows the job's status; under
- * Run All each runner step reads its own "[i/n] step: started / done / failed" log lines.
- */
-export function stepStatuses(job, lines) {
-  const statuses = Object.fromEntries([...STEPS, RUN_ALL].map((s) => [s.id, "idle"]));
-  if (!job) return statuses;
-  statuses[job.step] = job.status || "pending";
-  if (job.step === RUN_ALL.id) {
-    const active = isActive(job.status);
-    STEPS.forEach((button) => {
-      const name = button.runs[0];
-      if (!(job.steps || RUN_ALL.runs).includes(name)) return;
-      let status = active ? "pending" : "idle";
-      lines.forEach((line) => {
-        const match = /^\[\d+\/\d+\] (\w+): (started|done|failed)/.exec(line.message || "");
-        if (!match || match[1] !== name) return;
-        status = { started: "running", done: "done", failed: "error" }[match[2]];
-      });
-      if (status === "running" && !active) status = job.status === "error" ? "error" : "done";
-      statuses[button.id] = status;
-    });
-  }
-  return statuses;
+/** The tab's earlier jobs again after a reload (each fetched; one the server no longer knows is left out). */
+function fetchEarlier(ids, signal) {
+  return Promise.all((ids || []).map((id) => fetchJob(id, { signal }).catch(() => null)))
+    .then((states) => states.filter(Boolean));
 }
 
 /**
  * Everything the Pipeline Monitor shows about a customer's jobs: the followed `job` (restored after a
- * reload), its log `lines`, a `start(step)` that POSTs for `customerId`, the `error` of the last start
- * (409, 403, ...) and the `liveError` when the socket refuses. `contextCustomerId` is the customer selected
- * in the dashboard (it tells a reload from a new pick); `onRestore(customerId)` is told whose job a reload
- * brought back. Events of a job that arrive before the POST that
- * started it has returned are kept aside, so no early line is lost.
+ * reload) and its log `lines`; `runs`, every job of this tab oldest first with its lines (the followed job
+ * last), so the log tells the whole story; `statuses`, each step's status from the last run that ran it;
+ * a `start(step)` that POSTs for `customerId`, the `error` of the last start (409, 403, ...) and the
+ * `liveError` when the socket refuses. `contextCustomerId` is the customer selected in the dashboard (it
+ * tells a reload from a new pick); `onRestore(customerId)` is told whose job a reload brought back. Events of
+ * a job that arrive before the POST that started it has returned are kept aside, so no early line is lost.
  */
 export function usePipelineJob(customerId, { contextCustomerId = null, onRestore } = {}) {
-  const [job, setJob] = useState(null);
-  const [lines, setLines] = useState([]);
+  const [runs, setRuns] = useState([]);
   const [error, setError] = useState(null);
   const [liveError, setLiveError] = useState(null);
   const [restoring, setRestoring] = useState(() => Boolean(loadJobRef(contextCustomerId)));
@@ -152,28 +96,34 @@ export function usePipelineJob(customerId, { contextCustomerId = null, onRestore
   const onRestoreRef = useRef(onRestore);
   onRestoreRef.current = onRestore;
   const pending = useRef(new Map()); // job_id -> {lines, status} that arrived before we knew the job
+  const current = runs[runs.length - 1] || null;
+  const job = current?.job || null;
 
   const adopt = useCallback((state) => {
     jobIdRef.current = state.job_id;
     const early = pending.current.get(state.job_id);
     pending.current.clear();
-    setJob((current) => {
-      let next = mergeJob(current, state);
-      if (early?.status) next = mergeJob(next, early.status);
-      return next;
+    setRuns((list) => {
+      const next = addReport(list, state, mergeLines(state.log || [], early?.lines || []));
+      return early?.status ? addReport(next, early.status) : next;
     });
-    setLines((current) => mergeLines(current[0]?.job_id === state.job_id ? current : [],
-      mergeLines(state.log || [], early?.lines || [])));
-    saveJobRef(state, contextRef.current);
   }, []);
 
-  // After a reload: fetch the last job of this tab and follow it again.
+  // Remember the tab's jobs for a reload (the followed one and the earlier ones, in order).
+  const runIds = runs.map((run) => run.job.job_id).join(",");
+  useEffect(() => {
+    if (!job) return;
+    saveJobRef(job, contextRef.current, runIds.split(",").slice(0, -1));
+  }, [runIds]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // After a reload: fetch the jobs of this tab, show their logs again and follow the last one.
   useEffect(() => {
     const ref = loadJobRef(contextRef.current);
     if (!ref) return undefined;
     const controller = new AbortController();
-    fetchJob(ref.job_id, { signal: controller.signal }).then(
-      (state) => {
+    Promise.all([fetchEarlier(ref.earlier, controller.signal), fetchJob(ref.job_id, { signal: controller.signal })]).then(
+      ([earlier, state]) => {
+        setRuns(earlier.reduce((list, old) => addReport(list, withoutLog(old), old.log || []), []));
         adopt(state);
         setRestoring(false);
         if (state.customer_id) onRestoreRef.current?.(state.customer_id);
@@ -202,11 +152,11 @@ export function usePipelineJob(customerId, { contextCustomerId = null, onRestore
     };
     const handlers = {
       onLog: (line) => {
-        if (line.job_id === jobIdRef.current) setLines((current) => mergeLines(current, [line]));
+        if (line.job_id === jobIdRef.current) setRuns((list) => addLines(list, line.job_id, [line]));
         else stash(line.job_id).lines.push(line);
       },
       onStatus: (state) => {
-        if (state.job_id === jobIdRef.current) setJob((current) => mergeJob(current, state));
+        if (state.job_id === jobIdRef.current) setRuns((list) => addReport(list, state));
         else stash(state.job_id).status = state;
       },
       onError: (ack) => setLiveError(ack?.message || "Live updates are not available."),
@@ -222,8 +172,8 @@ export function usePipelineJob(customerId, { contextCustomerId = null, onRestore
     if (!jobId || !isActive(status)) return undefined;
     const timer = setInterval(() => {
       fetchJob(jobId).then((state) => {
-        setJob((current) => mergeJob(current, state));
-        setLines((current) => mergeLines(current, state.log || []));
+        setRuns((list) => (list[list.length - 1]?.job.job_id === state.job_id
+          ? addReport(list, withoutLog(state), state.log || []) : list));
       }, () => {});
     }, POLL_MS);
     return () => clearInterval(timer);
@@ -242,5 +192,8 @@ export function usePipelineJob(customerId, { contextCustomerId = null, onRestore
     }
   }, [customerId, adopt]);
 
-  return { job, lines, error, liveError, restoring, start, statuses: stepStatuses(job, lines) };
+  return {
+    job, lines: current?.lines || [], runs, error, liveError, restoring, start,
+    statuses: stepStatuses(runs, isValidCustomerId(customerId) ? customerId : job?.customer_id),
+  };
 }

@@ -6,7 +6,8 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { apiPost } from "../../lib/api.js";
 import { getSocket } from "../../lib/socket.js";
-import { fetchJob, isActive, isValidCustomerId, mergeJob, mergeLines } from "./api.js";
+import { fetchJob, isValidCustomerId } from "./api.js";
+import { isActive, mergeJob, mergeLines } from "./model.js";
 
 export const BATCH_STEPS = ["generate", "clean", "analyze", "score", "models"];
 const STORAGE_KEY = "msme.pipeline.batch";

@@ -2,14 +2,16 @@ import { useState } from "react";
 import Badge from "../../components/Badge.jsx";
 import Banner from "../../components/Banner.jsx";
 import Card from "../../components/Card.jsx";
-import { formatDateTime, humanize } from "../../lib/format.js";
+import { formatDateTime, formatTimeIST, humanize } from "../../lib/format.js";
 import { errorMessage } from "../../lib/useApi.js";
-import { RUN_ALL, STEPS, isActive, isValidCustomerId, randomCustomerId, usePipelineJob } from "./api.js";
+import { isValidCustomerId, randomCustomerId, usePipelineJob } from "./api.js";
 import BatchPanel from "./components/batch-panel.jsx";
 import CustomerIdField from "./components/customer-id-field.jsx";
 import DebugPanel from "./components/debug-panel.jsx";
 import LogPanel from "./components/log-panel.jsx";
 import StepButtons from "./components/step-buttons.jsx";
+import { isActive } from "./model.js";
+import { RUN_ALL, STEPS } from "./steps.js";
 import "./pipeline.css";
 
 const LABELS = Object.fromEntries([...STEPS, RUN_ALL].map((s) => [s.id, s.label]));
@@ -42,14 +44,22 @@ function JobSummary({ job }) {
   );
 }
 
+/** One heading per job in the log: which step, for whom, when it started (IST) and how it ended. */
+function runTitle({ job }) {
+  const started = job.created_at ? ` · started ${formatTimeIST(job.created_at)} IST` : "";
+  return `${LABELS[job.step] || job.step} for ${job.customer_id} · job ${job.job_id}${started} · ${humanize(job.status || "pending")}`;
+}
+
 /**
- * Pipeline Monitor (analysts): run the pipeline steps for a customer and watch the job's log live. The job
- * survives a page reload (its id is kept for this tab and its state fetched again).
+ * Pipeline Monitor (analysts): run the pipeline steps for a customer and watch the job's log live. Each step
+ * keeps the status of its last run and the log keeps every job of the tab, so running the steps one after
+ * another reads as one story. The jobs survive a page reload (their ids are kept for this tab and their
+ * states fetched again).
  */
 export default function PipelinePage({ customerId }) {
   const [value, setValue] = useState(customerId || "");
   const valid = isValidCustomerId(value);
-  const { job, lines, error, liveError, restoring, start, statuses } = usePipelineJob(valid ? value : null,
+  const { job, runs, error, liveError, restoring, start, statuses } = usePipelineJob(valid ? value : null,
     { contextCustomerId: customerId || null, onRestore: setValue });
   const running = isActive(job?.status);
 
@@ -63,11 +73,11 @@ export default function PipelinePage({ customerId }) {
           <StartError error={error} />
         </div>
       </Card>
-      <Card title="Live log" subtitle={liveError ? undefined : "Lines arrive as the job runs (newest last)."}>
+      <Card title="Live log" subtitle={liveError ? undefined : "Lines arrive as the job runs; each job of this tab under its own heading, newest last. Times in IST."}>
         <div className="stack">
           {liveError && <Banner tone="warning" title="Live updates are off">{liveError} The state is refreshed every few seconds instead.</Banner>}
           <JobSummary job={job} />
-          <LogPanel lines={lines} waiting={running} />
+          <LogPanel groups={runs.map((run) => ({ key: run.job.job_id, title: runTitle(run), lines: run.lines }))} waiting={running} />
           <DebugPanel job={job} />
         </div>
       </Card>

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import PipelinePage from "./index.jsx";
-import { isValidCustomerId, mergeJob, mergeLines, randomCustomerId, stepStatuses } from "./api.js";
+import { isValidCustomerId, randomCustomerId } from "./api.js";
+import { MAX_LINES, MAX_RUNS, addReport, mergeJob, mergeLines, stepStatuses } from "./model.js";
 import jobDone from "./__fixtures__/job-done.json";
 import jobRunning from "./__fixtures__/job-running.json";
 import jobError from "./__fixtures__/job-error.json";
@@ -119,6 +120,40 @@ describe("Pipeline Monitor", () => {
     expect(screen.getByText("python -m pipeline run --customer-id CUST_FIX_00001 --steps clean")).toBeInTheDocument();
   });
 
+  it("keeps the first step's status and log when the next step runs, a heading per job, newest last", async () => {
+    const ids = { generate: "job_first", clean: "job_second" };
+    stubApi({
+      "POST /api/pipeline/generate": { status: 202, body: { ...started, job_id: ids.generate, step: "generate", steps: ["generate"] } },
+      "POST /api/pipeline/clean": { status: 202, body: { ...started, job_id: ids.clean, step: "clean", steps: ["clean"] } },
+    });
+    const user = userEvent.setup();
+    render(<PipelinePage customerId={CUSTOMER} role="analyst" />);
+    const statusOf = (label) => screen.getByText(`${label} status:`).parentElement.textContent.replace(`${label} status:`, "").trim();
+    const run = async (step, label, message, second) => {
+      await user.click(screen.getByRole("button", { name: new RegExp(label) }));
+      await waitFor(() => expect(screen.getByTestId("job-status")).toHaveTextContent(ids[step]));
+      emit(CUSTOMER, "onLog", line(message, "success", { job_id: ids[step], step, ts: `2026-11-21T06:4${second}:00.000+00:00` }));
+      emit(CUSTOMER, "onStatus", { ...started, job_id: ids[step], step, steps: [step], status: "done", created_at: `2026-11-21T06:4${second}:00.000+00:00` });
+      await waitFor(() => expect(statusOf(label)).toBe("Done"));
+    };
+    await run("generate", "Validate Consent & Fetch Data", "[1/1] generate: done in 1.2s", 0);
+    await run("clean", "Clean & Validate", "[1/1] clean: done in 0.4s", 5);
+    expect(statusOf("Validate Consent & Fetch Data")).toBe("Done"); // not reset to Idle by the next job
+    expect(statusOf("Generate Analytics")).toBe("Idle");
+    const log = screen.getByRole("log");
+    expect(within(log).getAllByRole("listitem").map((li) => li.querySelector(".log-message").textContent))
+      .toEqual(["[1/1] generate: done in 1.2s", "[1/1] clean: done in 0.4s"]);
+    const titles = [...log.querySelectorAll(".log-job-title")].map((el) => el.textContent);
+    expect(titles).toEqual([
+      `Validate Consent & Fetch Data for ${CUSTOMER} · job job_first · started 12:10:00 IST · Done`,
+      `Clean & Validate for ${CUSTOMER} · job job_second · started 12:15:00 IST · Done`,
+    ]);
+    // times in IST whatever the browser's zone: 06:45 UTC is 12:15 in India
+    expect(within(log).getByText("[1/1] clean: done in 0.4s").closest("li").querySelector("time")).toHaveTextContent("12:15:00");
+    // a reload brings both jobs back
+    expect(JSON.parse(sessionStorage.getItem("msme.pipeline.job"))).toMatchObject({ job_id: "job_second", earlier: ["job_first"] });
+  });
+
   it("shows the API's message when a job is already running (409)", async () => {
     stubApi({ "POST /api/pipeline/run_all": { status: 409, body: conflict } });
     const user = userEvent.setup();
@@ -214,8 +249,36 @@ describe("pipeline helpers", () => {
   });
 
   it("marks every step of a finished Run All", () => {
-    const statuses = stepStatuses({ ...jobRunning, status: "done" }, jobRunning.log);
+    const statuses = stepStatuses([{ job: { ...jobRunning, status: "done" }, lines: jobRunning.log }]);
     expect(statuses.run_all).toBe("done");
     expect(statuses.generate).toBe("done");
+  });
+
+  it("keeps each step's last status across jobs, per customer", () => {
+    const report = (id, step, status, customer = CUSTOMER) => ({ job_id: id, step, status, customer_id: customer });
+    let runs = addReport([], report("j1", "generate", "done"));
+    runs = addReport(runs, report("j2", "clean", "error"));
+    runs = addReport(runs, report("j3", "analyze", "running"));
+    expect(stepStatuses(runs, CUSTOMER)).toMatchObject({ generate: "done", clean: "error", analyze: "running", models: "idle" });
+    // a later run of the same step replaces its status; another customer's runs do not count
+    runs = addReport(runs, report("j4", "clean", "done"));
+    runs = addReport(runs, report("j5", "models", "done", "CUST_OTH_00002"));
+    expect(stepStatuses(runs, CUSTOMER)).toMatchObject({ generate: "done", clean: "done", analyze: "running", models: "idle" });
+    expect(stepStatuses(runs, "CUST_OTH_00002")).toMatchObject({ generate: "idle", models: "done" });
+  });
+
+  it("keeps the runs in order, merges reports of the same job and caps the oldest away", () => {
+    const line = (i) => ({ ts: `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}Z`, level: "info", message: `l${i}` });
+    let runs = addReport([], { job_id: "j1", step: "clean", status: "running" }, [line(1)]);
+    runs = addReport(runs, { job_id: "j1", status: "done" }, [line(2)]);
+    expect(runs).toHaveLength(1);
+    expect(runs[0].job.status).toBe("done");
+    expect(runs[0].lines.map((l) => l.message)).toEqual(["l1", "l2"]);
+    for (let i = 2; i <= MAX_RUNS + 3; i += 1) runs = addReport(runs, { job_id: `j${i}`, step: "clean", status: "done" }, [line(i)]);
+    expect(runs).toHaveLength(MAX_RUNS);
+    expect(runs[runs.length - 1].job.job_id).toBe(`j${MAX_RUNS + 3}`);
+    const many = Array.from({ length: MAX_LINES }, (_, i) => ({ ...line(i), message: `big ${i}` }));
+    runs = addReport(runs, { job_id: "big", step: "run_all", status: "done" }, many);
+    expect(runs.map((r) => r.job.job_id)).toEqual(["big"]); // the newest job always stays, the others go first
   });
 });

@@ -16,7 +16,7 @@ import DistributionChart from "./components/distribution-chart.jsx";
 import HistoryChart from "./components/history-chart.jsx";
 import LoansTable from "./components/loans-table.jsx";
 import MoversList from "./components/movers-list.jsx";
-import { meanPd } from "./model.js";
+import { meanPd, portfolioCounts } from "./model.js";
 import "./portfolio.css";
 
 const LIVE = {
@@ -44,13 +44,23 @@ function Stat({ label, value, hint }) {
   );
 }
 
+const plural = (n, word) => `${formatNumber(n)} ${word}${n === 1 ? "" : "s"}`;
+
+/** "loans of 3 borrowers" after the loan count; how many customers consent to monitoring when that differs. */
+function sizeHint({ loans, borrowers, consenting }) {
+  const text = `${loans === 1 ? "loan" : "loans"} of ${plural(borrowers, "borrower")}`;
+  return consenting !== null && consenting !== borrowers
+    ? `${text} · ${plural(consenting, "customer")} consent to monitoring` : text;
+}
+
 function Summary({ data }) {
   const { loans, bands } = data;
+  const counts = portfolioCounts(data);
   const riskier = bands.slice(-2).map((b) => b.band); // the two riskiest bands (ELEVATED, HIGH)
   const worse = loans.filter((r) => riskier.includes(r.band)).length;
   return (
     <dl className="pf-stats" aria-label="Portfolio summary">
-      <Stat label="Loans monitored" value={formatNumber(data.count)} hint={data.customers !== null ? `of ${formatNumber(data.customers)} borrowers` : null} />
+      <Stat label="Loans monitored" value={formatNumber(counts.loans)} hint={sizeHint(counts)} />
       <Stat label="Average PD" value={formatPct(meanPd(loans), 2)} />
       <Stat label={`${humanize(riskier[0])} or ${String(riskier[1] || "").toLowerCase()}`} value={formatNumber(worse)} />
       <Stat label="Alerts today" value={formatNumber(data.alerts.length)} />

@@ -76,6 +76,8 @@ describe("Portfolio Monitor", () => {
     expect(screen.getByTestId("live-status")).toHaveTextContent("Live");
     expect(screen.getByText("No band crossings today.")).toBeInTheDocument();
     expect(screen.getByText("No loan's PD has moved today.")).toBeInTheDocument();
+    // the summary counts what the table lists: 4 loans, 3 distinct borrowers (one holds two loans)
+    expect(screen.getByText("Loans monitored").closest("div")).toHaveTextContent(/^Loans monitored4 loans of 3 borrowers$/);
   });
 
   it("applies a risk_update without fetching again: PD, band, change today, movers, distribution and alert", async () => {

@@ -205,6 +205,17 @@ export function formatPoints(delta, digits = 1) {
 }
 
 /** The mean PD of the rows that have one (null when none has). */
+/**
+ * The portfolio's size as the summary states it, counted from the rows on screen (so it always agrees with
+ * the table, live additions included): `loans`, distinct `borrowers` (one borrower may hold several loans),
+ * and `consenting`, the API's count of customers whose consent covers monitoring (some may have no loan), or null.
+ */
+export function portfolioCounts(state) {
+  const rows = state?.loans || [];
+  const borrowers = new Set(rows.map((r) => r.customer_id).filter(Boolean)).size;
+  return { loans: rows.length, borrowers, consenting: isNumber(state?.customers) ? state.customers : null };
+}
+
 export function meanPd(rows) {
   const pds = (rows || []).map((r) => r.pd).filter(isNumber);
   return pds.length ? pds.reduce((a, b) => a + b, 0) / pds.length : null;

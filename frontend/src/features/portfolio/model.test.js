@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_BANDS, PD_EDGES, alertKey, applyRiskUpdate, bandFor, binDistribution, dayMovement, formatPoints, historyPoints,
-  nextSort, portfolioState, sortLoans, startOfTodayIST, topMovers,
+  nextSort, portfolioCounts, portfolioState, sortLoans, startOfTodayIST, topMovers,
 } from "./model.js";
 import portfolio from "./__fixtures__/portfolio.json";
 import alertUpdate from "./__fixtures__/risk-update-alert.json";
@@ -182,5 +182,13 @@ describe("historyPoints", () => {
     expect(points.at(-1)).toMatchObject({ kind: "event", status: "LATE", pd: riskHistory.history.at(-1).pd,
       clock: riskHistory.history.at(-1).clock });
     expect(historyPoints(undefined)).toEqual([]);
+  });
+});
+
+describe("portfolioCounts", () => {
+  it("counts loans and distinct borrowers from the rows, and keeps the API's consenting customers apart", () => {
+    const rows = [{ loan_id: "a", customer_id: "C1" }, { loan_id: "b", customer_id: "C1" }, { loan_id: "c", customer_id: "C2" }];
+    expect(portfolioCounts({ loans: rows, customers: 5 })).toEqual({ loans: 3, borrowers: 2, consenting: 5 });
+    expect(portfolioCounts({ loans: [], customers: null })).toEqual({ loans: 0, borrowers: 0, consenting: null });
   });
 });

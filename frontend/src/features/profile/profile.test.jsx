@@ -50,7 +50,7 @@ describe("Customer Profile", () => {
     ]);
     expect(screen.getByText("Royal Murugan Wood Works")).toBeInTheDocument();
     expect(screen.getByText("XXXXXXXXX3481")).toBeInTheDocument();
-    expect(screen.getByText("₹4,78,561.03")).toBeInTheDocument();
+    expect(screen.getByText("₹4,78,561")).toBeInTheDocument(); // a table: whole rupees, no paise
   });
 
   it("pages, sorts and searches transactions on the server", async () => {
@@ -59,6 +59,8 @@ describe("Customer Profile", () => {
     render(<ProfilePage customerId={ID} />);
     await user.click(await screen.findByRole("tab", { name: "Transactions" }));
     expect(await screen.findByText(/1–25 of 11,637/)).toBeInTheDocument();
+    // the ledger keeps paise (the exact money), unlike the dashboard's other tables
+    expect(screen.getAllByText("₹4,78,561.03").length).toBeGreaterThan(0);
     await user.click(screen.getByRole("button", { name: "Next page" }));
     await waitFor(() => expect(fetchMock.mock.calls.some(([u]) => String(u).includes("offset=25"))).toBe(true));
     await user.click(screen.getByRole("button", { name: /Amount/ }));
@@ -213,7 +215,7 @@ describe("Customer Profile", () => {
     expect(rows[1]).toHaveTextContent("₹2,50,000");
     expect(rows[1]).toHaveTextContent("₹80,000");
     expect(rows[1]).toHaveTextContent("32.0%");
-    expect(rows[2]).toHaveTextContent("₹4,12,500.50");
+    expect(rows[2]).toHaveTextContent("₹4,12,501");
   });
 
   it("says why ITC was not checked when there is no GSTR-2B, and passes a clean check", async () => {

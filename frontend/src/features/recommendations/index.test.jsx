@@ -48,7 +48,7 @@ describe("Recommendations", () => {
     expect(cards).toHaveLength(6);
     expect(within(cards[0]).getByRole("heading", { name: "Working Capital Loan" })).toBeInTheDocument();
     expect(within(cards[0]).getByText("Eligible")).toBeInTheDocument();
-    expect(within(cards[0]).getByRole("button", { name: /^Amount: ₹3,91,000/ })).toBeInTheDocument();
+    expect(within(cards[0]).getByRole("button", { name: /^Amount: ₹3\.91 L/ })).toBeInTheDocument();
     expect(within(cards[0]).getByRole("button", { name: /^Annual rate: 11\.5%/ })).toBeInTheDocument();
     expect(within(cards[0]).getByRole("button", { name: /^Tenure: 12 months/ })).toBeInTheDocument();
     expect(within(cards[0]).getByRole("button", { name: /^EMI: ₹34,648\/month/ })).toBeInTheDocument();

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import RiskPage from "./index.jsx";
-import { runwayText, waterfall } from "./model.js";
+import { runwayText, waterfall, wrapLabel } from "./model.js";
+import { axisFit } from "./components/shap-waterfall.jsx";
 import riskModel from "./__fixtures__/risk-model.json";
 import forecast from "./__fixtures__/forecast.json";
 
@@ -118,6 +119,23 @@ describe("Risk & Forecast", () => {
 });
 
 describe("risk model helpers", () => {
+  it("wraps a driver's name between words for the axis, never losing more than the end of a very long one", () => {
+    expect(wrapLabel("Round-tripped or related-party money counted as sales (1 = yes)", 26))
+      .toEqual(["Round-tripped or", "related-party money", "counted as sales (1 = yes)"]);
+    expect(wrapLabel("Bureau score (300-900)", 26)).toEqual(["Bureau score (300-900)"]);
+    const long = wrapLabel("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen", 12, 3);
+    expect(long).toHaveLength(3);
+    expect(long[2].endsWith("…")).toBe(true);
+    expect(wrapLabel("Supercalifragilisticexpialidocious", 10)).toEqual(["Supercali…"]);
+  });
+
+  it("sizes the axis for the longest wrapped line and the rows for the most lines", () => {
+    const fit = axisFit(["Bureau score (300-900)", "Round-tripped or related-party money counted as sales (1 = yes)"]);
+    expect(fit.width).toBeGreaterThanOrEqual(26 * 6.6);
+    expect(fit.rowHeight).toBeGreaterThanOrEqual(3 * 13);
+    expect(axisFit(["ABB"])).toEqual({ width: Math.ceil(3 * 6.6) + 14, rowHeight: 28 });
+  });
+
   it("builds a waterfall from the base value to the prediction", () => {
     const w = waterfall(riskModel);
     expect(w.rows[0].range[0]).toBe(riskModel.base_value);

@@ -12,10 +12,24 @@ export function raisesRisk(driver) {
   return isNumber(driver?.shap_value) && driver.shap_value > 0;
 }
 
-/** A short label for a chart axis (the full text is in the list under the chart). */
-export function shortLabel(text, max = 34) {
-  const s = String(text ?? "");
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+/**
+ * A label for a chart axis in lines of at most `max` characters, broken between words (a longer word is cut
+ * with "…"); at most `maxLines` lines, the last ending in "…" when the text goes on (the full text is the
+ * tick's tooltip and in the list under the chart).
+ */
+export function wrapLabel(text, max = 26, maxLines = 3) {
+  const lines = [];
+  String(text ?? "").split(/\s+/).filter(Boolean).forEach((word) => {
+    const piece = word.length > max ? `${word.slice(0, max - 1)}…` : word;
+    const last = lines[lines.length - 1];
+    if (last !== undefined && `${last} ${piece}`.length <= max) lines[lines.length - 1] = `${last} ${piece}`;
+    else lines.push(piece);
+  });
+  if (lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, maxLines);
+  const tail = kept[maxLines - 1];
+  kept[maxLines - 1] = `${tail.length >= max ? tail.slice(0, max - 1) : tail}…`;
+  return kept;
 }
 
 /**

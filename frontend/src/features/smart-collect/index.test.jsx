@@ -86,7 +86,7 @@ describe("Smart Collect", () => {
     stubApi({ body: planWithShortfall });
     render(<SmartCollectPage customerId="CUST_MSM_00003" role="officer" />);
     const card = (await screen.findByRole("heading", { name: "ADITYA BIRLA FINANCE LTD" })).closest("section");
-    expect(within(card).getAllByText("₹1,56,755.40")).toHaveLength(3);
+    expect(within(card).getAllByText("₹1,56,755")).toHaveLength(3);
     expect(within(card).getByRole("button", { name: /Success probability: 14\.3%/ })).toBeInTheDocument();
     expect(within(card).getByText(/2nd–4th of the month/)).toBeInTheDocument();
     expect(screen.getByRole("button", { name: /At-risk collections: 9/ })).toBeInTheDocument();

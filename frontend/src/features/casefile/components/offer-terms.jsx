@@ -1,4 +1,4 @@
-import { formatINR, formatINRWords, formatMetric, formatPct, humanize, toNumber } from "../../../lib/format.js";
+import { formatINR, formatMetric, formatPct, humanize, toNumber } from "../../../lib/format.js";
 import { buildUpParts, buildUpTotal, valueOf } from "../labels.js";
 
 /** A term of the offer: label, value and, where the metric states one, its window. */
@@ -33,10 +33,10 @@ export default function OfferTerms({ offer }) {
         {offer.structure && <span className="muted"> · {humanize(offer.structure)}</span>}
       </p>
       <dl className="terms">
-        <Term label="Amount" value={formatINRWords(amount)} title={amount === null ? undefined : formatINR(amount)}
+        <Term label="Amount" value={formatINR(amount, { compact: true })} title={amount === null ? undefined : formatINR(amount)}
           window={offer.amount?.window} />
         <Term label="Tenure" value={tenure === null ? "—" : `${tenure} months`} />
-        <Term label="EMI" value={formatMetric(offer.emi)} window={offer.emi?.window} />
+        <Term label="EMI" value={formatMetric(offer.emi, { compact: true })} window={offer.emi?.window} />
         <Term label="Rate" value={total === null ? "—" : `${formatPct(total, 2)} a year`} />
       </dl>
       {parts.length > 0 && (

@@ -42,7 +42,6 @@ export default function KeyMetrics({ metrics }) {
                 label={metric?.label || item.key}
                 metric={metric}
                 as={item.as}
-                compact={metric?.unit === "INR"}
                 hint={item.trend ? trendWord(metric) : undefined}
               />
             );

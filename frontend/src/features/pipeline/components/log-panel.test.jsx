@@ -47,8 +47,10 @@ describe("LogPanel", () => {
     expect(screen.getByText("line 3").closest("li")).toHaveClass("log-error");
   });
 
-  it("formats timestamps as wall-clock time", () => {
-    expect(formatLogTime("2026-11-21T06:38:43.186+00:00")).toMatch(/^\d{2}:\d{2}:\d{2}$/);
+  it("formats timestamps as India Standard Time, whatever the browser's zone", () => {
+    expect(formatLogTime("2026-11-21T06:38:43.186+00:00")).toBe("12:08:43");
+    expect(formatLogTime("2026-11-21T20:00:05Z")).toBe("01:30:05");
+    expect(formatLogTime("2026-11-21T12:08:43+05:30")).toBe("12:08:43");
     expect(formatLogTime("nonsense")).toBe("—");
     expect(formatLogTime(null)).toBe("—");
   });

@@ -1,6 +1,6 @@
 import Badge from "../../../components/Badge.jsx";
 import { humanize } from "../../../lib/format.js";
-import { RUN_ALL, STEPS } from "../api.js";
+import { RUN_ALL, STEPS } from "../steps.js";
 
 const TONE = { idle: "neutral", pending: "warning", running: "info", done: "good", error: "danger" };
 

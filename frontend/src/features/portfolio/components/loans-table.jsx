@@ -81,7 +81,7 @@ export default function LoansTable({ rows, bands, selectedId, onSelect }) {
                       {row.loan_id}
                     </button>
                   </td>
-                  <td className="num" title={formatINR(row.principal)}>{formatINR(row.principal, { compact: true })}</td>
+                  <td className="num">{formatINR(row.principal)}</td>
                   <td className="num pf-pd">{formatPct(row.pd, 2)}</td>
                   <td>{row.band ? <Badge>{row.band}</Badge> : "—"}</td>
                   <td className={`num ${changeTone(row.pd_change)}`.trim()}>{formatPoints(row.pd_change, 2)}</td>

@@ -64,7 +64,7 @@ export default function CreditSection({ credit }) {
             { key: "ownership", header: "Ownership", render: (r) => humanize(r.ownership) },
             { key: "dateOpened", header: "Opened", render: (r) => formatDate(r.dateOpened) },
             { key: "sanctionedAmount", header: "Sanctioned / limit", align: "right",
-              render: (r) => formatINR(r.sanctionedAmount ?? r.creditLimit, { compact: true }) },
+              render: (r) => formatINR(r.sanctionedAmount ?? r.creditLimit) },
             { key: "currentBalance", header: "Outstanding", align: "right", render: (r) => formatINR(r.currentBalance) },
             { key: "amountOverdue", header: "Overdue", align: "right", render: (r) => formatINR(r.amountOverdue) },
             { key: "emiAmount", header: "EMI", align: "right", render: (r) => formatINR(r.emiAmount) },

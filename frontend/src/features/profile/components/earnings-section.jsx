@@ -23,7 +23,7 @@ function CounterpartyTable({ caption, rows }) {
       columns={[
         { key: "counterparty", header: "Counterparty" },
         { key: "count", header: "Transactions", align: "right", render: (r) => formatNumber(r.count) },
-        { key: "total", header: "Total", align: "right", render: (r) => formatINR(r.total, { compact: true }) },
+        { key: "total", header: "Total", align: "right", render: (r) => formatINR(r.total) },
         { key: "share", header: "Share", align: "right", render: (r) => formatPct(r.share) },
       ]}
     />
@@ -42,7 +42,7 @@ function CategoryTable({ caption, rows }) {
       columns={[
         { key: "category", header: "Category", render: (r) => metricLabel(r.category) },
         { key: "business", header: "Business", render: (r) => (r.business ? "Yes" : "No") },
-        { key: "total", header: "Total", align: "right", render: (r) => formatINR(r.total, { compact: true }) },
+        { key: "total", header: "Total", align: "right", render: (r) => formatINR(r.total) },
         { key: "share", header: "Share", align: "right", render: (r) => formatPct(r.share) },
       ]}
     />

@@ -24,9 +24,9 @@ export function MutualFundsSection({ funds }) {
             { key: "amc", header: "AMC" },
             { key: "schemeCategory", header: "Category", render: (r) => humanize(r.schemeCategory) },
             { key: "units", header: "Units", align: "right", render: (r) => formatNumber(r.units, { decimals: 3 }) },
-            { key: "nav", header: "NAV", align: "right", render: (r) => formatINR(r.nav, { decimals: 2 }) },
-            { key: "investmentValue", header: "Invested", align: "right", render: (r) => formatINR(r.investmentValue, { compact: true }) },
-            { key: "currentValue", header: "Value", align: "right", render: (r) => formatINR(r.currentValue, { compact: true }) },
+            { key: "nav", header: "NAV", align: "right", render: (r) => formatINR(r.nav, { paise: true }) },
+            { key: "investmentValue", header: "Invested", align: "right", render: (r) => formatINR(r.investmentValue) },
+            { key: "currentValue", header: "Value", align: "right", render: (r) => formatINR(r.currentValue) },
             { key: "lienUnits", header: "Lien units", align: "right", render: (r) => formatNumber(r.lienUnits, { decimals: 3 }) },
           ]}
         />
@@ -52,7 +52,7 @@ export function InsuranceSection({ insurance }) {
             { key: "policyName", header: "Policy", render: (r) => r.policyName || r.policyNumber },
             { key: "insurer", header: "Insurer" },
             { key: "policyType", header: "Type", render: (r) => humanize(r.policyType) },
-            { key: "sumAssured", header: "Sum assured", align: "right", render: (r) => formatINR(r.sumAssured ?? r.coverAmount, { compact: true }) },
+            { key: "sumAssured", header: "Sum assured", align: "right", render: (r) => formatINR(r.sumAssured ?? r.coverAmount) },
             { key: "premiumAmount", header: "Premium", align: "right",
               render: (r) => `${formatINR(r.premiumAmount)}${r.premiumFrequency ? ` ${humanize(r.premiumFrequency).toLowerCase()}` : ""}` },
             { key: "nextPremiumDueDate", header: "Next due", render: (r) => formatDate(r.nextPremiumDueDate) },

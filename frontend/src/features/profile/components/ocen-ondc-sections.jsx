@@ -57,8 +57,8 @@ export function OcenSection({ ocen }) {
             { key: "createdAt", header: "Created", render: (r) => formatDate(r.createdAt) },
             { key: "lender", header: "Lender" },
             { key: "productType", header: "Product", render: (r) => humanize(r.productType) },
-            { key: "requestedAmount", header: "Requested", align: "right", render: (r) => formatINR(r.requestedAmount, { compact: true }) },
-            { key: "sanctionedAmount", header: "Sanctioned", align: "right", render: (r) => formatINR(r.sanctionedAmount, { compact: true }) },
+            { key: "requestedAmount", header: "Requested", align: "right", render: (r) => formatINR(r.requestedAmount) },
+            { key: "sanctionedAmount", header: "Sanctioned", align: "right", render: (r) => formatINR(r.sanctionedAmount) },
             { key: "status", header: "State", render: (r) => <Badge>{r.status}</Badge> },
             { key: "rejectionReason", header: "Reason", render: (r) => (r.rejectionReason ? humanize(r.rejectionReason) : null) },
           ]}
@@ -100,7 +100,7 @@ export function OndcSection({ ondc }) {
             { key: "bap_id", header: "Buyer app" },
             { key: "orders", header: "Orders", align: "right", render: (r) => formatNumber(r.orders) },
             { key: "completed_orders", header: "Completed", align: "right", render: (r) => formatNumber(r.completed_orders) },
-            { key: "gmv", header: "GMV", align: "right", render: (r) => formatINR(r.gmv, { compact: true }) },
+            { key: "gmv", header: "GMV", align: "right", render: (r) => formatINR(r.gmv) },
             { key: "gmv_share", header: "Share", align: "right", render: (r) => formatPct(r.gmv_share) },
           ]}
         />

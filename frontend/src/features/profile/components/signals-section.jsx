@@ -1,6 +1,6 @@
 import Badge from "../../../components/Badge.jsx";
 import Card from "../../../components/Card.jsx";
-import { formatINR } from "../../../lib/format.js";
+import { formatINR, formatPct } from "../../../lib/format.js";
 import SectionEmpty from "./section-empty.jsx";
 import TxnLinks from "./txn-links.jsx";
 
@@ -38,7 +38,7 @@ function valueText(m) {
   if (m.value === null || m.value === undefined) return m.reason || "not computed";
   if (typeof m.value === "boolean") return m.value ? "yes" : "no";
   if (m.unit === "INR") return formatINR(m.value);
-  if (m.unit === "ratio") return `${(m.value * 100).toFixed(1)}%`;
+  if (m.unit === "ratio") return formatPct(m.value);
   return String(m.value);
 }
 

@@ -48,16 +48,16 @@ export default function Backtest({ doc }) {
                   <th scope="row">{s === "inflow" ? "Inflow" : "Outflow"}</th>
                   <td className="num">{formatPercentValue(bt[s].model_errors?.mape)}</td>
                   <td className="num">{formatPercentValue(bt[s].baseline_errors?.mape)}</td>
-                  <td className="num">{formatINR(bt[s].model_errors?.mae, { decimals: 0 })}</td>
-                  <td className="num">{formatINR(bt[s].baseline_errors?.mae, { decimals: 0 })}</td>
+                  <td className="num">{formatINR(bt[s].model_errors?.mae)}</td>
+                  <td className="num">{formatINR(bt[s].baseline_errors?.mae)}</td>
                 </tr>
               ))}
               {bt.net && (
                 <tr>
                   <th scope="row">Net</th>
                   <td className="num" colSpan={2}>{bt.net.note ? <span className="muted">{bt.net.note}</span> : "—"}</td>
-                  <td className="num">{formatINR(bt.net.model_mae, { decimals: 0 })}</td>
-                  <td className="num">{formatINR(bt.net.baseline_mae, { decimals: 0 })}</td>
+                  <td className="num">{formatINR(bt.net.model_mae)}</td>
+                  <td className="num">{formatINR(bt.net.baseline_mae)}</td>
                 </tr>
               )}
             </tbody>

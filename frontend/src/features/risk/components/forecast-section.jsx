@@ -31,9 +31,9 @@ export default function ForecastSection({ state }) {
           <div className="stack">
             {data.reason && <p role="note" className="muted">Forecast not available: {data.reason}</p>}
             <div className="tiles">
-              <MetricTile label="Forecast inflow" metric={metrics.forecast_inflow_total} compact />
-              <MetricTile label="Forecast outflow" metric={metrics.forecast_outflow_total} compact />
-              <MetricTile label="Forecast net" metric={metrics.forecast_net_total} compact
+              <MetricTile label="Forecast inflow" metric={metrics.forecast_inflow_total} />
+              <MetricTile label="Forecast outflow" metric={metrics.forecast_outflow_total} />
+              <MetricTile label="Forecast net" metric={metrics.forecast_net_total}
                 tone={typeof metrics.forecast_net_total?.value === "number" && metrics.forecast_net_total.value < 0 ? "danger" : undefined} />
               <MetricTile label="Suggested max new EMI" metric={data.suggested_max_emi || metrics.suggested_max_emi}
                 hint="per month, for a new loan" />

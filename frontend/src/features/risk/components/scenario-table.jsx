@@ -44,9 +44,9 @@ export default function ScenarioTable({ doc }) {
               return (
                 <tr key={s}>
                   <th scope="row" title={plan.definition}>{SCENARIO_LABELS[s]}</th>
-                  {months.map((m, i) => <td key={m} className="num">{formatINR(plan.monthly_net?.[i], { decimals: 0 })}</td>)}
-                  <td className="num">{formatINR(plan.total_net, { decimals: 0 })}</td>
-                  <td className="num">{formatINR(funds[funds.length - 1], { decimals: 0 })}</td>
+                  {months.map((m, i) => <td key={m} className="num">{formatINR(plan.monthly_net?.[i])}</td>)}
+                  <td className="num">{formatINR(plan.total_net)}</td>
+                  <td className="num">{formatINR(funds[funds.length - 1])}</td>
                   <td>{runwayText(runway[s], horizon)}</td>
                 </tr>
               );
