@@ -79,6 +79,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # REST workers of the fronted server (api_panel/front.py) serve stateless reads only: no background tasks
     background = test_config.get("SERVER_ROLE") != "rest"
     app.extensions["refresh_schedule"] = start_refresh_schedule(lake, settings, test_config) if background else None
+    if background:  # the control process owns jobs: end the ones a killed predecessor left "running"
+        from api_panel.job_recovery import recover_interrupted_jobs
+        recover_interrupted_jobs(app.extensions["jobs"])
     _register_cors(app, origins)
     _register_dashboard(app)
     return app
