@@ -1,5 +1,14 @@
 """Socket.IO: authenticated connections, one room per customer, only for callers who may see its jobs.
 
+Joining a customer's room is a read of that customer: it needs the analyst
+role and the same consent as every REST read (the customer exists, an active
+consent allows lending use; :func:`api_panel.access.lending_consent`). Each
+join is audited as ``socket_join`` (who, which consent): joins are rare (one
+per page that follows a customer) and open a stream of that customer's job
+logs, so the audit log should show who watched whom; the lines that then flow
+are not audited one by one. A socket whose token is revoked or replaced is
+disconnected (:mod:`api_panel.socket_sessions`).
+
 Handlers are registered by :func:`register_handlers` on every ``create_app``:
 Flask-SocketIO keeps decorator-registered handlers only on the first server,
 so a second app (tests, workers) would otherwise accept unauthenticated sockets.
@@ -9,8 +18,12 @@ from __future__ import annotations
 from flask import current_app, session
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
-from api_panel.auth import RANK
+from api_panel.access import lending_consent
+from api_panel.auth import RANK, hash_token
+from api_panel.errors import CustomerNotFoundError
 from api_panel.jobs import BATCH_ROOM, room_for
+from api_panel.socket_sessions import authenticated, forget_socket, remember_socket
+from pipeline.consents import ConsentError
 from pipeline.lake import InvalidCustomerIdError, validate_customer_id
 
 FOLLOW_ROLE = "analyst"
@@ -23,6 +36,12 @@ def on_connect(auth=None):
     if principal is None:
         raise ConnectionRefusedError("unauthorized: connect with auth={'token': <API token>}")
     session["principal"] = {"role": principal.role, "label": principal.label}
+    remember_socket(hash_token(token))
+
+
+def on_disconnect(*_args):
+    """Forget the socket's token."""
+    forget_socket()
 
 
 def on_join(data=None):
@@ -35,6 +54,15 @@ def on_join(data=None):
         validate_customer_id(customer_id)
     except InvalidCustomerIdError as exc:
         return {"ok": False, "error": "invalid_customer_id", "message": str(exc)}
+    try:
+        check = lending_consent(customer_id, actor=principal["label"])
+    except CustomerNotFoundError as exc:
+        return {"ok": False, "error": "customer_not_found", "message": str(exc)}
+    except ConsentError as exc:
+        return {"ok": False, "error": "consent_required", "message": str(exc)}
+    current_app.extensions["audit_log"].append(
+        "socket_join", customer_id, who=principal["label"], role=principal["role"], purpose=check.purpose,
+        consent_id=check.consent_id, what="pipeline events")
     join_room(room_for(customer_id))
     return {"ok": True, "customer_id": customer_id, "room": room_for(customer_id)}
 
@@ -68,7 +96,8 @@ def on_leave_batch(data=None):
 def register_handlers(socketio) -> None:
     """Bind the handlers to the server ``socketio`` currently wraps."""
     socketio.on_event("connect", on_connect)
-    socketio.on_event("join", on_join)
-    socketio.on_event("leave", on_leave)
-    socketio.on_event("join_batch", on_join_batch)
-    socketio.on_event("leave_batch", on_leave_batch)
+    socketio.on_event("disconnect", on_disconnect)
+    socketio.on_event("join", authenticated(on_join))
+    socketio.on_event("leave", authenticated(on_leave))
+    socketio.on_event("join_batch", authenticated(on_join_batch))
+    socketio.on_event("leave_batch", authenticated(on_leave_batch))
