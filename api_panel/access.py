@@ -50,9 +50,14 @@ def customer_id_arg(value: object = None) -> str:
     return validate_customer_id(raw)
 
 
+def is_new_customer(customer_id: str) -> bool:
+    """Neither a consent on record nor data in the lake: a customer not onboarded yet."""
+    return not registry().list(customer_id) and not lake().has_customer(customer_id)
+
+
 def require_customer(customer_id: str) -> None:
     """404 unless the customer has a consent on record or data in the lake."""
-    if not registry().list(customer_id) and not lake().has_customer(customer_id):
+    if is_new_customer(customer_id):
         raise CustomerNotFoundError(f"customer {customer_id} not found")
 
 

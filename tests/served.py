@@ -35,7 +35,7 @@ def start_server(lake_root, env_extra: dict, args: tuple[str, ...] = (), timeout
         try:
             if requests.get(base + "/api/health", timeout=1).status_code == 200:
                 return proc, base
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy starting on a loaded machine
             time.sleep(0.1)
     proc.kill()
     pytest.fail("server did not start: " + proc.stdout.read().decode()[-2000:])

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import threading
 
+import orjson
 import pytest
 import socketio as sio
 
@@ -25,21 +26,23 @@ def _audit(lake):
         if lake.audit_path.exists() else []
 
 
-def test_join_needs_an_existing_customer_with_an_active_lending_consent(client, socket_client, tokens, lake):
+def test_join_needs_an_active_lending_consent_once_the_customer_is_known(client, socket_client, tokens, lake):
     sock = socket_client("analyst")
-    unknown = sock.emit("join", {"customer_id": "CUST_ZZZ_99999"}, callback=True)
-    assert unknown["ok"] is False and unknown["error"] == "customer_not_found" and unknown["message"]
-    assert _audit(lake) == []
+    # nobody has a consent or data for a new id yet: its onboarding (generate, the AA request) is followed here
+    newcomer = sock.emit("join", {"customer_id": "CUST_ZZZ_99999"}, callback=True)
+    assert newcomer["ok"] is True
     joined = sock.emit("join", {"customer_id": CID}, callback=True)
     assert joined["ok"] is True
-    assert len(_audit(lake)) == 1 and '"who":"test-analyst"' in _audit(lake)[0]
+    audited = [orjson.loads(line) for line in _audit(lake)]
+    assert [(a["customer_id"], a["who"], a["consent_id"] is not None) for a in audited] == \
+        [("CUST_ZZZ_99999", "test-analyst", False), (CID, "test-analyst", True)]
 
     consents = client.get(f"/api/consents?customer_id={CID}", headers=auth(tokens["admin"])).get_json()["consents"]
     for consent in consents:
         client.post(f"/api/consents/{consent['consentId']}/revoke", headers=auth(tokens["admin"]))
     refused = socket_client("analyst").emit("join", {"customer_id": CID}, callback=True)
     assert refused["ok"] is False and refused["error"] == "consent_required" and "REVOKED" in refused["message"]
-    assert len(_audit(lake)) == 1
+    assert len(_audit(lake)) == 2
 
 
 def test_an_event_from_a_socket_whose_token_was_revoked_disconnects_it(app, socket_client):
