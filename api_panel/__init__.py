@@ -12,6 +12,7 @@ from api_panel.auth import TokenStore
 from api_panel.errors import error_response, register_error_handlers
 from api_panel.extensions import socketio
 from api_panel.jobs import JobManager
+from api_panel.socket_sessions import SocketSessions, start_revocation_sweep
 from pipeline.config import PROJECT_ROOT, load_config
 from pipeline.consents import ConsentRegistry
 from pipeline.lake import Lake
@@ -51,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["audit_log"] = AccessLog(lake)
     app.extensions["token_store"] = TokenStore(lake, test_config.get("API_TOKENS", os.environ.get("API_TOKENS")))
     app.extensions["jobs"] = JobManager(lake, settings)
+    app.extensions["socket_sessions"] = SocketSessions()
     if "INSIGHT_SETTINGS" in test_config:
         app.extensions["insight_settings"] = test_config["INSIGHT_SETTINGS"]
     origins = _cors_origins(settings)
@@ -79,6 +81,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # REST workers of the fronted server (api_panel/front.py) serve stateless reads only: no background tasks
     background = test_config.get("SERVER_ROLE") != "rest"
     app.extensions["refresh_schedule"] = start_refresh_schedule(lake, settings, test_config) if background else None
+    if background:  # the control process owns jobs: end the ones a killed predecessor left "running"
+        from api_panel.job_recovery import recover_interrupted_jobs
+        recover_interrupted_jobs(app.extensions["jobs"])
+        sweep = test_config.get("SOCKET_SWEEP_SECONDS", None if test_config.get("TESTING") else 2.0)
+        if sweep:  # a revoked token's open sockets are dropped within this many seconds
+            start_revocation_sweep(app, sweep)
     _register_cors(app, origins)
     _register_dashboard(app)
     return app

@@ -27,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     token = sub.add_parser("create-token", help="create an API token (printed once, stored hashed)")
     token.add_argument("--role", required=True, choices=["officer", "analyst", "admin"])
     token.add_argument("--label", help="a name for the audit log (default: derived from the token)")
+    revoke = sub.add_parser("revoke-token", help="revoke the stored tokens with a label (their sockets are dropped)")
+    revoke.add_argument("--label", required=True)
     sub.add_parser("demo-tokens", help="(re)create one demo token per role and print them")
     args = parser.parse_args(argv)
     try:
@@ -43,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"token for role {args.role} (shown once; stored hashed):", file=sys.stderr)
             print(store.create(args.role, args.label))
             return 0
+        if args.command == "revoke-token":
+            removed = store.revoke(args.label)
+            print(f"revoked {removed} token(s) labelled {args.label}", file=sys.stderr)
+            return 0 if removed else 1
         print("Demo API tokens (new on every start; paste one into the dashboard's sign-in):")
         for role in ROLES:
             print(f"  {role:<8} {store.create(role, f'demo-{role}', replace_label=True)}")

@@ -50,22 +50,34 @@ def customer_id_arg(value: object = None) -> str:
     return validate_customer_id(raw)
 
 
+def is_new_customer(customer_id: str) -> bool:
+    """Neither a consent on record nor data in the lake: a customer not onboarded yet."""
+    return not registry().list(customer_id) and not lake().has_customer(customer_id)
+
+
 def require_customer(customer_id: str) -> None:
     """404 unless the customer has a consent on record or data in the lake."""
-    if not registry().list(customer_id) and not lake().has_customer(customer_id):
+    if is_new_customer(customer_id):
         raise CustomerNotFoundError(f"customer {customer_id} not found")
+
+
+def lending_consent(customer_id: str, actor: str, fi_types: tuple[str, ...] = ("DEPOSIT",)) -> ConsentCheck:
+    """The customer exists (else CustomerNotFoundError) and has an active consent allowing lending use that
+    covers ``fi_types`` (else ConsentError; data past its consent's life is erased first, by ``actor``). The rule
+    of every read, and of joining a customer's Socket.IO room (:mod:`api_panel.events`)."""
+    require_customer(customer_id)
+    try:
+        return registry().check(customer_id, LENDING_PURPOSES, fi_types)
+    except ConsentError as exc:
+        erased = enforce_data_life(lake(), registry(), customer_id, actor=actor)
+        if erased:
+            raise ConsentError(f"{exc}; the customer's data has been erased as the consent requires") from None
+        raise
 
 
 def authorize_read(customer_id: str, what: str, fi_types: tuple[str, ...] = ("DEPOSIT",)) -> CustomerAccess:
     """Check consent for reading ``what`` of a customer and record the access in the audit log."""
-    require_customer(customer_id)
-    try:
-        check = registry().check(customer_id, LENDING_PURPOSES, fi_types)
-    except ConsentError as exc:
-        erased = enforce_data_life(lake(), registry(), customer_id, actor=current_principal().label)
-        if erased:
-            raise ConsentError(f"{exc}; the customer's data has been erased as the consent requires") from None
-        raise
+    check = lending_consent(customer_id, current_principal().label, fi_types)
     principal = current_principal()
     current_app.extensions["audit_log"].append(
         "read", customer_id, who=principal.label, role=principal.role, purpose=check.purpose,

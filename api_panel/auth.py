@@ -74,12 +74,27 @@ class TokenStore:
 
     def resolve(self, token: str) -> Principal | None:
         """The principal of a presented token, compared in constant time per candidate."""
-        digest = hash_token(token)
+        return self.resolve_hash(hash_token(token))
+
+    def resolve_hash(self, digest: str) -> Principal | None:
+        """The principal of a token known by its hash (an open socket's), or None once revoked or replaced."""
         for table in (self._env, self._stored()):
             for stored, principal in table.items():
                 if hmac.compare_digest(stored, digest):
                     return principal
         return None
+
+    def revoke(self, label: str) -> int:
+        """Remove the stored tokens labelled ``label``; how many were removed. Requests with them get 401 and
+        their open sockets are dropped (:mod:`api_panel.socket_sessions`)."""
+        path = self.lake.token_store_path
+        rows = self.lake.read_json(path) if path.exists() else []
+        kept = [r for r in rows if r.get("label") != label]
+        if len(kept) != len(rows):
+            self.lake.write_json(path, kept)
+            os.chmod(path, 0o600)
+            self._cache = None
+        return len(rows) - len(kept)
 
     def create(self, role: str, label: str | None = None, replace_label: bool = False) -> str:
         """Create a token for ``role``; store only its hash; return the token (shown once)."""

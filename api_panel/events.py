@@ -1,5 +1,20 @@
 """Socket.IO: authenticated connections, one room per customer, only for callers who may see its jobs.
 
+Joining a customer's room is a read of that customer: it needs the analyst
+role and the same consent as every REST read (an active consent allows
+lending use; :func:`api_panel.access.lending_consent`), so a customer whose
+consent was revoked, expired, paused or rejected is refused. One exception: a
+customer the lake does not know at all (no consent on record, no data) may be
+followed, because the journeys that onboard a customer are followed in its
+room before any consent exists (``generate`` for a new id, the AA consent
+request and its ``aa_consent_status``) and there is nothing to read yet; once
+a consent is on record the rule applies to every join. Each join is audited
+as ``socket_join`` (who, which consent or none): joins are rare (one per page
+that follows a customer) and open a stream of that customer's job logs, so the
+audit log should show who watched whom; the lines that then flow are not
+audited one by one. A socket whose token is revoked or replaced is
+disconnected (:mod:`api_panel.socket_sessions`).
+
 Handlers are registered by :func:`register_handlers` on every ``create_app``:
 Flask-SocketIO keeps decorator-registered handlers only on the first server,
 so a second app (tests, workers) would otherwise accept unauthenticated sockets.
@@ -9,8 +24,11 @@ from __future__ import annotations
 from flask import current_app, session
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
-from api_panel.auth import RANK
+from api_panel.access import is_new_customer, lending_consent
+from api_panel.auth import RANK, hash_token
 from api_panel.jobs import BATCH_ROOM, room_for
+from api_panel.socket_sessions import authenticated, forget_socket, remember_socket
+from pipeline.consents import ConsentError
 from pipeline.lake import InvalidCustomerIdError, validate_customer_id
 
 FOLLOW_ROLE = "analyst"
@@ -23,6 +41,12 @@ def on_connect(auth=None):
     if principal is None:
         raise ConnectionRefusedError("unauthorized: connect with auth={'token': <API token>}")
     session["principal"] = {"role": principal.role, "label": principal.label}
+    remember_socket(hash_token(token))
+
+
+def on_disconnect(*_args):
+    """Forget the socket's token."""
+    forget_socket()
 
 
 def on_join(data=None):
@@ -35,6 +59,15 @@ def on_join(data=None):
         validate_customer_id(customer_id)
     except InvalidCustomerIdError as exc:
         return {"ok": False, "error": "invalid_customer_id", "message": str(exc)}
+    consent = {"purpose": None, "consent_id": None, "what": "pipeline events of a customer not onboarded yet"}
+    if not is_new_customer(customer_id):
+        try:
+            check = lending_consent(customer_id, actor=principal["label"])
+        except ConsentError as exc:
+            return {"ok": False, "error": "consent_required", "message": str(exc)}
+        consent = {"purpose": check.purpose, "consent_id": check.consent_id, "what": "pipeline events"}
+    current_app.extensions["audit_log"].append("socket_join", customer_id, who=principal["label"],
+                                               role=principal["role"], **consent)
     join_room(room_for(customer_id))
     return {"ok": True, "customer_id": customer_id, "room": room_for(customer_id)}
 
@@ -68,7 +101,8 @@ def on_leave_batch(data=None):
 def register_handlers(socketio) -> None:
     """Bind the handlers to the server ``socketio`` currently wraps."""
     socketio.on_event("connect", on_connect)
-    socketio.on_event("join", on_join)
-    socketio.on_event("leave", on_leave)
-    socketio.on_event("join_batch", on_join_batch)
-    socketio.on_event("leave_batch", on_leave_batch)
+    socketio.on_event("disconnect", on_disconnect)
+    socketio.on_event("join", authenticated(on_join))
+    socketio.on_event("leave", authenticated(on_leave))
+    socketio.on_event("join_batch", authenticated(on_join_batch))
+    socketio.on_event("leave_batch", authenticated(on_leave_batch))

@@ -16,6 +16,7 @@ customers count as running for its whole length, so no single job races it.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -25,6 +26,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from api_panel.errors import ConflictError, NotFoundError
+from api_panel.job_recovery import INTERRUPTED
 from api_panel.extensions import socketio
 from pipeline.config import PROJECT_ROOT
 from pipeline.lake import Lake, LakeError, validate_customer_id
@@ -125,10 +127,11 @@ class JobManager:
             self._register(job, [*customer_ids, BATCH_KEY])
         return self._launch(job_id)
 
-    def _register(self, job: dict, running_keys: list[str]) -> None:  # holds self._lock
+    def _register(self, job: dict, running_keys: list[str], log: list | None = None) -> None:  # holds self._lock
         job_id = job["job_id"]
+        job.setdefault("server_pid", os.getpid())  # with "pid", what a restarted server checks (job_recovery)
         self._jobs[job_id] = job
-        self._logs[job_id] = deque(maxlen=LOG_LINES_KEPT)
+        self._logs[job_id] = deque(log or [], maxlen=LOG_LINES_KEPT)
         self._finished[job_id] = threading.Event()
         self._keys[job_id] = running_keys
         for key in running_keys:
@@ -167,15 +170,52 @@ class JobManager:
             job["status"], job["message"] = "error", f"{type(exc).__name__}: {exc}"
             self._emit_log(job, "error", job["message"])
         finally:
-            job["finished_at"] = _now()
-            with self._lock:
-                for key in self._keys.pop(job_id, []):
-                    self._running.pop(key, None)
-            if job["step"] == "batch":
-                self.lake.batch_customers_path(job_id).unlink(missing_ok=True)
-            self._persist(job_id)
-            socketio.emit("pipeline_status", self._public(job), to=self._room(job))
-            self._finished[job_id].set()
+            self._finish(job_id)
+
+    def _finish(self, job_id: str) -> None:
+        """What ends every job, however it ended: the time, the lock released, the state saved and emitted."""
+        job = self._jobs[job_id]
+        job["finished_at"] = _now()
+        with self._lock:
+            for key in self._keys.pop(job_id, []):
+                self._running.pop(key, None)
+        if job["step"] == "batch":
+            self.lake.batch_customers_path(job_id).unlink(missing_ok=True)
+        self._persist(job_id)
+        socketio.emit("pipeline_status", self._public(job), to=self._room(job))
+        self._finished[job_id].set()
+
+    def end_interrupted(self, state: dict) -> None:
+        """End a job a previous server left unfinished (its process is gone): ``error``, "interrupted by a
+        restart", emitted and saved like any other end (see :mod:`api_panel.job_recovery`)."""
+        state = {k: v for k, v in state.items() if k != "log"}
+        with self._lock:
+            if state["job_id"] not in self._jobs:
+                self._register(state, [], [])
+        self._interrupt(state["job_id"])
+
+    def adopt_orphan(self, state: dict, wait_for_exit) -> None:
+        """Hold the customer's lock for a job whose process outlived its server, and end the job as interrupted
+        once ``wait_for_exit()`` returns (in a background task): nobody read its output, so no "done"."""
+        job = {k: v for k, v in state.items() if k != "log"}
+        keys = [BATCH_KEY] if job["step"] == "batch" else [job["customer_id"]]
+        listing = self.lake.batch_customers_path(job["job_id"]) if job["step"] == "batch" else None
+        if listing is not None and listing.exists():
+            keys += listing.read_text().split()
+        with self._lock:
+            self._register(job, keys, state.get("log") or [])
+
+        def watch():
+            wait_for_exit()
+            self._interrupt(job["job_id"])
+
+        socketio.start_background_task(watch)
+
+    def _interrupt(self, job_id: str) -> None:
+        job = self._jobs[job_id]
+        job.update(status="error", message=INTERRUPTED)
+        self._emit_log(job, "error", f"{INTERRUPTED}: the job's process is gone, its outcome unknown; run it again")
+        self._finish(job_id)
 
     def _run_command(self, job: dict) -> tuple[int, str]:
         """Run the pipeline CLI for the job in its own process and relay every progress line.
@@ -196,6 +236,7 @@ class JobManager:
         process = subprocess.Popen(argv, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                    bufsize=1)
         job["pid"] = process.pid
+        self._persist(job["job_id"])  # a restarted server tells a live job from a dead one by this pid
         for raw in process.stdout:
             try:
                 line = json.loads(raw)

@@ -19,6 +19,7 @@ from flask import current_app, session
 from flask_socketio import join_room, leave_room
 
 from api_panel.auth import RANK
+from api_panel.socket_sessions import authenticated
 from monitoring.stream import PORTFOLIO_ROOM, RISK_UPDATE
 from pipeline.consents import MONITORING_PURPOSE
 
@@ -42,8 +43,8 @@ def on_leave_portfolio(data=None):
 
 def register_handlers(socketio) -> None:
     """Bind the portfolio handlers to the server ``socketio`` currently wraps."""
-    socketio.on_event("join_portfolio", on_join_portfolio)
-    socketio.on_event("leave_portfolio", on_leave_portfolio)
+    socketio.on_event("join_portfolio", authenticated(on_join_portfolio))
+    socketio.on_event("leave_portfolio", authenticated(on_leave_portfolio))
 
 
 def emit_risk_update(payload: dict) -> None:

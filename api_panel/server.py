@@ -10,16 +10,33 @@ whether nginx is installed:
 """
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
+from gunicorn import util as gunicorn_util
 from gunicorn.app.base import BaseApplication
+
+# Behind nginx the upstreams take any request line and header nginx let through (nginx allows 8 KB per line and
+# answers its own 414/400 as JSON), so no request is refused twice with two different limits.
+BEHIND_NGINX = {"limit_request_line": 0, "limit_request_field_size": 0, "limit_request_fields": 32768}
+
+
+def write_json_error(sock, status_int: int, reason: str, mesg: str) -> None:
+    """Gunicorn's answer to a request it cannot parse (a request line over its limit: 414; a bad header: 400),
+    as the API's JSON error shape instead of an HTML page. Gunicorn has no hook for this body; its workers call
+    ``gunicorn.util.write_error``, which :class:`DashboardServer` replaces with this in the server's processes."""
+    body = json.dumps({"error": reason.lower().replace(" ", "_"), "message": mesg or reason}).encode()
+    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode("latin1")
+    gunicorn_util.write_nonblock(sock, head + body)
 
 
 class DashboardServer(BaseApplication):
     """Gunicorn configured in code, so ``python -m api_panel serve`` needs no config file."""
 
     def __init__(self, app_factory, options: dict[str, Any]):
+        gunicorn_util.write_error = write_json_error  # every error of this process is JSON (see above)
         self.app_factory = app_factory
         self.options = options
         super().__init__()
@@ -44,10 +61,10 @@ def serve_upstream(role: str, bind: str, workers: int = 2, threads: int = 16) ->
     from api_panel import create_app
 
     if role == "control":
-        options = _gunicorn_options(bind, workers=1, worker_class="gthread", threads=threads)
+        options = _gunicorn_options(bind, workers=1, worker_class="gthread", threads=threads, **BEHIND_NGINX)
         factory = create_app
     elif role == "rest":
-        options = _gunicorn_options(bind, workers=workers, worker_class="sync")
+        options = _gunicorn_options(bind, workers=workers, worker_class="sync", **BEHIND_NGINX)
         def factory():
             return create_app({"SERVER_ROLE": "rest"})
     else:

@@ -170,6 +170,13 @@ class Lake(LakeFiles):
         """The state of a batch job started from the API (several customers; ids and outcomes only)."""
         return self.root / "batches" / f"{_check_name(job_id, 'job')}.json"
 
+    def job_state_paths(self) -> list[Path]:
+        """Every stored job state: each customer's ``logs/<id>/jobs/*.json`` and ``batches/*.json`` (so a server
+        that starts can find the jobs a previous one left unfinished)."""
+        found = sorted(self.root.glob("logs/*/jobs/job_*.json"))
+        return [p for p in found if CUSTOMER_ID_PATTERN.fullmatch(p.parent.parent.name)] + \
+            sorted((self.root / "batches").glob("job_*.json"))
+
     def batch_customers_path(self, job_id: str) -> Path:
         """The customer list a batch job hands to ``python -m pipeline batch --customers``."""
         return self.root / "batches" / f"{_check_name(job_id, 'job')}.customers"
