@@ -229,7 +229,7 @@ class JobManager:
                     str(self.lake.batch_customers_path(job["job_id"])), "--steps", ",".join(job["steps"]),
                     "--workers", str(job["workers"]), "--lake", str(self.lake.root), "--progress-json"]
         elif "cli" in job:
-            argv = [sys.executable, "-m", "pipeline", *job["cli"], "--lake", str(self.lake.root)]
+            argv = [sys.executable, "-m", "pipeline", *job["cli"], "--lake", str(self.lake.root), "--progress-json"]
         else:
             argv = [sys.executable, "-m", "pipeline", "run", "--customer-id", job["customer_id"],
                     "--steps", ",".join(job["steps"]), "--lake", str(self.lake.root), "--progress-json"]

@@ -151,18 +151,18 @@ def cmd_import_aa(args: argparse.Namespace) -> int:
 
 
 def cmd_aa_consent(args: argparse.Namespace) -> int:
-    from pipeline.aa.commands import aa_consent
+    from pipeline.aa.commands import aa_consent, print_lines
 
     lake, config = _lake(args)
-    print("\n".join(aa_consent(lake, config, args.customer_id, args.purpose, args.fi_types, args.handle)))
+    print_lines(aa_consent(lake, config, args.customer_id, args.purpose, args.fi_types, args.handle), args.progress_json)
     return 0
 
 
 def cmd_aa_fetch(args: argparse.Namespace) -> int:
-    from pipeline.aa.commands import aa_fetch
+    from pipeline.aa.commands import aa_fetch, print_lines
 
     lake, config = _lake(args)
-    print("\n".join(aa_fetch(lake, config, args.customer_id, _printer())))
+    print_lines(aa_fetch(lake, config, args.customer_id, _printer(as_json=args.progress_json)), args.progress_json)
     return 0
 
 
@@ -317,7 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--purpose", default="101", help="ReBIT purpose code (default 101)")
     p.add_argument("--fi-types", default="DEPOSIT", help="comma-separated FI types (default DEPOSIT)")
     p.add_argument("--handle", help="the customer's AA handle (default: the local AA's handle of the customer id)")
-    command("aa-fetch", cmd_aa_fetch, "fetch FI data under the customer's active AA consent, decrypt, import, clean")
+    p.add_argument("--progress-json", action="store_true", help="print as JSON lines {level, message}")
+    p = command("aa-fetch", cmd_aa_fetch, "fetch FI data under the customer's active AA consent, decrypt, import, clean")
+    p.add_argument("--progress-json", action="store_true", help="print progress as JSON lines {level, message}")
     p = command("erase", cmd_erase, "erase a customer from every layer (DPDP) and record it in the audit log")
     p.add_argument("--reason", default="erasure requested", help="why (kept in the audit log)")
     p = command("prepare-demo", cmd_prepare_demo, "the ten demo customers: bank and GST data fetched through the "

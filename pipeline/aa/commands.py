@@ -5,6 +5,8 @@ the CLI stays one parser and one dispatcher (``pipeline/cli.py``).
 """
 from __future__ import annotations
 
+import orjson
+
 from pipeline.aa.errors import AAError
 from pipeline.aa.journey import aa_settings, client_for, fetch_into_lake, handle_for, request_consent
 from pipeline.errors import CommandError
@@ -37,3 +39,14 @@ def aa_fetch(lake: Lake, config: dict, customer_id: str, progress) -> list[str]:
     gst = f" and {len(result.gst_returns)} GST return(s)" if result.gst_returns else ""
     return [f"fetched {len(result.accounts)} account(s), {len(result.transactions)} transaction(s){gst} for "
             f"{customer_id} under its AA consent", *(f"warning: {w}" for w in result.warnings)]
+
+
+def print_lines(lines: list[str], as_json: bool = False) -> None:
+    """A command's result lines: plain, or as the JSON progress lines the API's job runner reads (``warning: …``
+    at the warning level, the rest as success)."""
+    for line in lines:
+        if as_json:
+            level = "warning" if line.startswith("warning: ") else "success"
+            print(orjson.dumps({"level": level, "message": line}).decode(), flush=True)
+        else:
+            print(line, flush=True)

@@ -87,6 +87,9 @@ def test_the_journey_through_the_api(local_aa, client, app, tokens, lake, socket
 
     fetched = _job(client, app, tokens, "/api/aa/fetch", {"customer_id": CID})
     assert fetched["status"] == "done" and "transaction(s)" in fetched["message"], fetched
+    levels = {line["level"] for line in fetched["log"]}   # the clean step's levels survive into the live log
+    assert any(l["level"] == "success" and l["message"].startswith("fetched") for l in fetched["log"])
+    assert "success" in levels and "info" in levels
     assert lake.read_clean(CID, "transactions")
     assert lake.read_json(lake.consent_path(CID))["consentId"] == consent_id
 
