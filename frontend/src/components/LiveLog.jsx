@@ -1,17 +1,12 @@
 import { useLayoutEffect, useRef } from "react";
-import { formatDateTime } from "../lib/format.js";
+import { formatDateTime, formatTimeIST } from "../lib/format.js";
 
 const LEVELS = { info: "Info", success: "Success", warning: "Warning", error: "Error" };
-const clockIST = new Intl.DateTimeFormat("en-IN", {
-  timeZone: "Asia/Kolkata", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
-});
 const STICK_PX = 24;
 
 /** A job log timestamp as India Standard Time, `12:09:33`, whatever the browser's zone; `—` when unreadable. */
 export function formatClockIST(ts) {
-  const date = new Date(ts);
-  if (!ts || Number.isNaN(date.getTime())) return "—";
-  return clockIST.format(date);
+  return formatTimeIST(ts);
 }
 
 /**
