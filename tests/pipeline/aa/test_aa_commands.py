@@ -58,15 +58,23 @@ def test_consent_then_fetch_lands_in_raw_and_clean(local_aa, tmp_path, capsys):
     assert "PRIVATE KEY" not in everything
 
 
-def test_a_tampered_fetch_writes_nothing(local_aa, tmp_path, capsys):
+@pytest.mark.parametrize("fault, cause", [
+    ("tampered_ciphertext", "tampered_ciphertext"), ("bad_signature", "bad_signature"), ("expired_key", "expired_key"),
+    ("timeout", "aa_timeout"), ("revoked", "aa_error"), ("paused", "aa_error")])
+def test_each_fault_is_refused_with_its_cause_and_writes_nothing(local_aa, tmp_path, capsys, monkeypatch, fault, cause):
     lake_dir = tmp_path / "lake"
     _, url = _consent(local_aa, lake_dir, capsys)
     httpx.post(url, data={"decision": "approve"})
-    httpx.post(f"{local_aa}/admin/faults", json={"faults": ["tampered_ciphertext"]})
+    if fault == "timeout":   # the local AA answers after 3 s under this fault
+        monkeypatch.setenv("AA_TIMEOUT_S", "1")
+    httpx.post(f"{local_aa}/admin/faults", json={"faults": [fault]})
     assert main(["aa-fetch", "--customer-id", CUSTOMER, "--lake", str(lake_dir)]) == 1
     err = capsys.readouterr().err
-    assert "tampered_ciphertext" in err and "nothing was written" in err
+    assert f"({cause})" in err and "nothing was written" in err
+    if fault in ("revoked", "paused"):
+        assert "ConsentNotActive" in err
     lake = Lake(lake_dir)
-    assert not lake.raw_path(CUSTOMER, "transactions").exists()
-    assert [e for e in lake.read_audit() if e["action"] == "aa_fetch_refused"][0]["cause"] == \
-        "tampered_ciphertext"
+    assert not lake.customer_dir("raw", CUSTOMER).exists() and not lake.customer_dir("clean", CUSTOMER).exists()
+    assert [e for e in lake.read_audit() if e["action"] == "aa_fetch_refused"][-1]["cause"] == cause
+    everything = "".join(p.read_text(errors="ignore") for p in lake_dir.rglob("*") if p.is_file())
+    assert "PRIVATE KEY" not in everything
