@@ -14,6 +14,7 @@ the same consents; the FIU's identity and key are the configured ones (``AA_CLIE
 """
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 from collections.abc import Iterator
@@ -63,6 +64,7 @@ def local_aa(settings: AASettings, config: dict, as_of) -> Iterator[FIUClient]:
     app = create_aa_app({settings.client_id: public}, config, as_of, state_dir=LOCAL_AA_STATE)
     usual = urlparse(LOCAL_AA)
     port = usual.port if _free(usual.hostname, usual.port) else 0
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)   # one line per customer, not one per request
     server = make_server(usual.hostname, port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
