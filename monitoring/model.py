@@ -22,6 +22,7 @@ The bundle is saved at ``lake.model_path("behaviour_model")`` with its card at
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 from collections.abc import Callable
@@ -82,6 +83,19 @@ def templates_from_lake(lake: Lake, config: dict) -> list[dict]:
     return out
 
 
+def template_summary(templates: list[dict]) -> dict[str, Any]:
+    """What the card says of the loans the history was seeded from: how many, and one SHA-256 over their ids.
+
+    Never the ids themselves: a model outlives the customers it was trained on, and after a customer is erased
+    (DPDP) nothing in the lake may name them or their loans. The hash still tells whether two models were
+    seeded from the same loan book.
+    """
+    ids = sorted(str(t["loan"]["loan_id"]) for t in templates)
+    digest = hashlib.sha256("\n".join(ids).encode()).hexdigest()
+    return {"template_loans": len(ids), "template_customers": len({t["loan"].get("customer_id") for t in templates}),
+            "template_loans_sha256": digest}
+
+
 def train_behaviour_model(lake: Lake, config: dict, rows: int | None = None,
                           progress: Progress | None = None) -> tuple[dict, dict]:
     """Simulate the repayment history from the lake's loans and train on it; returns ``(bundle, card)``."""
@@ -95,7 +109,7 @@ def train_behaviour_model(lake: Lake, config: dict, rows: int | None = None,
                 f"{int(table[TARGET].sum())} defaults (latent function, docs/monitoring.md)")
     model_cfg = config["monitoring"]["model"]
     bundle, card = train_risk_model(table, TARGET, 1, _trainer_config(config), source="synthetic_repayments",
-                                    source_detail={"template_loans": sorted(t["loan"]["loan_id"] for t in templates),
+                                    source_detail={**template_summary(templates),
                                                    "random_state": model_cfg.get("random_state")},
                                     monotone=MONOTONE)
     for feature in card["features"]:

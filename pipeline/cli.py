@@ -167,8 +167,13 @@ def cmd_aa_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
+    from pipeline.consents import ConsentRegistry, erase_customer
+
     lake, _ = _lake(args, object_store=True)  # a Lake or a RemoteLake: the same erase and audit contract
-    layers = lake.erase(args.customer_id)
+    if isinstance(lake, RemoteLake):
+        layers = lake.erase(args.customer_id)
+    else:   # the files, then the consent and AA journey records minimised
+        layers = erase_customer(lake, ConsentRegistry(lake), args.customer_id)
     lake.audit("erase", args.customer_id, reason=args.reason, layers=layers, actor="cli")
     if layers:
         print(f"erased {args.customer_id} from {', '.join(layers)}")

@@ -4,8 +4,11 @@ Every operation on a customer's data names one customer and must be covered
 by an ACTIVE consent whose purpose allows it and whose fiTypes cover the data
 (DPDP Act: purpose limitation). Revocation, or a ``DataLife`` that has run
 out, erases the customer's data from every lake layer; the registry itself is
-kept (status REVOKED/EXPIRED) as the record of what was allowed and when it
-ended, and the audit log says what was done.
+kept, minimised (:func:`pipeline.erasure.minimise_consent`: status
+REVOKED/EXPIRED/ERASED, dates, purpose, fiTypes, the AA handle's hash), as the
+record of what was allowed and when it ended, and the audit log says what was
+done. :func:`erase_customer` is the one way a whole customer is erased, by
+whichever path (the CLI, the API's revocation, an AA notification, refresh).
 
 The registry lives at ``<lake>/consents/<customer_id>.json`` (a list of
 artefacts, newest last), outside the data layers, so erasure does not erase
@@ -19,6 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from pipeline.aa.records import read_record, update_record
+from pipeline.erasure import minimise_consent, minimise_journey
 from pipeline.lake import Lake, LakeError, validate_customer_id
 from pipeline.validation import validator_for
 
@@ -200,6 +205,14 @@ class ConsentRegistry:
                 return {**artefact, "effectiveStatus": effective_status(artefact)}
         raise ConsentNotFoundError(f"consent {consent_id} not found for {customer_id}")
 
+    def minimise(self, customer_id: str, erased_at: str) -> list[dict]:
+        """Replace every artefact of the customer by what erasure keeps of it; returns the minimised list."""
+        artefacts = self.list(customer_id)
+        minimal = [minimise_consent(a, erased_at) for a in artefacts]
+        if minimal != [{k: v for k, v in a.items() if k != "effectiveStatus"} for a in artefacts]:
+            self._save(customer_id, minimal)
+        return minimal
+
     def active(self, customer_id: str) -> list[dict]:
         """Artefacts that are ACTIVE now (not expired, DataLife not run out)."""
         return [a for a in self.list(customer_id) if a["effectiveStatus"] == "ACTIVE"]
@@ -259,9 +272,27 @@ def enforce_data_life(lake: Lake, registry: ConsentRegistry, customer_id: str, a
                        f"no living consent covers {', '.join(sorted({SOURCE_FI_TYPES[s] for s in orphaned}))}",
                        layers=removed, actor=actor)
         return removed
-    layers = lake.erase(customer_id)
+    if not lake.has_customer(customer_id) and all("erasedAt" in a for a in artefacts):
+        return []   # erased before, records minimised: a refused read changes nothing
+    layers = erase_customer(lake, registry, customer_id)
     if layers:
         latest = artefacts[-1]
         lake.audit("erase", customer_id, reason=f"consent {latest['consentId']} is {latest['effectiveStatus']}",
                    layers=layers, actor=actor)
+    return layers
+
+
+def erase_customer(lake: Lake, registry: ConsentRegistry, customer_id: str) -> list[str]:
+    """Erase a whole customer: every file of theirs (:meth:`Lake.erase`), then their consent records and AA
+    journey record minimised (:mod:`pipeline.erasure`). Returns the layers that held data; the caller writes
+    the audit entry, with who asked and why.
+
+    Runs the same whether the customer still had data or not, so a lake erased before records were minimised
+    is cleaned up by erasing again.
+    """
+    layers = lake.erase(customer_id)
+    erased_at = _now().isoformat()
+    registry.minimise(customer_id, erased_at)
+    if read_record(lake, customer_id) is not None:
+        update_record(lake, customer_id, lambda record: minimise_journey(record or {}, erased_at))
     return layers

@@ -30,6 +30,7 @@ from typing import Any
 
 import orjson
 
+from pipeline.lake_erase import LakeErasure
 from pipeline.lake_io import LakeError, LakeFiles
 
 CUSTOMER_ID_PATTERN = re.compile(r"^CUST_[A-Z]{3}_\d{5}$", re.ASCII)  # ASCII: \d must not match other scripts' digits
@@ -91,8 +92,11 @@ def dumps_line(record: Any) -> bytes:
     return orjson.dumps(record)
 
 
-class Lake(LakeFiles):
-    """Where everything lives in one lake root; the atomic file I/O comes from :class:`LakeFiles`."""
+class Lake(LakeErasure, LakeFiles):
+    """Where everything lives in one lake root; the atomic file I/O comes from :class:`LakeFiles`, erasing a
+    customer (``erase``, ``erase_sources``) from :class:`pipeline.lake_erase.LakeErasure`."""
+
+    DATA_LAYERS = LAYERS
 
     def __init__(self, root: str | os.PathLike[str]):
         self.root = Path(root)
@@ -158,6 +162,16 @@ class Lake(LakeFiles):
             if base.is_dir() else []
 
     @property
+    def aa_records_dir(self) -> Path:
+        """The AA consent journey records (``consents/aa/<customer_id>.json``, :mod:`pipeline.aa.records`)."""
+        return self.root / "consents" / "aa"
+
+    @property
+    def aa_handles_dir(self) -> Path:
+        """Which customer each AA consent handle belongs to (``consents/aa/handles/<handle>``)."""
+        return self.aa_records_dir / "handles"
+
+    @property
     def token_store_path(self) -> Path:
         """Hashed API tokens with their roles (never the tokens themselves)."""
         return self.root / "security" / "tokens.json"
@@ -166,9 +180,14 @@ class Lake(LakeFiles):
         """The last known state of one pipeline job, for a page reload after a server restart."""
         return self.customer_dir("logs", customer_id) / "jobs" / f"{_check_name(job_id, 'job')}.json"
 
+    @property
+    def batches_dir(self) -> Path:
+        """Batch jobs started from the API: each one's record and customer list."""
+        return self.root / "batches"
+
     def batch_job_path(self, job_id: str) -> Path:
         """The state of a batch job started from the API (several customers; ids and outcomes only)."""
-        return self.root / "batches" / f"{_check_name(job_id, 'job')}.json"
+        return self.batches_dir / f"{_check_name(job_id, 'job')}.json"
 
     def job_state_paths(self) -> list[Path]:
         """Every stored job state: each customer's ``logs/<id>/jobs/*.json`` and ``batches/*.json`` (so a server
@@ -179,7 +198,7 @@ class Lake(LakeFiles):
 
     def batch_customers_path(self, job_id: str) -> Path:
         """The customer list a batch job hands to ``python -m pipeline batch --customers``."""
-        return self.root / "batches" / f"{_check_name(job_id, 'job')}.customers"
+        return self.batches_dir / f"{_check_name(job_id, 'job')}.customers"
 
     @property
     def audit_path(self) -> Path:
@@ -231,9 +250,14 @@ class Lake(LakeFiles):
         """The lock file that serialises ingestion across processes (the API server and stream consumers)."""
         return self.monitoring_dir / "ingest.lock"
 
+    @property
+    def unrouted_quarantine_dir(self) -> Path:
+        """Quarantine of records that name no customer of this lake (``quarantine/_unrouted/``)."""
+        return self.root / "quarantine" / UNROUTED
+
     def unrouted_quarantine_path(self, source: str) -> Path:
         """Quarantine of records that name no customer of this lake (``quarantine/_unrouted/<source>.ndjson``)."""
-        return self.root / "quarantine" / UNROUTED / f"{_check_name(source, 'source')}.ndjson"
+        return self.unrouted_quarantine_dir / f"{_check_name(source, 'source')}.ndjson"
 
     # ---- customers ---------------------------------------------------
     def customers(self) -> list[str]:
@@ -255,54 +279,6 @@ class Lake(LakeFiles):
         target = self.customer_dir(layer, customer_id)
         if target.is_dir():
             shutil.rmtree(target)
-
-    def erase(self, customer_id: str) -> list[str]:
-        """Remove a customer's files from every layer; return the layers that held data."""
-        removed = []
-        for layer in LAYERS:
-            target = self.customer_dir(layer, customer_id)
-            if target.is_dir():
-                shutil.rmtree(target)
-                removed.append(layer)
-        if self._erase_monitoring(customer_id):
-            removed.append("monitoring")
-        return removed
-
-    def erase_sources(self, customer_id: str, sources: list[str]) -> list[str]:
-        """Remove some sources of a customer (raw, clean, quarantine) and every analytics document, which were
-        derived from them; return ``layer/source`` for each file removed and ``analytics`` if it was there."""
-        removed = []
-        for source in sources:
-            for layer in ("raw", "clean", "quarantine"):
-                path = self.layer_path(layer, customer_id, source)
-                if path.exists():
-                    path.unlink()
-                    removed.append(f"{layer}/{source}")
-        analytics = self.customer_dir("analytics", customer_id)
-        if removed and analytics.is_dir():
-            shutil.rmtree(analytics)
-            removed.append("analytics")
-        return removed
-
-    def _erase_monitoring(self, customer_id: str) -> bool:
-        """Remove the customer's loan book, its acceptances and the risk history of each loan either names."""
-        book, acceptances = self.loan_book_path(customer_id), self.acceptances_path(customer_id)
-        if not book.exists() and not acceptances.exists():
-            return False
-        loans: list = []
-        for path, key in ((book, "loans"), (acceptances, "acceptances")):  # a book not yet rebuilt misses a loan
-            try:
-                loans += self.read_json(path).get(key, []) if path.exists() else []
-            except (LakeError, AttributeError, TypeError):
-                continue
-        for loan in loans:
-            try:
-                self.risk_history_path(str(loan.get("loan_id"))).unlink(missing_ok=True)
-            except (ValueError, AttributeError):
-                continue
-        book.unlink(missing_ok=True)
-        acceptances.unlink(missing_ok=True)
-        return True
 
     def audit(self, action: str, customer_id: str | None, sync: bool = True, **fields: Any) -> dict:
         """Append an audit entry (timestamp, customer id, action and non-personal fields)."""

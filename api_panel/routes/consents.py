@@ -7,7 +7,7 @@ from api_panel.access import audit_action, customer_id_arg, lake, registry
 from api_panel.auth import require_role
 from api_panel.errors import NotFoundError
 from api_panel.inputs import json_body
-from pipeline.consents import build_consent
+from pipeline.consents import build_consent, erase_customer
 
 bp = Blueprint("consents", __name__)
 
@@ -46,8 +46,9 @@ def revoke_consent(consent_id: str):
             break
     if customer_id is None:
         raise NotFoundError(f"consent {consent_id} not found", code="consent_not_found")
-    artefact = registry().set_status(customer_id, consent_id, "REVOKED")
-    layers = lake().erase(customer_id)
+    registry().set_status(customer_id, consent_id, "REVOKED")
+    layers = erase_customer(lake(), registry(), customer_id)
+    artefact = registry().get(customer_id, consent_id)   # as erasure left it: REVOKED, minimised
     audit_action("consent_revoked", customer_id, consent_id=consent_id)
     audit_action("erase", customer_id, reason=f"consent {consent_id} revoked", layers=layers)
     return jsonify({"consent": artefact, "erased_layers": layers, "customer_id": customer_id})

@@ -29,9 +29,10 @@ from pipeline.aa.consent_request import consent_request
 from pipeline.aa.errors import AAError
 from pipeline.aa.notifications import sync_registry
 from pipeline.aa.timestamps import iso_z, parse_iso
-from pipeline.aa.records import handle_hash, read_record, remember_handle, update_record
+from pipeline.aa.records import read_record, remember_handle, update_record
 from pipeline.aa_import import ImportResult
 from pipeline.consents import ConsentNotFoundError, ConsentRegistry
+from pipeline.erasure import ERASED, handle_hash
 from pipeline.lake import Lake, validate_customer_id
 
 LOCAL_AA = "http://127.0.0.1:7070"
@@ -137,6 +138,9 @@ def follow_status(lake: Lake, customer_id: str, client: FIUClient,
     record = read_record(lake, customer_id)
     if record is None:
         raise AAError("no_consent", f"no AA consent was requested for {customer_id}: run aa-consent first")
+    if record.get("status") == ERASED:   # the FIU erased the customer: their old consent brings nothing back
+        raise AAError("consent_scope", f"consent {record.get('consent_id')} ended when {customer_id} was erased: "
+                                       "request a new consent (aa-consent)")
     status = client.consent_status(record["consent_handle"])
     record = update_record(lake, customer_id, lambda old: _polled(old or record, status))
     sync_registry(lake, registry, customer_id, record, client.fetch_consent)

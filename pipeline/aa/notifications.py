@@ -29,6 +29,7 @@ from pipeline.aa.lifecycle import ConsentState, apply_notification
 from pipeline.aa.records import TXNIDS_KEPT, customer_for_handle, update_record
 from pipeline.aa.timestamps import parse_iso
 from pipeline.consents import IST, ConsentNotFoundError, ConsentRegistry, enforce_data_life
+from pipeline.erasure import ERASED
 from pipeline.lake import Lake
 
 ArtefactFetcher = Callable[[str], dict]
@@ -99,7 +100,7 @@ def sync_registry(lake: Lake, registry: ConsentRegistry, customer_id: str, recor
         lake.audit("consent_created", customer_id, consent_id=consent_id, actor=actor, source="aa",
                    purpose=record.get("purpose"), fi_types=record.get("fi_types"))
         return []
-    if current is None or current.get("status") == status:
+    if current is None or current.get("status") in (status, ERASED):   # an erased consent stays ended
         return []
     registry.set_status(customer_id, consent_id, status)
     if status in ("REVOKED", "EXPIRED"):

@@ -4,16 +4,17 @@ A journey record (``<lake>/consents/aa/<customer_id>.json``) holds the consent h
 id once approved, the status as the AA's notifications moved it (with its history and the notifications
 applied, so a replay is recognised), what was asked for (purpose, FI types, range, DataLife, Frequency) and
 when data was last fetched. It sits beside the consent registry, outside the data layers: like the registry it
-is the evidence of what was allowed, so erasure leaves it. It never holds the customer's AA handle (a mobile
-number) in clear, only its SHA-256.
+is the evidence of what was allowed, so erasure keeps it, minimised (:func:`pipeline.erasure.minimise_journey`).
+It never holds the customer's AA handle (a mobile number) in clear, only its SHA-256
+(:func:`pipeline.erasure.handle_hash`).
 
 The AA's notifications name a consent handle, not a customer; ``consents/aa/handles/<handle>`` says whose it
-is. Updates take a file lock, because the server (notifications) and a job process (fetch) both write.
+is; erasing the customer removes the handle files naming them (:meth:`pipeline.lake.Lake.erase`). Updates take
+a file lock, because the server (notifications) and a job process (fetch) both write.
 """
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,13 +28,9 @@ HANDLE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{3,63}$", re.ASCII)
 TXNIDS_KEPT = 200  # notifications remembered per consent, enough to recognise any replay an AA retries
 
 
-def _base(lake: Lake) -> Path:
-    return lake.root / "consents" / "aa"
-
-
 def record_path(lake: Lake, customer_id: str) -> Path:
     """The customer's journey record."""
-    return _base(lake) / f"{validate_customer_id(customer_id)}.json"
+    return lake.aa_records_dir / f"{validate_customer_id(customer_id)}.json"
 
 
 def check_handle(handle: object) -> str:
@@ -43,20 +40,15 @@ def check_handle(handle: object) -> str:
     return handle
 
 
-def handle_hash(customer_handle: str) -> str:
-    """The SHA-256 of a customer's AA handle: enough to match it again, never the mobile number itself."""
-    return hashlib.sha256(customer_handle.strip().lower().encode()).hexdigest()
-
-
 def remember_handle(lake: Lake, consent_handle: str, customer_id: str) -> None:
     """Record whose consent a handle is, so the AA's notifications find the customer."""
-    path = _base(lake) / "handles" / check_handle(consent_handle)
+    path = lake.aa_handles_dir / check_handle(consent_handle)
     lake.write_bytes(path, validate_customer_id(customer_id).encode())
 
 
 def customer_for_handle(lake: Lake, consent_handle: object) -> str:
     """The customer a consent handle belongs to, or :class:`AAError` ``unknown_consent``."""
-    path = _base(lake) / "handles" / check_handle(consent_handle)
+    path = lake.aa_handles_dir / check_handle(consent_handle)
     try:
         customer_id = path.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
@@ -99,6 +91,6 @@ def update_record(lake: Lake, customer_id: str, change: Callable[[dict[str, Any]
 
 def customers_with_records(lake: Lake) -> list[str]:
     """Customers who have an AA journey record."""
-    base = _base(lake)
+    base = lake.aa_records_dir
     return sorted(p.stem for p in base.glob("CUST_*.json") if CUSTOMER_ID_PATTERN.fullmatch(p.stem)) \
         if base.is_dir() else []

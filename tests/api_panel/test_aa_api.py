@@ -120,9 +120,11 @@ def test_notifications_that_cannot_be_trusted_are_refused_and_audited(local_aa, 
     assert replay.status_code == 409 and replay.get_json()["errorCode"] == "replayed_notification"
     stale = _notify(client, aa_state, handle, "PAUSED", "c-1", when=now - dt.timedelta(minutes=5))
     assert stale.status_code == 409 and stale.get_json()["errorCode"] == "out_of_order_notification"
-    assert _notify(client, aa_state, handle, "REVOKED", "c-1").status_code == 200
-    illegal = _notify(client, aa_state, handle, "ACTIVE", "c-1")
+    illegal = _notify(client, aa_state, handle, "REJECTED", "c-1")   # only a PENDING consent can be rejected
     assert illegal.status_code == 409 and illegal.get_json()["errorCode"] == "invalid_transition"
+    assert _notify(client, aa_state, handle, "REVOKED", "c-1").status_code == 200
+    after_erasure = _notify(client, aa_state, handle, "ACTIVE", "c-1")   # the handle was forgotten with the data
+    assert after_erasure.status_code == 404 and after_erasure.get_json()["errorCode"] == "unknown_consent"
     causes = [e["cause"] for e in lake.read_audit(CID) if e["action"] == "aa_notification_refused"]
     assert causes == ["replayed_notification", "out_of_order_notification", "invalid_transition"]
     garbage = client.post("/Consent/Notification", data=b"not json", content_type="application/json",
