@@ -25,12 +25,9 @@ from __future__ import annotations
 import os
 import select
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from pipeline.lake import LakeError
-
-if TYPE_CHECKING:
-    from api_panel.jobs import JobManager
 
 INTERRUPTED = "interrupted by a restart"
 UNFINISHED = ("pending", "running")
@@ -68,7 +65,7 @@ def _owned_by_live_server(state: dict) -> bool:
     return stat is not None and stat[1] == state.get("server_pid")
 
 
-def recover_interrupted_jobs(manager: JobManager) -> list[str]:
+def recover_interrupted_jobs(manager: Any) -> list[str]:   # an api_panel.jobs.JobManager (which imports us)
     """End or adopt every unfinished job found in the lake; the ids of the jobs ended now."""
     ended = []
     for path in manager.lake.job_state_paths():
