@@ -35,45 +35,90 @@ def _valid_date(text: str) -> bool:
         return False
 
 
-def _top_level(paths: tuple[str, ...]) -> list[str]:
-    return [p for p in paths if len(split_path(p)) == 1]
+_GROUPS = (("amounts", "parse_amount", "unparseable_amount"), ("decimals", "parse_decimal", "unparseable_number"),
+           ("dates", "parse_date", "unparseable_date"), ("timestamps", "parse_timestamp", "unparseable_timestamp"),
+           ("booleans", "parse_bool", "unparseable_boolean"), ("integers", "parse_integer", "unparseable_integer"))
 
 
-def compile_top_level(spec: SourceSpec) -> Callable[[dict, dict, dict, list], None]:
+def _parse_lines(read: str, write: str, field_name: str, parser: str, suffix: str, pad: str) -> list[str]:
+    """Parse the value ``read`` into ``write`` unless it is already canonical; a failure becomes a problem."""
+    code = f"{field_name}:{suffix}"
+    return [
+        f"{pad}v = {read}",
+        f"{pad}if v is not None:",
+        f"{pad}    c = v.__class__",
+        f"{pad}    if not {_FAST_CHECKS[parser]}:",
+        f"{pad}        try:",
+        f"{pad}            {write}, k = {parser}(v)",
+        f"{pad}            if k:",
+        f"{pad}                repairs[k] += 1",
+        f"{pad}        except NormalizeError as exc:",
+        f"{pad}            problems.append(Reason({code!r}, {field_name!r}, str(exc)))",
+    ]
+
+
+def _enum_lines(read: str, write: str, allowed: tuple[str, ...], pad: str) -> list[str]:
+    return [
+        f"{pad}v = {read}",
+        f"{pad}if v is not None and v.__class__ is str and v not in {frozenset(allowed)!r}:",
+        f"{pad}    canonical = {({a.upper(): a for a in allowed})!r}.get(v.strip().upper())",
+        f"{pad}    if canonical is not None:",
+        f"{pad}        {write} = canonical",
+        f"{pad}        repairs['enum_case'] += 1",
+    ]
+
+
+def _kind(step: str) -> str:
+    return "list" if step == "[]" else "dict"
+
+
+def _walk(steps: list[str], leaf, depth: int = 1, parent: str = "record") -> list[str]:
+    """Nested loops reaching every slot a path points at, as :func:`pipeline.sources.iter_slots` walks them.
+
+    ``parent`` is already known to be the container ``steps[0]`` needs;
+    ``leaf(read, write, pad)`` gives the lines for one slot. A missing key, a
+    None or a value of the wrong kind on the way ends the walk, as it does there.
+    """
+    pad = "    " * depth
+    head, rest = steps[0], steps[1:]
+    if head == "[]":
+        index, item = f"j{depth}", f"x{depth}"
+        lines = [f"{pad}for {index}, {item} in enumerate({parent}):"]
+        if not rest:
+            return lines + leaf(item, f"{parent}[{index}]", pad + "    ")
+        return lines + [f"{pad}    if {item}.__class__ is {_kind(rest[0])}:", *_walk(rest, leaf, depth + 2, item)]
+    if not rest:
+        return leaf(f"{parent}.get({head!r})", f"{parent}[{head!r}]", pad)
+    child = f"x{depth}"
+    return [f"{pad}{child} = {parent}.get({head!r})", f"{pad}if {child}.__class__ is {_kind(rest[0])}:",
+            *_walk(rest, leaf, depth + 1, child)]
+
+
+def compile_normalizer(spec: SourceSpec) -> Callable[[dict, dict, dict, list], bool]:
     """One function ``f(record, repairs, missing, problems)``: parse, fix enum case, count missing fields.
 
-    It returns True when a repairable field is missing, so the source's repair
-    function only runs when there is something to repair.
+    Top-level fields first, then nested paths (each kind in turn), then nested
+    enums: the order :mod:`pipeline.cleaning` always applied them in. It
+    returns True when a repairable top-level field is missing, so the source's
+    repair function only runs when there is something to repair.
     """
-    groups = [(spec.amounts, "parse_amount", "unparseable_amount"), (spec.decimals, "parse_decimal", "unparseable_number"),
-              (spec.dates, "parse_date", "unparseable_date"), (spec.timestamps, "parse_timestamp", "unparseable_timestamp"),
-              (spec.booleans, "parse_bool", "unparseable_boolean"), (spec.integers, "parse_integer", "unparseable_integer")]
-    lines = ["def normalize_top(record, repairs, missing, problems):"]
-    for paths, parser, suffix in groups:
-        for key in _top_level(paths):
-            lines += [
-                f"    v = record.get({key!r})",
-                "    if v is not None:",
-                "        c = v.__class__",
-                f"        if not {_FAST_CHECKS[parser]}:",
-                "            try:",
-                f"                record[{key!r}], k = {parser}(v)",
-                "                if k:",
-                "                    repairs[k] += 1",
-                "            except NormalizeError as exc:",
-                f"                problems.append(Reason({key + ':' + suffix!r}, {key!r}, str(exc)))",
-            ]
+    lines = ["def normalize(record, repairs, missing, problems):"]
+    nested_parse, nested_enums = [], []
+    for attribute, parser, suffix in _GROUPS:
+        for path in getattr(spec, attribute):
+            steps = split_path(path)
+            if len(steps) == 1:
+                lines += _parse_lines(f"record.get({path!r})", f"record[{path!r}]", path, parser, suffix, "    ")
+            else:
+                field_name = path.replace(".", "/")
+                nested_parse += _walk(steps, lambda read, write, pad, f=field_name, p=parser, s=suffix:
+                                      _parse_lines(read, write, f, p, s, pad))
     for path, allowed in spec.enums.items():
-        if len(split_path(path)) != 1:
-            continue
-        lines += [
-            f"    v = record.get({path!r})",
-            f"    if v is not None and v.__class__ is str and v not in {frozenset(allowed)!r}:",
-            f"        canonical = {({a.upper(): a for a in allowed})!r}.get(v.strip().upper())",
-            "        if canonical is not None:",
-            f"            record[{path!r}] = canonical",
-            "            repairs['enum_case'] += 1",
-        ]
+        steps = split_path(path)
+        if len(steps) == 1:
+            lines += _enum_lines(f"record.get({path!r})", f"record[{path!r}]", allowed, "    ")
+        else:
+            nested_enums += _walk(steps, lambda read, write, pad, a=allowed: _enum_lines(read, write, a, pad))
     lines.append("    needs_repair = False")
     for path, kind in spec.droppable.items():
         if len(split_path(path)) != 1:
@@ -82,15 +127,16 @@ def compile_top_level(spec: SourceSpec) -> Callable[[dict, dict, dict, list], No
             lines += [f"    if {path!r} not in record:", f"        missing[{path!r}] += 1"]
         else:
             lines += [f"    if {path!r} not in record:", "        needs_repair = True"]
+    lines += nested_parse + nested_enums
     lines.append("    return needs_repair")
     namespace = {
         "NormalizeError": normalize.NormalizeError, "Reason": Reason, "valid_date": _valid_date,
         "CANON_TS": normalize._CANON_TS.match, "ISO_DATE": normalize._ISO_DATE.match,
-        **{name: getattr(normalize, name) for _, name, _ in groups},
+        **{name: getattr(normalize, name) for _, name, _ in _GROUPS},
     }
     source = "\n".join(lines)
     code = compile(source, f"<fastpath:{spec.name}>", "exec")
     exec(code, namespace)  # noqa: S102 - the source is generated from our own specs above
-    function = namespace["normalize_top"]
+    function = namespace["normalize"]
     function.source = source
     return function
