@@ -1,17 +1,18 @@
-"""Compile a source's top-level field handling into one Python function, for speed.
+"""Compile a source's field handling (parsers, enum case, missing fields) into one Python function, for speed.
 
 Cleaning must run at 100k+ records a second, and most values arrive already
 canonical (a float amount, an ISO timestamp in IST). Like ``fastjsonschema``
 does for schemas, this turns a :class:`~pipeline.sources.SourceSpec` into the
 source code of one function with the canonical case inlined and everything
 else handed to the real parsers in :mod:`pipeline.normalize`, so behaviour is
-defined in one place and only the cheap checks are repeated here. Nested
-paths stay with the generic walker in :mod:`pipeline.cleaning`.
+defined in one place and only the cheap checks are repeated here: nested
+paths become nested loops, a plain number sent as a string is converted
+inline, and each distinct date text is parsed once. :mod:`pipeline.slowpath`
+is the same behaviour written plainly; a test requires identical output.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from pipeline import normalize
 from pipeline.sources import SourceSpec, split_path
@@ -21,18 +22,12 @@ _FAST_CHECKS = {
     "parse_amount": "(c is float and round(v, 2) == v)",
     "parse_decimal": "(c is float)",
     "parse_timestamp": "(c is str and len(v) == 25 and CANON_TS(v) is not None)",
-    "parse_date": "(c is str and len(v) == 10 and ISO_DATE(v) is not None and valid_date(v))",
     "parse_bool": "(c is bool)",
     "parse_integer": "(c is int)",
 }
 
 
-def _valid_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-        return True
-    except ValueError:
-        return False
+_DATE_CACHE_SIZE = 100_000  # distinct date texts remembered per source (a few MB at most)
 
 
 _GROUPS = (("amounts", "parse_amount", "unparseable_amount"), ("decimals", "parse_decimal", "unparseable_number"),
@@ -40,9 +35,50 @@ _GROUPS = (("amounts", "parse_amount", "unparseable_amount"), ("decimals", "pars
            ("booleans", "parse_bool", "unparseable_boolean"), ("integers", "parse_integer", "unparseable_integer"))
 
 
+def _date_lines(read: str, write: str, code: str, field_name: str, pad: str) -> list[str]:
+    """Dates repeat (a statement has a few hundred distinct days): parse each distinct text once."""
+    return [
+        f"{pad}v = {read}",
+        f"{pad}if v is not None:",
+        f"{pad}    c = v.__class__",
+        f"{pad}    hit = DATES.get(v) if c is str else None",
+        f"{pad}    if hit is None:",
+        f"{pad}        try:",
+        f"{pad}            hit = parse_date(v)",
+        f"{pad}        except NormalizeError as exc:",
+        f"{pad}            problems.append(Reason({code!r}, {field_name!r}, str(exc)))",
+        f"{pad}        else:",
+        f"{pad}            if c is str and len(DATES) < {_DATE_CACHE_SIZE}:",
+        f"{pad}                DATES[v] = hit",
+        f"{pad}    if hit is not None:",
+        f"{pad}        {write}, k = hit",
+        f"{pad}        if k:",
+        f"{pad}            repairs[k] += 1",
+    ]
+
+
 def _parse_lines(read: str, write: str, field_name: str, parser: str, suffix: str, pad: str) -> list[str]:
     """Parse the value ``read`` into ``write`` unless it is already canonical; a failure becomes a problem."""
     code = f"{field_name}:{suffix}"
+    if parser == "parse_date":
+        return _date_lines(read, write, code, field_name, pad)
+    if parser == "parse_amount":  # the commonest repair, inlined: a plain number sent as a string
+        return [
+            f"{pad}v = {read}",
+            f"{pad}if v is not None:",
+            f"{pad}    c = v.__class__",
+            f"{pad}    if not {_FAST_CHECKS[parser]}:",
+            f"{pad}        if c is str and PLAIN_NUMBER(v) is not None:",
+            f"{pad}            {write} = round(float(v), 2)",
+            f"{pad}            repairs['amount_from_string'] += 1",
+            f"{pad}        else:",
+            f"{pad}            try:",
+            f"{pad}                {write}, k = {parser}(v)",
+            f"{pad}                if k:",
+            f"{pad}                    repairs[k] += 1",
+            f"{pad}            except NormalizeError as exc:",
+            f"{pad}                problems.append(Reason({code!r}, {field_name!r}, str(exc)))",
+        ]
     return [
         f"{pad}v = {read}",
         f"{pad}if v is not None:",
@@ -130,8 +166,8 @@ def compile_normalizer(spec: SourceSpec) -> Callable[[dict, dict, dict, list], b
     lines += nested_parse + nested_enums
     lines.append("    return needs_repair")
     namespace = {
-        "NormalizeError": normalize.NormalizeError, "Reason": Reason, "valid_date": _valid_date,
-        "CANON_TS": normalize._CANON_TS.match, "ISO_DATE": normalize._ISO_DATE.match,
+        "NormalizeError": normalize.NormalizeError, "Reason": Reason,
+        "CANON_TS": normalize._CANON_TS.match, "PLAIN_NUMBER": normalize._PLAIN_NUMBER.match, "DATES": {},
         **{name: getattr(normalize, name) for _, name, _ in _GROUPS},
     }
     source = "\n".join(lines)
