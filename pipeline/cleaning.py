@@ -12,7 +12,8 @@ import gc
 import multiprocessing
 from array import array
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -161,7 +162,21 @@ class SourceCleaner:
 
     def clean(self, lines: list[bytes]) -> CleanResult:
         """Clean one source's raw lines; never raises on bad records, it quarantines them."""
-        return self.finish([self.process(lines)])
+        with _no_cyclic_gc():
+            return self.finish([self.process(lines)])
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cycle collector while cleaning: it creates no cycles, only many short-lived dicts and
+    a growing list of key tuples, which the collector would otherwise scan again and again (~10% of the time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _passes(validate: Callable[[Any], Any]) -> Callable[[Any], bool]:

@@ -132,6 +132,14 @@ def _number_bounds(comp: _Compiler, schema: dict, v: str, c: str, pad: str, inde
         out += [f"{pad}if {guard}({' or '.join(tests)}):", f"{pad}    return False"]
 
 
+def _class_only(schema: Any) -> str | None:
+    """The Python class a schema that only declares one JSON type (not a number) demands, else None."""
+    if not isinstance(schema, dict) or set(schema) - _IGNORED != {"type"}:
+        return None
+    return {"string": "str", "boolean": "bool", "object": "dict", "array": "list"}.get(schema["type"]) \
+        if isinstance(schema["type"], str) else None
+
+
 def _object(comp: _Compiler, schema: dict, v: str, c: str, pad: str, indent: int, out: list[str]) -> None:
     properties = schema.get("properties", {})
     extra = schema.get("additionalProperties", True)
@@ -152,7 +160,13 @@ def _object(comp: _Compiler, schema: dict, v: str, c: str, pad: str, indent: int
             continue
         item = f"p{comp.depth}_{len(body)}"
         inner: list[str] = []
-        if key in required:  # already known to be there
+        simple = _class_only(sub)
+        if simple and key in required:  # a bare type: one test, no variables
+            body += [f"{inner_pad}if {v}[{key!r}].__class__ is not {simple}:", f"{inner_pad}    return False"]
+        elif simple:
+            body += [f"{inner_pad}if {key!r} in {v} and {v}[{key!r}].__class__ is not {simple}:",
+                     f"{inner_pad}    return False"]
+        elif key in required:  # already known to be there
             comp.emit(sub, item, level, inner)
             body += [f"{inner_pad}{item} = {v}[{key!r}]", *inner]
         else:
