@@ -106,12 +106,14 @@ def _const(comp: _Compiler, schema: dict, v: str, c: str, pad: str, indent: int,
     _enum(comp, {"enum": [schema["const"]]}, v, c, pad, indent, out)
 
 
+def _length_tests(schema: dict, v: str, shortest: str, longest: str) -> list[str]:
+    """Failing tests for minLength/maxLength or minItems/maxItems."""
+    return [f"len({v}) {fails} {int(schema[keyword])}" for keyword, fails in ((shortest, "<"), (longest, ">"))
+            if keyword in schema]
+
+
 def _string_bounds(comp: _Compiler, schema: dict, v: str, c: str, pad: str, indent: int, out: list[str]) -> None:
-    tests = []
-    if "minLength" in schema:
-        tests.append(f"len({v}) < {int(schema['minLength'])}")
-    if "maxLength" in schema:
-        tests.append(f"len({v}) > {int(schema['maxLength'])}")
+    tests = _length_tests(schema, v, "minLength", "maxLength")
     if "pattern" in schema:
         search = comp.constant(re.compile(_DOLLAR.sub(r"\\Z", schema["pattern"])).search)
         tests.append(f"not {search}({v})")
@@ -181,11 +183,7 @@ def _object(comp: _Compiler, schema: dict, v: str, c: str, pad: str, indent: int
 
 
 def _array(comp: _Compiler, schema: dict, v: str, c: str, pad: str, indent: int, out: list[str]) -> None:
-    tests = []
-    if "minItems" in schema:
-        tests.append(f"len({v}) < {int(schema['minItems'])}")
-    if "maxItems" in schema:
-        tests.append(f"len({v}) > {int(schema['maxItems'])}")
+    tests = _length_tests(schema, v, "minItems", "maxItems")
     items = schema.get("items", True)
     if isinstance(items, list):
         raise UnsupportedSchemaError("items as a list")

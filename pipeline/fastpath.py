@@ -57,40 +57,32 @@ def _date_lines(read: str, write: str, code: str, field_name: str, pad: str) -> 
     ]
 
 
+def _call_parser(write: str, field_name: str, parser: str, suffix: str, pad: str) -> list[str]:
+    """Hand ``v`` to the real parser; count the repair, or record why it cannot be parsed."""
+    return [
+        f"{pad}try:",
+        f"{pad}    {write}, k = {parser}(v)",
+        f"{pad}    if k:",
+        f"{pad}        repairs[k] += 1",
+        f"{pad}except NormalizeError as exc:",
+        f"{pad}    problems.append(Reason({field_name + ':' + suffix!r}, {field_name!r}, str(exc)))",
+    ]
+
+
 def _parse_lines(read: str, write: str, field_name: str, parser: str, suffix: str, pad: str) -> list[str]:
     """Parse the value ``read`` into ``write`` unless it is already canonical; a failure becomes a problem."""
-    code = f"{field_name}:{suffix}"
     if parser == "parse_date":
-        return _date_lines(read, write, code, field_name, pad)
-    if parser == "parse_amount":  # the commonest repair, inlined: a plain number sent as a string
-        return [
-            f"{pad}v = {read}",
-            f"{pad}if v is not None:",
-            f"{pad}    c = v.__class__",
-            f"{pad}    if not {_FAST_CHECKS[parser]}:",
-            f"{pad}        if c is str and PLAIN_NUMBER(v) is not None:",
-            f"{pad}            {write} = round(float(v), 2)",
-            f"{pad}            repairs['amount_from_string'] += 1",
-            f"{pad}        else:",
-            f"{pad}            try:",
-            f"{pad}                {write}, k = {parser}(v)",
-            f"{pad}                if k:",
-            f"{pad}                    repairs[k] += 1",
-            f"{pad}            except NormalizeError as exc:",
-            f"{pad}                problems.append(Reason({code!r}, {field_name!r}, str(exc)))",
-        ]
-    return [
-        f"{pad}v = {read}",
-        f"{pad}if v is not None:",
-        f"{pad}    c = v.__class__",
-        f"{pad}    if not {_FAST_CHECKS[parser]}:",
-        f"{pad}        try:",
-        f"{pad}            {write}, k = {parser}(v)",
-        f"{pad}            if k:",
-        f"{pad}                repairs[k] += 1",
-        f"{pad}        except NormalizeError as exc:",
-        f"{pad}            problems.append(Reason({code!r}, {field_name!r}, str(exc)))",
-    ]
+        return _date_lines(read, write, f"{field_name}:{suffix}", field_name, pad)
+    head = [f"{pad}v = {read}", f"{pad}if v is not None:", f"{pad}    c = v.__class__",
+            f"{pad}    if not {_FAST_CHECKS[parser]}:"]
+    if parser != "parse_amount":
+        return head + _call_parser(write, field_name, parser, suffix, pad + "        ")
+    # the commonest repair, inlined: a plain number sent as a string
+    return head + [f"{pad}        if c is str and PLAIN_NUMBER(v) is not None:",
+                   f"{pad}            {write} = round(float(v), 2)",
+                   f"{pad}            repairs['amount_from_string'] += 1",
+                   f"{pad}        else:",
+                   *_call_parser(write, field_name, parser, suffix, pad + "            ")]
 
 
 def _enum_lines(read: str, write: str, allowed: tuple[str, ...], pad: str) -> list[str]:
