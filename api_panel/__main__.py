@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--label", help="a name for the audit log (default: derived from the token)")
     revoke = sub.add_parser("revoke-token", help="revoke the stored tokens with a label (their sockets are dropped)")
     revoke.add_argument("--label", required=True)
-    sub.add_parser("demo-tokens", help="(re)create one demo token per role and print them")
+    demo = sub.add_parser("demo-tokens", help="print one demo token per role (kept across starts; new if revoked)")
+    demo.add_argument("--new", action="store_true", help="replace the demo tokens with new ones")
     args = parser.parse_args(argv)
     try:
         if args.command == "serve":
@@ -39,8 +40,9 @@ def main(argv: list[str] | None = None) -> int:
             from api_panel.server import serve_upstream
             serve_upstream(args.role, args.bind, args.workers, args.threads)
             return 0
-        from api_panel.auth import ROLES, TokenStore
-        store = TokenStore(Lake(load_config()["lake_root"]))
+        from api_panel.auth import TokenStore
+        lake = Lake(load_config()["lake_root"])
+        store = TokenStore(lake)
         if args.command == "create-token":
             print(f"token for role {args.role} (shown once; stored hashed):", file=sys.stderr)
             print(store.create(args.role, args.label))
@@ -49,9 +51,12 @@ def main(argv: list[str] | None = None) -> int:
             removed = store.revoke(args.label)
             print(f"revoked {removed} token(s) labelled {args.label}", file=sys.stderr)
             return 0 if removed else 1
-        print("Demo API tokens (new on every start; paste one into the dashboard's sign-in):")
-        for role in ROLES:
-            print(f"  {role:<8} {store.create(role, f'demo-{role}', replace_label=True)}")
+        from api_panel.demo_tokens import demo_tokens
+        tokens = demo_tokens(lake, store, renew=args.new)
+        print(f"Demo API tokens (paste one into the dashboard's sign-in; kept in {lake.demo_tokens_path}, "
+              "`python -m api_panel demo-tokens --new` replaces them):")
+        for role, token, kept in tokens:
+            print(f"  {role:<8} {token}" + ("" if kept else "   (new)"))
         return 0
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

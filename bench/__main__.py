@@ -23,6 +23,8 @@ class Benchmark(NamedTuple):
 
 BENCHMARKS: dict[str, Benchmark] = {
     "lake": Benchmark("bench.bench_lake", "clean throughput (records/s) and generate + clean wall time"),
+    "speed": Benchmark("bench.bench_speed", "clean records/s in one process (large customer, transactions), "
+                                          "whole `run` wall incl. start-up, import-time offenders"),
     "analytics": Benchmark("bench.bench_analytics", "analyze for the baseline customer, in-process and CLI"),
     "risk": Benchmark("bench.bench_risk", "risk model vs logistic regression and optbinning on public credit data"),
     "models": Benchmark("bench.bench_models", "score + models steps for the baseline customer"),

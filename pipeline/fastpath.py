@@ -1,17 +1,18 @@
-"""Compile a source's top-level field handling into one Python function, for speed.
+"""Compile a source's field handling (parsers, enum case, missing fields) into one Python function, for speed.
 
 Cleaning must run at 100k+ records a second, and most values arrive already
 canonical (a float amount, an ISO timestamp in IST). Like ``fastjsonschema``
 does for schemas, this turns a :class:`~pipeline.sources.SourceSpec` into the
 source code of one function with the canonical case inlined and everything
 else handed to the real parsers in :mod:`pipeline.normalize`, so behaviour is
-defined in one place and only the cheap checks are repeated here. Nested
-paths stay with the generic walker in :mod:`pipeline.cleaning`.
+defined in one place and only the cheap checks are repeated here: nested
+paths become nested loops, a plain number sent as a string is converted
+inline, and each distinct date text is parsed once. :mod:`pipeline.slowpath`
+is the same behaviour written plainly; a test requires identical output.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from pipeline import normalize
 from pipeline.sources import SourceSpec, split_path
@@ -21,59 +22,131 @@ _FAST_CHECKS = {
     "parse_amount": "(c is float and round(v, 2) == v)",
     "parse_decimal": "(c is float)",
     "parse_timestamp": "(c is str and len(v) == 25 and CANON_TS(v) is not None)",
-    "parse_date": "(c is str and len(v) == 10 and ISO_DATE(v) is not None and valid_date(v))",
     "parse_bool": "(c is bool)",
     "parse_integer": "(c is int)",
 }
 
 
-def _valid_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-        return True
-    except ValueError:
-        return False
+_DATE_CACHE_SIZE = 100_000  # distinct date texts remembered per source (a few MB at most)
 
 
-def _top_level(paths: tuple[str, ...]) -> list[str]:
-    return [p for p in paths if len(split_path(p)) == 1]
+_GROUPS = (("amounts", "parse_amount", "unparseable_amount"), ("decimals", "parse_decimal", "unparseable_number"),
+           ("dates", "parse_date", "unparseable_date"), ("timestamps", "parse_timestamp", "unparseable_timestamp"),
+           ("booleans", "parse_bool", "unparseable_boolean"), ("integers", "parse_integer", "unparseable_integer"))
 
 
-def compile_top_level(spec: SourceSpec) -> Callable[[dict, dict, dict, list], None]:
+def _date_lines(read: str, write: str, code: str, field_name: str, pad: str) -> list[str]:
+    """Dates repeat (a statement has a few hundred distinct days): parse each distinct text once."""
+    return [
+        f"{pad}v = {read}",
+        f"{pad}if v is not None:",
+        f"{pad}    c = v.__class__",
+        f"{pad}    hit = DATES.get(v) if c is str else None",
+        f"{pad}    if hit is None:",
+        f"{pad}        try:",
+        f"{pad}            hit = parse_date(v)",
+        f"{pad}        except NormalizeError as exc:",
+        f"{pad}            problems.append(Reason({code!r}, {field_name!r}, str(exc)))",
+        f"{pad}        else:",
+        f"{pad}            if c is str and len(DATES) < {_DATE_CACHE_SIZE}:",
+        f"{pad}                DATES[v] = hit",
+        f"{pad}    if hit is not None:",
+        f"{pad}        {write}, k = hit",
+        f"{pad}        if k:",
+        f"{pad}            repairs[k] += 1",
+    ]
+
+
+def _call_parser(write: str, field_name: str, parser: str, suffix: str, pad: str) -> list[str]:
+    """Hand ``v`` to the real parser; count the repair, or record why it cannot be parsed."""
+    return [
+        f"{pad}try:",
+        f"{pad}    {write}, k = {parser}(v)",
+        f"{pad}    if k:",
+        f"{pad}        repairs[k] += 1",
+        f"{pad}except NormalizeError as exc:",
+        f"{pad}    problems.append(Reason({field_name + ':' + suffix!r}, {field_name!r}, str(exc)))",
+    ]
+
+
+def _parse_lines(read: str, write: str, field_name: str, parser: str, suffix: str, pad: str) -> list[str]:
+    """Parse the value ``read`` into ``write`` unless it is already canonical; a failure becomes a problem."""
+    if parser == "parse_date":
+        return _date_lines(read, write, f"{field_name}:{suffix}", field_name, pad)
+    head = [f"{pad}v = {read}", f"{pad}if v is not None:", f"{pad}    c = v.__class__",
+            f"{pad}    if not {_FAST_CHECKS[parser]}:"]
+    if parser != "parse_amount":
+        return head + _call_parser(write, field_name, parser, suffix, pad + "        ")
+    # the commonest repair, inlined: a plain number sent as a string
+    return head + [f"{pad}        if c is str and PLAIN_NUMBER(v) is not None:",
+                   f"{pad}            {write} = round(float(v), 2)",
+                   f"{pad}            repairs['amount_from_string'] += 1",
+                   f"{pad}        else:",
+                   *_call_parser(write, field_name, parser, suffix, pad + "            ")]
+
+
+def _enum_lines(read: str, write: str, allowed: tuple[str, ...], pad: str) -> list[str]:
+    return [
+        f"{pad}v = {read}",
+        f"{pad}if v is not None and v.__class__ is str and v not in {frozenset(allowed)!r}:",
+        f"{pad}    canonical = {({a.upper(): a for a in allowed})!r}.get(v.strip().upper())",
+        f"{pad}    if canonical is not None:",
+        f"{pad}        {write} = canonical",
+        f"{pad}        repairs['enum_case'] += 1",
+    ]
+
+
+def _kind(step: str) -> str:
+    return "list" if step == "[]" else "dict"
+
+
+def _walk(steps: list[str], leaf, depth: int = 1, parent: str = "record") -> list[str]:
+    """Nested loops reaching every slot a path points at, as :func:`pipeline.sources.iter_slots` walks them.
+
+    ``parent`` is already known to be the container ``steps[0]`` needs;
+    ``leaf(read, write, pad)`` gives the lines for one slot. A missing key, a
+    None or a value of the wrong kind on the way ends the walk, as it does there.
+    """
+    pad = "    " * depth
+    head, rest = steps[0], steps[1:]
+    if head == "[]":
+        index, item = f"j{depth}", f"x{depth}"
+        lines = [f"{pad}for {index}, {item} in enumerate({parent}):"]
+        if not rest:
+            return lines + leaf(item, f"{parent}[{index}]", pad + "    ")
+        return lines + [f"{pad}    if {item}.__class__ is {_kind(rest[0])}:", *_walk(rest, leaf, depth + 2, item)]
+    if not rest:
+        return leaf(f"{parent}.get({head!r})", f"{parent}[{head!r}]", pad)
+    child = f"x{depth}"
+    return [f"{pad}{child} = {parent}.get({head!r})", f"{pad}if {child}.__class__ is {_kind(rest[0])}:",
+            *_walk(rest, leaf, depth + 1, child)]
+
+
+def compile_normalizer(spec: SourceSpec) -> Callable[[dict, dict, dict, list], bool]:
     """One function ``f(record, repairs, missing, problems)``: parse, fix enum case, count missing fields.
 
-    It returns True when a repairable field is missing, so the source's repair
-    function only runs when there is something to repair.
+    Top-level fields first, then nested paths (each kind in turn), then nested
+    enums: the order :mod:`pipeline.cleaning` always applied them in. It
+    returns True when a repairable top-level field is missing, so the source's
+    repair function only runs when there is something to repair.
     """
-    groups = [(spec.amounts, "parse_amount", "unparseable_amount"), (spec.decimals, "parse_decimal", "unparseable_number"),
-              (spec.dates, "parse_date", "unparseable_date"), (spec.timestamps, "parse_timestamp", "unparseable_timestamp"),
-              (spec.booleans, "parse_bool", "unparseable_boolean"), (spec.integers, "parse_integer", "unparseable_integer")]
-    lines = ["def normalize_top(record, repairs, missing, problems):"]
-    for paths, parser, suffix in groups:
-        for key in _top_level(paths):
-            lines += [
-                f"    v = record.get({key!r})",
-                "    if v is not None:",
-                "        c = v.__class__",
-                f"        if not {_FAST_CHECKS[parser]}:",
-                "            try:",
-                f"                record[{key!r}], k = {parser}(v)",
-                "                if k:",
-                "                    repairs[k] += 1",
-                "            except NormalizeError as exc:",
-                f"                problems.append(Reason({key + ':' + suffix!r}, {key!r}, str(exc)))",
-            ]
+    lines = ["def normalize(record, repairs, missing, problems):"]
+    nested_parse, nested_enums = [], []
+    for attribute, parser, suffix in _GROUPS:
+        for path in getattr(spec, attribute):
+            steps = split_path(path)
+            if len(steps) == 1:
+                lines += _parse_lines(f"record.get({path!r})", f"record[{path!r}]", path, parser, suffix, "    ")
+            else:
+                field_name = path.replace(".", "/")
+                nested_parse += _walk(steps, lambda read, write, pad, f=field_name, p=parser, s=suffix:
+                                      _parse_lines(read, write, f, p, s, pad))
     for path, allowed in spec.enums.items():
-        if len(split_path(path)) != 1:
-            continue
-        lines += [
-            f"    v = record.get({path!r})",
-            f"    if v is not None and v.__class__ is str and v not in {frozenset(allowed)!r}:",
-            f"        canonical = {({a.upper(): a for a in allowed})!r}.get(v.strip().upper())",
-            "        if canonical is not None:",
-            f"            record[{path!r}] = canonical",
-            "            repairs['enum_case'] += 1",
-        ]
+        steps = split_path(path)
+        if len(steps) == 1:
+            lines += _enum_lines(f"record.get({path!r})", f"record[{path!r}]", allowed, "    ")
+        else:
+            nested_enums += _walk(steps, lambda read, write, pad, a=allowed: _enum_lines(read, write, a, pad))
     lines.append("    needs_repair = False")
     for path, kind in spec.droppable.items():
         if len(split_path(path)) != 1:
@@ -82,15 +155,16 @@ def compile_top_level(spec: SourceSpec) -> Callable[[dict, dict, dict, list], No
             lines += [f"    if {path!r} not in record:", f"        missing[{path!r}] += 1"]
         else:
             lines += [f"    if {path!r} not in record:", "        needs_repair = True"]
+    lines += nested_parse + nested_enums
     lines.append("    return needs_repair")
     namespace = {
-        "NormalizeError": normalize.NormalizeError, "Reason": Reason, "valid_date": _valid_date,
-        "CANON_TS": normalize._CANON_TS.match, "ISO_DATE": normalize._ISO_DATE.match,
-        **{name: getattr(normalize, name) for _, name, _ in groups},
+        "NormalizeError": normalize.NormalizeError, "Reason": Reason,
+        "CANON_TS": normalize._CANON_TS.match, "PLAIN_NUMBER": normalize._PLAIN_NUMBER.match, "DATES": {},
+        **{name: getattr(normalize, name) for _, name, _ in _GROUPS},
     }
     source = "\n".join(lines)
     code = compile(source, f"<fastpath:{spec.name}>", "exec")
     exec(code, namespace)  # noqa: S102 - the source is generated from our own specs above
-    function = namespace["normalize_top"]
+    function = namespace["normalize"]
     function.source = source
     return function

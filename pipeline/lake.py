@@ -176,6 +176,11 @@ class Lake(LakeErasure, LakeFiles):
         """Hashed API tokens with their roles (never the tokens themselves)."""
         return self.root / "security" / "tokens.json"
 
+    @property
+    def demo_tokens_path(self) -> Path:
+        """The demo's own tokens in plain text (0600), so ``make run`` can print the same ones again."""
+        return self.root / "security" / "demo_tokens.json"
+
     def job_path(self, customer_id: str, job_id: str) -> Path:
         """The last known state of one pipeline job, for a page reload after a server restart."""
         return self.customer_dir("logs", customer_id) / "jobs" / f"{_check_name(job_id, 'job')}.json"

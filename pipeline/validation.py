@@ -1,7 +1,8 @@
 """Schema validation: one compiled validator per schema, every problem of a record reported.
 
-Valid records (the vast majority) go through a ``fastjsonschema``-compiled
-function, which is fast enough for 100k+ records a second. Only a record that
+Valid records (the vast majority) go through a compiled yes/no check
+(:mod:`pipeline.fastcheck`, or ``fastjsonschema`` where that cannot compile
+a schema), fast enough for 100k+ records a second. Only a record that
 fails is re-checked with ``jsonschema``'s ``iter_errors``, which lists every
 failing field, so quarantine entries carry all their reasons.
 """
@@ -16,6 +17,7 @@ import fastjsonschema
 import jsonschema
 
 from pipeline.config import PROJECT_ROOT
+from pipeline.fastcheck import compile_check
 
 SCHEMA_DIR = PROJECT_ROOT / "schemas"
 
@@ -70,6 +72,9 @@ class SchemaValidator:
         jsonschema.Draft202012Validator.check_schema(schema)
         self.schema = schema
         self.fast = fastjsonschema.compile(without_formats(schema) if trust_formats else schema)
+        # the same verdict as ``fast`` in a third of the time, for the cleaner's valid records; None when the
+        # schema uses a keyword the compiler does not know (formats are not checked, so only when trusted)
+        self.check = compile_check(schema) if trust_formats else None
         self._full = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
     def errors(self, record: object) -> list[Reason]:

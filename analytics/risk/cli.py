@@ -9,12 +9,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
-def read_table(path: str) -> pd.DataFrame:
+def read_table(path: str) -> "pd.DataFrame":
     """A lender's table from CSV or Parquet (by extension; anything else is tried as CSV)."""
+    import pandas as pd  # here, not at the top: every ``python -m pipeline`` command builds this parser
+
     file = Path(path)
     if not file.is_file():
         raise ValueError(f"cannot read {path}: no such file")

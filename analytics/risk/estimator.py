@@ -202,9 +202,9 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         for family, _, pipe, w in self.parts_:
             prepared = pipe[:-1].transform(frame)
             if family == "hgb":
-                import shap  # imported here: it pulls in numba, which only explanations need
+                from analytics.risk.explainer import load_shap  # numba and shap: only explanations need them
 
-                explainer = shap.TreeExplainer(pipe[-1])
+                explainer = load_shap().TreeExplainer(pipe[-1])
                 values = np.asarray(explainer.shap_values(prepared)).reshape(len(frame), -1)
                 expected = float(np.ravel(explainer.expected_value)[0])
             else:

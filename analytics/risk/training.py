@@ -217,10 +217,11 @@ def train_risk_model(table: pd.DataFrame, target: str, positive: Any = None, con
 
 
 def _versions() -> dict[str, str]:
-    import shap
     import sklearn
 
-    return {"scikit-learn": sklearn.__version__, "shap": shap.__version__, "numpy": np.__version__,
+    from analytics.risk.explainer import load_shap
+
+    return {"scikit-learn": sklearn.__version__, "shap": load_shap().__version__, "numpy": np.__version__,
             "pandas": pd.__version__}
 
 

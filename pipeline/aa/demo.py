@@ -76,7 +76,8 @@ def local_aa(settings: AASettings, config: dict, as_of) -> Iterator[FIUClient]:
         thread.join(timeout=10)
 
 
-def _consent_in_force(lake: Lake, customer_id: str, client: FIUClient, registry: ConsentRegistry) -> bool:
+def consent_in_force(lake: Lake, customer_id: str, client: FIUClient, registry: ConsentRegistry) -> bool:
+    """Whether the customer's AA consent is ACTIVE at the AA now (its state persists in ``.aa/local_aa``)."""
     record = read_record(lake, customer_id)
     if record is None or record.get("status") != "ACTIVE":
         return False
@@ -91,7 +92,7 @@ def consent_for_demo(lake: Lake, customer_id: str, client: FIUClient, registry: 
                      progress, fresh: bool = False) -> str:
     """An ACTIVE AA consent for a demo customer (the one in force, or a new one the customer approves);
     returns the consent id."""
-    if fresh or not _consent_in_force(lake, customer_id, client, registry):
+    if fresh or not consent_in_force(lake, customer_id, client, registry):
         handle, url = request_consent(lake, customer_id, client, handle_for(customer_id), DEMO_PURPOSE,
                                       DEMO_FI_TYPES)
         progress("info", f"consent {handle} requested from the AA; the customer approves at {url}")

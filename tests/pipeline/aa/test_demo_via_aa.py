@@ -1,6 +1,7 @@
 """``prepare-demo`` fetches the demo customers' bank accounts and GST returns through the local AA over HTTP
 (signed, encrypted), generates the rest, and runs every step; a second preparation reuses the consent in force;
-revoking the AA consent erases what it brought."""
+a preparation whose inputs have not changed reuses the customers; revoking the AA consent erases what it
+brought."""
 import copy
 
 import pytest
@@ -47,6 +48,16 @@ def test_the_demo_arrives_through_the_local_aa(small_demo):
         fetches = [e for e in lake.read_audit(customer_id) if e["action"] == "aa_fetch"]
         assert len(fetches) == 1 and fetches[0]["consent_id"] == journey["consent_id"]
 
+    said.clear()   # nothing changed: every customer is reused as it is, consents and all
+    raw = {c: lake.raw_path(c, "credit_bureau").stat().st_mtime_ns for c in DEMO}
+    assert prepare_demo(lake, config, None, said.append, lambda level, message: None) == []
+    assert [line for line in said if line.startswith("==")] == [
+        f"== {c} ({p}): reused (inputs unchanged, AA consent in force)" for c, p in DEMO.items()]
+    assert said[-1].startswith("every demo customer reused")
+    assert raw == {c: lake.raw_path(c, "credit_bureau").stat().st_mtime_ns for c in DEMO}
+    assert all([e["action"] for e in lake.read_audit(c)].count("aa_fetch") == 1 for c in DEMO)
+
+    config = {**config, "version": config["version"] + "-changed"}   # an input changed: rebuilt
     assert prepare_demo(lake, config, None, said.append, lambda level, message: None) == []
     for customer_id in DEMO:   # the consent in force is used again: no new request
         actions = [e["action"] for e in lake.read_audit(customer_id)]

@@ -1,0 +1,124 @@
+"""Speed benchmark (issue 15, point 8): cleaning throughput in one process, and a whole ``run`` with start-up.
+
+* cleaning throughput, one process, of a large generated customer (the baseline profile at six times its
+  transaction volume, every source) and of its transactions alone (target: >= 100,000 records/s);
+* the wall time of ``python -m pipeline run`` (all five steps) for the baseline customer, interpreter start-up
+  included (target: < 3 s); the demo risk model is trained by one untimed run first, as ``make run`` does;
+* the top import-time offenders of that command (``python -X importtime``), cumulative, top-level only.
+
+The machine is shared, so every figure is measured several times; the best and the median are printed.
+
+    python -m bench speed [--repeat N] [--lake DIR] [--skip-run]
+
+``--lake DIR`` keeps the run's lake (and its trained model) between invocations, so only the first pays
+for training.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from pipeline.cleaning import clean_source
+from pipeline.config import PROJECT_ROOT, load_config
+from pipeline.lake import SOURCES, Lake
+from pipeline.stages import generate_stage
+
+CUSTOMER = "CUST_MSM_00001"
+LARGE = "CUST_BEN_00001"
+AS_OF = "2026-11"
+SCALE = 6  # the large customer: the baseline profile with six times its transactions a month
+
+
+def _best_median(times: list[float]) -> tuple[float, float]:
+    return min(times), statistics.median(times)
+
+
+def _timed(func, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def large_customer(lake: Lake, config: dict) -> dict[str, list[bytes]]:
+    """Generate the large customer and return its raw lines by source."""
+    config = copy.deepcopy(config)
+    per_month = config["generator"]["transactions_per_month"]
+    per_month["baseline"] = per_month["baseline"] * SCALE
+    generate_stage(lake, LARGE, config, profile="baseline", as_of=date(2026, 11, 1))
+    return {s: lake.read_lines(lake.raw_path(LARGE, s)) for s in SOURCES if lake.raw_path(LARGE, s).exists()}
+
+
+def clean_throughput(raw: dict[str, list[bytes]], repeat: int) -> None:
+    """Print records/s of cleaning every source, and transactions alone, in this one process."""
+    for source, lines in raw.items():
+        clean_source(source, lines[:20])  # compile the validators outside the timing
+    total = sum(map(len, raw.values()))
+    every = _timed(lambda: [clean_source(s, lines) for s, lines in raw.items()], repeat)
+    txns = _timed(lambda: clean_source("transactions", raw["transactions"]), repeat)
+    (best, median), (t_best, t_median) = _best_median(every), _best_median(txns)
+    print(f"large customer: {total:,} raw lines ({len(raw['transactions']):,} transactions), {len(raw)} sources")
+    print(f"clean, every source, 1 process : best {total / best:>9,.0f} records/s, median {total / median:>9,.0f}"
+          f" records/s ({repeat} runs; target >= 100,000)")
+    n = len(raw["transactions"])
+    print(f"clean, transactions, 1 process : best {n / t_best:>9,.0f} records/s, median {n / t_median:>9,.0f}"
+          f" records/s ({repeat} runs)")
+
+
+def _run_command(lake_dir: str) -> list[str]:
+    return [sys.executable, "-m", "pipeline", "run", "--customer-id", CUSTOMER, "--profile", "baseline",
+            "--as-of", AS_OF, "--lake", lake_dir]
+
+
+def run_wall(lake_dir: str, repeat: int) -> None:
+    """Print the wall time of the whole five-step ``run`` command, including interpreter start-up."""
+    if not (Path(lake_dir) / "models").is_dir():
+        t0 = time.perf_counter()
+        subprocess.run(_run_command(lake_dir), check=True, cwd=PROJECT_ROOT, capture_output=True)
+        print(f"first run (trains the demo risk model, not counted): {time.perf_counter() - t0:.1f} s")
+    walls = _timed(lambda: subprocess.run(_run_command(lake_dir), check=True, cwd=PROJECT_ROOT,
+                                          capture_output=True), repeat)
+    best, median = _best_median(walls)
+    print(f"`{' '.join(['python', *_run_command('LAKE')[1:]])}`")
+    print(f"  wall incl. start-up: best {best:.2f} s, median {median:.2f} s ({repeat} runs; target < 3 s)")
+
+
+def import_offenders(lake_dir: str, top: int = 12) -> None:
+    """Print the slowest top-level imports of one ``run`` (cumulative microseconds from -X importtime)."""
+    done = subprocess.run([sys.executable, "-X", "importtime", *_run_command(lake_dir)[1:]], check=True,
+                          cwd=PROJECT_ROOT, capture_output=True, text=True)
+    rows = []
+    for line in done.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit() and not parts[2].startswith("  "):
+            rows.append((int(parts[1]), parts[2].strip()))
+    print(f"-X importtime: {sum(us for us, _ in rows) / 1e6:.2f} s importing; top-level offenders (cumulative):")
+    for us, name in sorted(rows, reverse=True)[:top]:
+        print(f"  {us / 1e3:8.0f} ms  {name}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the speed figures."""
+    parser = argparse.ArgumentParser(prog="python -m bench speed", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5, help="measurements per figure (default 5)")
+    parser.add_argument("--lake", help="lake directory for the run figures, kept between invocations")
+    parser.add_argument("--skip-run", action="store_true", help="cleaning throughput only")
+    args = parser.parse_args(argv or [])
+    config = load_config()
+    print("== speed (issue 15, point 8)")
+    with tempfile.TemporaryDirectory() as tmp:
+        clean_throughput(large_customer(Lake(tmp), config), args.repeat)
+        if not args.skip_run:
+            lake_dir = args.lake or str(Path(tmp) / "run")
+            run_wall(lake_dir, args.repeat)
+            import_offenders(lake_dir)
+    return 0
