@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
 from flask import Blueprint, current_app, jsonify, request
 
 from api_panel.access import lake, registry
 from api_panel.extensions import socketio
 from api_panel.jobs import room_for
 from pipeline.aa.errors import AAError
-from pipeline.aa.journey import aa_settings, client_for
+from pipeline.aa.journey import aa_public_key, aa_settings, client_for
 from pipeline.aa.notifications import receive_consent_notification, receive_fi_notification
 from pipeline.aa.timestamps import iso_z
 
@@ -39,20 +38,11 @@ def _refusal(exc: AAError):
 
 
 def _aa_key() -> str:
-    """The AA's public key: from the configured file, else fetched once from the AA's ``GET /keys``."""
-    cached = current_app.extensions.get("aa_public_key")
-    if cached:
-        return cached
-    settings = aa_settings(current_app.extensions["settings"])
-    if settings.aa_public_key_file is not None:
-        key = settings.aa_public_key_file.read_text(encoding="utf-8")
-    else:
-        try:
-            key = httpx.get(settings.base_url.rstrip("/") + "/keys", timeout=5).json()["keys"][0]["pem"]
-        except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError):
-            raise AAError("aa_unreachable", "the AA's public key could not be read to verify the notification") \
-                from None
-    current_app.extensions["aa_public_key"] = key
+    """The AA's public key, read once per process (:func:`pipeline.aa.journey.aa_public_key`)."""
+    key = current_app.extensions.get("aa_public_key")
+    if not key:
+        key = aa_public_key(aa_settings(current_app.extensions["settings"]))
+        current_app.extensions["aa_public_key"] = key
     return key
 
 

@@ -27,7 +27,7 @@ import httpx
 from pipeline.aa.client import FIUClient
 from pipeline.aa.errors import AAError
 from pipeline.aa.journey import (LOCAL_AA, PROJECT_ROOT, AASettings, client_for, fetch_into_lake, follow_status,
-                                 handle_for, request_consent, signing_key)
+                                 handle_for, public_key_path, request_consent, signing_key)
 from pipeline.aa.records import read_record
 from pipeline.consents import ConsentRegistry
 from pipeline.lake import Lake
@@ -60,7 +60,7 @@ def local_aa(settings: AASettings, config: dict, as_of) -> Iterator[FIUClient]:
     from generators.aa_server import create_aa_app   # noqa: PLC0415 - the local AA, only for the demo
 
     signing_key(settings)
-    public = settings.signing_key_file.with_name(settings.signing_key_file.stem + ".pub.pem").read_text("utf-8")
+    public = public_key_path(settings).read_text("utf-8")
     app = create_aa_app({settings.client_id: public}, config, as_of, state_dir=LOCAL_AA_STATE)
     usual = urlparse(LOCAL_AA)
     port = usual.port if _free(usual.hostname, usual.port) else 0

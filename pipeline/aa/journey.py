@@ -74,7 +74,7 @@ def signing_key(settings: AASettings) -> str:
         tmp.write_text(private, encoding="utf-8")
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
-        path.with_name(path.stem + ".pub.pem").write_text(public, encoding="utf-8")
+        public_key_path(settings).write_text(public, encoding="utf-8")
     return path.read_text(encoding="utf-8")
 
 
@@ -84,15 +84,24 @@ def client_for(settings: AASettings, timeout: float | None = None) -> FIUClient:
     statement)."""
     timeout = settings.timeout_s if timeout is None else timeout
     ours = signing_key(settings)   # first, so a new FIU has its key pair to register even if the AA is down
+    return FIUClient(settings.base_url, settings.client_id, ours, aa_public_key(settings, timeout),
+                     settings.api_key, timeout)
+
+
+def public_key_path(settings: AASettings) -> Path:
+    """Where the FIU's public signing key sits, beside its private key (what an AA registers)."""
+    return settings.signing_key_file.with_name(settings.signing_key_file.stem + ".pub.pem")
+
+
+def aa_public_key(settings: AASettings, timeout: float = 5.0) -> str:
+    """The AA's public signing key (PEM): ``AA_PUBLIC_KEY_FILE``, else the AA's ``GET /keys`` (local AA only)."""
     if settings.aa_public_key_file is not None:
-        aa_key = settings.aa_public_key_file.read_text(encoding="utf-8")
-    else:
-        try:
-            aa_key = httpx.get(settings.base_url.rstrip("/") + "/keys", timeout=timeout).json()["keys"][0]["pem"]
-        except (httpx.HTTPError, ValueError, KeyError, IndexError):
-            raise AAError("aa_unreachable", f"no AA public key: set AA_PUBLIC_KEY_FILE, or run the local AA at "
-                          f"{settings.base_url}") from None
-    return FIUClient(settings.base_url, settings.client_id, ours, aa_key, settings.api_key, timeout)
+        return settings.aa_public_key_file.read_text(encoding="utf-8")
+    try:
+        return httpx.get(settings.base_url.rstrip("/") + "/keys", timeout=timeout).json()["keys"][0]["pem"]
+    except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError):
+        raise AAError("aa_unreachable", f"no AA public key: set AA_PUBLIC_KEY_FILE, or run the local AA at "
+                      f"{settings.base_url}") from None
 
 
 def handle_for(customer_id: str) -> str:
