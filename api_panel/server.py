@@ -26,6 +26,8 @@ def write_json_error(sock, status_int: int, reason: str, mesg: str) -> None:
     """Gunicorn's answer to a request it cannot parse (a request line over its limit: 414; a bad header: 400),
     as the API's JSON error shape instead of an HTML page. Gunicorn has no hook for this body; its workers call
     ``gunicorn.util.write_error``, which :class:`DashboardServer` replaces with this in the server's processes."""
+    if status_int == 400 and str(mesg).startswith("Request Line is too large"):
+        status_int, reason = 414, "URI Too Long"  # Gunicorn before 27 answers its request-line limit with a 400
     body = json.dumps({"error": reason.lower().replace(" ", "_"), "message": mesg or reason}).encode()
     head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\n\r\n").encode("latin1")
