@@ -98,6 +98,11 @@ class TokenStore:
                 return None
         return Principal(row["role"], row["label"], scope)
 
+    def reload(self) -> None:
+        """Forget the cached table: the next lookup reads the store again (it is otherwise re-checked at most
+        once a second), e.g. right after an operator edited a token's scope."""
+        self._cache = None
+
     def resolve(self, token: str) -> Principal | None:
         """The principal of a presented token, compared in constant time per candidate."""
         return self.resolve_hash(hash_token(token))

@@ -279,3 +279,20 @@ def test_socket_join_respects_the_scope_and_out_of_scope_events_never_arrive(app
     assert seen == {OUT}  # the unscoped watcher got the job's events...
     leaked = [e for e in scoped_sock.get_received() if OUT in str(e["args"])]
     assert leaked == []  # ...the scoped socket none of them
+
+
+def test_a_socket_whose_scope_changed_is_dropped(app, client, scoped, scoped_lake):
+    from api_panel.extensions import socketio
+    from api_panel.socket_sessions import drop_revoked_sockets
+
+    sock = socketio.test_client(app, flask_test_client=client, auth={"token": scoped["analyst"]})
+    steady = socketio.test_client(app, flask_test_client=client, auth={"token": scoped["officer"]})
+    assert drop_revoked_sockets(app) == []
+    rows = scoped_lake.read_json(scoped_lake.token_store_path)
+    for row in rows:
+        if row["label"] == "scoped-analyst":
+            row["scope"] = [f"customer:{OUT}"]  # moved to another customer: its joined rooms are stale
+    scoped_lake.write_json(scoped_lake.token_store_path, rows)
+    app.extensions["token_store"].reload()  # else re-read within a second, as the sweep would
+    assert len(drop_revoked_sockets(app)) == 1
+    assert not sock.is_connected() and steady.is_connected()
