@@ -12,6 +12,7 @@ from api_panel.auth import TokenStore
 from api_panel.errors import error_response, register_error_handlers
 from api_panel.extensions import socketio
 from api_panel.jobs import JobManager
+from api_panel.scopes import configured_scopes
 from api_panel.socket_sessions import SocketSessions, start_revocation_sweep
 from pipeline.config import PROJECT_ROOT, load_config
 from pipeline.consents import ConsentRegistry
@@ -36,6 +37,13 @@ def _message_queue(settings: dict[str, Any], test_config: dict[str, Any]) -> dic
     return {"message_queue": url, "channel": SOCKETIO_CHANNEL} if url else {}
 
 
+def _with_test_scopes(settings: dict[str, Any], test_config: dict[str, Any]) -> dict[str, Any]:
+    """Settings with ``api.token_scopes`` replaced by the test config's ``TOKEN_SCOPES`` when it has one."""
+    if "TOKEN_SCOPES" not in test_config:
+        return settings
+    return {**settings, "api": {**settings.get("api", {}), "token_scopes": test_config["TOKEN_SCOPES"]}}
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app for the lake named by ``LAKE_ROOT`` (test config), ``LAKE_DIR`` or config.json."""
     test_config = test_config or {}
@@ -50,7 +58,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["consents"] = ConsentRegistry(lake)
     app.extensions["documents"] = DocumentCache()
     app.extensions["audit_log"] = AccessLog(lake)
-    app.extensions["token_store"] = TokenStore(lake, test_config.get("API_TOKENS", os.environ.get("API_TOKENS")))
+    app.extensions["token_store"] = TokenStore(lake, test_config.get("API_TOKENS", os.environ.get("API_TOKENS")),
+                                               configured_scopes(_with_test_scopes(settings, test_config)))
     app.extensions["jobs"] = JobManager(lake, settings)
     app.extensions["socket_sessions"] = SocketSessions()
     if "INSIGHT_SETTINGS" in test_config:

@@ -27,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     token = sub.add_parser("create-token", help="create an API token (printed once, stored hashed)")
     token.add_argument("--role", required=True, choices=["officer", "analyst", "admin"])
     token.add_argument("--label", help="a name for the audit log (default: derived from the token)")
+    token.add_argument("--scope", action="append", metavar="ITEMS",
+                       help="limit the token to branches and/or customers: comma-separated branch:<code> and "
+                            "customer:<id> items, e.g. branch:BLR01,customer:CUST_MSM_00003 (repeatable; "
+                            "default: the whole book)")
     revoke = sub.add_parser("revoke-token", help="revoke the stored tokens with a label (their sockets are dropped)")
     revoke.add_argument("--label", required=True)
     demo = sub.add_parser("demo-tokens", help="print one demo token per role (kept across starts; new if revoked)")
@@ -44,8 +48,11 @@ def main(argv: list[str] | None = None) -> int:
         lake = Lake(load_config()["lake_root"])
         store = TokenStore(lake)
         if args.command == "create-token":
-            print(f"token for role {args.role} (shown once; stored hashed):", file=sys.stderr)
-            print(store.create(args.role, args.label))
+            from api_panel.scopes import parse_scope
+            scope = parse_scope(args.scope) if args.scope is not None else None
+            print(f"token for role {args.role}, scope {scope or 'the whole book'} (shown once; stored hashed):",
+                  file=sys.stderr)
+            print(store.create(args.role, args.label, scope=scope))
             return 0
         if args.command == "revoke-token":
             removed = store.revoke(args.label)

@@ -1,7 +1,9 @@
-"""The gate every read of a customer's data goes through: id, existence, consent, audit.
+"""The gate every read of a customer's data goes through: id, scope, existence, consent, audit.
 
 A route names the customer and what it reads; this module validates the id
-(400, before the disk is touched), finds the customer (404), checks an active
+(400, before the disk is touched), checks that the customer lies inside the
+caller's token scope (403 ``out_of_scope``, before anything about the customer
+is read or said; :mod:`api_panel.scopes`), finds the customer (404), checks an active
 consent whose purpose allows lending use and whose fiTypes cover the data
 (403 with the reason), and appends who read what, why and when to the audit
 log. It also serves analytics documents as bytes from a small cache, so hot
@@ -14,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
-from flask import current_app, request
+from flask import current_app, g, request
 
-from api_panel.auth import current_principal
-from api_panel.errors import APIError, CustomerNotFoundError, NotFoundError
+from api_panel.auth import Principal, current_principal
+from api_panel.errors import APIError, CustomerNotFoundError, NotFoundError, OutOfScopeError
+from pipeline.branches import customer_branch
 from pipeline.consents import LENDING_PURPOSES, ConsentCheck, ConsentError, ConsentRegistry, enforce_data_life
 from pipeline.lake import Lake, validate_customer_id
 
@@ -41,13 +44,52 @@ def registry() -> ConsentRegistry:
 
 
 def customer_id_arg(value: object = None) -> str:
-    """The ``customer_id`` from the query string or the given value, validated (400 names the field)."""
+    """The ``customer_id`` from the query string or the given value, validated (400 names the field) and inside
+    the caller's scope (403 ``out_of_scope``)."""
     raw = value if value is not None else request.args.get("customer_id")
     if raw is None or raw == "":
         raise APIError("customer_id is required", field="customer_id", code="missing_field")
     if not isinstance(raw, str):
         raise APIError("customer_id must be a string", field="customer_id", code="invalid_customer_id")
-    return validate_customer_id(raw)
+    return require_in_scope(validate_customer_id(raw))
+
+
+def branch_of(customer_id: str) -> str | None:
+    """The customer's branch on record (config assignment, else ``customer.json``; :mod:`pipeline.branches`)."""
+    path = lake().customer_meta_path(customer_id)
+    try:
+        meta = current_app.extensions["documents"].read_parsed(path) if path.exists() else None
+    except Exception:  # noqa: BLE001 - an unreadable record means no branch on record, never a wider scope
+        meta = None
+    return customer_branch(customer_id, meta if isinstance(meta, dict) else None, current_app.extensions["settings"])
+
+
+def in_scope(customer_id: str, principal: Principal | None = None) -> bool:
+    """Whether the caller (or ``principal``) may see this customer: always for an unscoped token; for a scoped
+    one when the scope names the customer or the customer's branch."""
+    principal = principal or g.get("principal")
+    if principal is None or principal.scope is None:
+        return True
+    scope = principal.scope
+    if customer_id in scope.customers:
+        return True
+    return bool(scope.branches) and scope.allows(customer_id, branch_of(customer_id))
+
+
+def require_in_scope(customer_id: str, field: str = "customer_id", what: str | None = None) -> str:
+    """``customer_id`` when it is inside the caller's scope, else 403 ``out_of_scope`` naming ``field`` (the
+    customer id, or the id of the object that belongs to it: ``what`` says which). Says nothing about the
+    customer beyond that it is not the caller's."""
+    if in_scope(customer_id):
+        return customer_id
+    scope = current_principal().scope
+    subject = what or f"customer {customer_id}"
+    raise OutOfScopeError(f"{subject} is outside your token's scope ({scope})", field=field)
+
+
+def visible_customers(customer_ids) -> list[str]:
+    """The ids the caller may see, in the order given (every id for an unscoped token)."""
+    return [cid for cid in customer_ids if in_scope(cid)]
 
 
 def is_new_customer(customer_id: str) -> bool:
@@ -56,7 +98,8 @@ def is_new_customer(customer_id: str) -> bool:
 
 
 def require_customer(customer_id: str) -> None:
-    """404 unless the customer has a consent on record or data in the lake."""
+    """403 outside the caller's scope; 404 unless the customer has a consent on record or data in the lake."""
+    require_in_scope(customer_id)
     if is_new_customer(customer_id):
         raise CustomerNotFoundError(f"customer {customer_id} not found")
 
@@ -76,7 +119,8 @@ def lending_consent(customer_id: str, actor: str, fi_types: tuple[str, ...] = ("
 
 
 def authorize_read(customer_id: str, what: str, fi_types: tuple[str, ...] = ("DEPOSIT",)) -> CustomerAccess:
-    """Check consent for reading ``what`` of a customer and record the access in the audit log."""
+    """Check scope and consent for reading ``what`` of a customer and record the access in the audit log."""
+    require_in_scope(customer_id)
     check = lending_consent(customer_id, current_principal().label, fi_types)
     principal = current_principal()
     current_app.extensions["audit_log"].append(

@@ -4,6 +4,11 @@ Tokens come from two places: the ``API_TOKENS`` environment variable
 (``role:token,role:token``, for deployments that inject secrets) and the
 token store ``<lake>/security/tokens.json`` written by
 ``python -m api_panel create-token`` (SHA-256 hashes only).
+
+A token may carry a scope (:mod:`api_panel.scopes`): the branches and
+customers it may see. It is stored with the hash (``create-token --scope``)
+or configured by label (config.json ``api.token_scopes``, which wins); a
+token with neither sees the whole book.
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from functools import wraps
 from flask import current_app, g, request
 
 from api_panel.errors import ForbiddenError, UnauthorizedError
+from api_panel.scopes import Scope, ScopeError, parse_scope
 from pipeline.lake import Lake, LakeError
 
 ROLES = ("officer", "analyst", "admin")
@@ -27,10 +33,11 @@ RANK = {role: i for i, role in enumerate(ROLES)}
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a role and a non-secret token label for the audit log."""
+    """Who is calling: a role, a non-secret token label for the audit log, and the scope (None: the whole book)."""
 
     role: str
     label: str
+    scope: Scope | None = None
 
 
 def hash_token(token: str) -> str:
@@ -41,13 +48,15 @@ def hash_token(token: str) -> str:
 class TokenStore:
     """Hashed tokens from the lake's store plus the environment."""
 
-    def __init__(self, lake: Lake, env_tokens: str | None = None):
+    def __init__(self, lake: Lake, env_tokens: str | None = None, label_scopes: dict[str, Scope] | None = None):
         self.lake = lake
+        self.label_scopes = label_scopes or {}
         self._env = {}
         for item in (env_tokens or "").split(","):
             role, _, token = item.strip().partition(":")
             if role in ROLES and token:
-                self._env[hash_token(token)] = Principal(role, f"env-{role}")
+                label = f"env-{role}"
+                self._env[hash_token(token)] = Principal(role, label, self.label_scopes.get(label))
         self._cache: tuple[float, dict] | None = None
         self._checked = 0.0
 
@@ -68,9 +77,31 @@ class TokenStore:
             rows = self.lake.read_json(path)
         except LakeError:
             return {}
-        table = {r["hash"]: Principal(r["role"], r["label"]) for r in rows if r.get("role") in ROLES}
+        table = {}
+        for row in rows:
+            principal = self._principal(row)
+            if principal is not None:
+                table[row["hash"]] = principal
         self._cache = (mtime, table)
         return table
+
+    def _principal(self, row: dict) -> Principal | None:
+        """A stored row as a principal; None (the token does not work) when its role or stored scope is bad:
+        a hand-edited scope that cannot be read must not widen into the whole book."""
+        if row.get("role") not in ROLES:
+            return None
+        scope = self.label_scopes.get(row.get("label"))
+        if scope is None and row.get("scope"):
+            try:
+                scope = parse_scope(row["scope"])
+            except ScopeError:
+                return None
+        return Principal(row["role"], row["label"], scope)
+
+    def reload(self) -> None:
+        """Forget the cached table: the next lookup reads the store again (it is otherwise re-checked at most
+        once a second), e.g. right after an operator edited a token's scope."""
+        self._cache = None
 
     def resolve(self, token: str) -> Principal | None:
         """The principal of a presented token, compared in constant time per candidate."""
@@ -96,8 +127,10 @@ class TokenStore:
             self._cache = None
         return len(rows) - len(kept)
 
-    def create(self, role: str, label: str | None = None, replace_label: bool = False) -> str:
-        """Create a token for ``role``; store only its hash; return the token (shown once)."""
+    def create(self, role: str, label: str | None = None, replace_label: bool = False,
+               scope: Scope | None = None) -> str:
+        """Create a token for ``role`` (limited to ``scope`` when given); store only its hash; return the token
+        (shown once)."""
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
         token = f"msme_{role}_{secrets.token_urlsafe(24)}"
@@ -106,8 +139,11 @@ class TokenStore:
         rows = self.lake.read_json(path) if path.exists() else []
         if replace_label:
             rows = [r for r in rows if r.get("label") != label]
-        rows.append({"hash": hash_token(token), "role": role, "label": label,
-                     "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        row = {"hash": hash_token(token), "role": role, "label": label,
+               "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        if scope is not None:
+            row["scope"] = scope.items()
+        rows.append(row)
         self.lake.write_json(path, rows)
         os.chmod(path, 0o600)
         self._cache = None

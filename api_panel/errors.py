@@ -45,6 +45,12 @@ class ForbiddenError(APIError):
     status, code = 403, "forbidden"
 
 
+class OutOfScopeError(ForbiddenError):
+    """The customer (or the object naming one) lies outside the caller's token scope."""
+
+    code = "out_of_scope"
+
+
 class UnauthorizedError(APIError):
     status, code = 401, "unauthorized"
 

@@ -15,11 +15,11 @@ monitoring (purpose 104) are pushed: the portfolio shows nobody else.
 """
 from __future__ import annotations
 
-from flask import current_app, session
+from flask import current_app
 from flask_socketio import join_room, leave_room
 
-from api_panel.auth import RANK
-from api_panel.socket_sessions import authenticated
+from api_panel.auth import RANK, current_principal
+from api_panel.socket_sessions import authenticated, whole_book_only
 from monitoring.stream import PORTFOLIO_ROOM, RISK_UPDATE
 from pipeline.consents import MONITORING_PURPOSE
 
@@ -27,10 +27,13 @@ WATCH_ROLE = "analyst"
 
 
 def on_join_portfolio(data=None):
-    """Watch the portfolio's live risk updates; analysts and admins only. Returns an ack the client can check."""
-    principal = session.get("principal") or {}
-    if RANK.get(principal.get("role"), -1) < RANK[WATCH_ROLE]:
+    """Watch the portfolio's live risk updates; unscoped analysts and admins only (the room carries every
+    monitored borrower). Returns an ack the client can check."""
+    if RANK[current_principal().role] < RANK[WATCH_ROLE]:
         return {"ok": False, "error": "forbidden", "message": "watching the portfolio needs the analyst role"}
+    refused = whole_book_only("the live portfolio feed")
+    if refused:
+        return refused
     join_room(PORTFOLIO_ROOM)
     return {"ok": True, "room": PORTFOLIO_ROOM}
 

@@ -11,7 +11,13 @@ hash`` for every open socket and:
   rewrite, so a change cannot be announced, only noticed) and disconnects the
   sockets whose token no longer resolves (:func:`drop_revoked_sockets`);
 * checks the token on every event a socket sends (:func:`authenticated`), so a
-  revoked socket cannot join a room between two sweeps.
+  revoked socket cannot join a room between two sweeps; the handler then sees
+  the token's current principal (role and scope) as ``g.principal``, like a
+  REST view.
+
+A socket whose token's role or scope changed (config.json ``api.token_scopes``
+edited) is dropped by the sweep as well: its rooms were joined under the old
+scope, and the client reconnects and joins again under the new one.
 
 Only hashes are kept, as in the token store.
 """
@@ -20,7 +26,7 @@ from __future__ import annotations
 import threading
 from functools import wraps
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_socketio import disconnect
 
 from api_panel.extensions import socketio
@@ -30,16 +36,16 @@ SWEEP_SECONDS = 2.0
 
 
 class SocketSessions:
-    """``sid -> token hash`` of the sockets open on this server."""
+    """``sid -> (token hash, principal at connect)`` of the sockets open on this server."""
 
     def __init__(self):
-        self._tokens: dict[str, str] = {}
+        self._tokens: dict[str, tuple[str, object]] = {}
         self._lock = threading.Lock()
 
-    def opened(self, sid: str, token_hash: str) -> None:
-        """Remember the token a socket authenticated with."""
+    def opened(self, sid: str, token_hash: str, principal: object = None) -> None:
+        """Remember the token a socket authenticated with and who it was then."""
         with self._lock:
-            self._tokens[sid] = token_hash
+            self._tokens[sid] = (token_hash, principal)
 
     def closed(self, sid: str) -> None:
         """Forget a socket that disconnected."""
@@ -47,16 +53,27 @@ class SocketSessions:
             self._tokens.pop(sid, None)
 
     def revoked(self, token_store) -> list[str]:
-        """The sockets whose token the store no longer knows."""
+        """The sockets whose token the store no longer knows, or now knows with another role or scope."""
         with self._lock:
             open_now = list(self._tokens.items())
-        return [sid for sid, digest in open_now if token_store.resolve_hash(digest) is None]
+        return [sid for sid, (digest, principal) in open_now
+                if (now := token_store.resolve_hash(digest)) is None or (principal is not None and now != principal)]
 
 
-def remember_socket(token_hash: str) -> None:
-    """Record the connecting socket's token (called from the connect handler)."""
+def remember_socket(token_hash: str, principal: object = None) -> None:
+    """Record the connecting socket's token and principal (called from the connect handler)."""
     session["token_hash"] = token_hash
-    current_app.extensions["socket_sessions"].opened(request.sid, token_hash)
+    current_app.extensions["socket_sessions"].opened(request.sid, token_hash, principal)
+
+
+def whole_book_only(what: str) -> dict | None:
+    """The refusal for a scoped token asking for a room that streams the whole book (the portfolio's risk
+    updates, batch progress), else None: those rooms carry customers outside any scope."""
+    principal = g.get("principal")
+    if principal is None or principal.scope is None:
+        return None
+    return {"ok": False, "error": "out_of_scope", "message": f"{what} spans the whole book and your token is "
+            f"scoped to {principal.scope}; poll the REST endpoint instead, which shows your customers only"}
 
 
 def forget_socket() -> None:
@@ -95,10 +112,12 @@ def authenticated(handler):
     @wraps(handler)
     def wrapper(*args, **kwargs):
         digest = session.get("token_hash")
-        if not digest or current_app.extensions["token_store"].resolve_hash(digest) is None:
+        principal = current_app.extensions["token_store"].resolve_hash(digest) if digest else None
+        if principal is None:
             current_app.extensions["socket_sessions"].closed(request.sid)
             disconnect()
             return dict(REVOKED)
+        g.principal = principal
         return handler(*args, **kwargs)
 
     return wrapper

@@ -12,6 +12,7 @@ from typing import Any
 
 from generators.aa_fip import not_carried
 from generators.messiness import mess_rng, render_source
+from pipeline.branches import branch_for_new_customer
 from pipeline.cleaning import clean_source, validate_consent
 from pipeline.consents import SOURCE_FI_TYPES, ConsentRegistry
 from pipeline.lake import SOURCES, Lake, LakeError, utc_now_iso, validate_customer_id
@@ -85,6 +86,9 @@ def generate_stage(lake: Lake, customer_id: str, config: dict, progress: Progres
         progress("info", f"consent {consent['consentId']} for {', '.join(consent['fiTypes'])} approved by the "
                          "customer (simulated)")
     customer = generated.customer
+    branch = branch_for_new_customer(customer_id, config)
+    if branch is not None:   # the branch that serves the customer: what branch-scoped API tokens match
+        customer = {**customer, "branch": branch}
     if "accounts" in aa_sources:   # the accounts the applicant names, which the AA is to deliver
         customer = {**customer, "declared_accounts": [
             {"linkedAccRef": a["linkedAccRef"], "maskedAccNumber": a["maskedAccNumber"]}

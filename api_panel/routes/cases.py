@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 from flask import Blueprint, Response, current_app, request
 
-from api_panel.access import analytics_document, lake, registry
+from api_panel.access import analytics_document, lake, registry, visible_customers
 from api_panel.auth import current_principal, require_role
 from api_panel.casefile.decisions import read_officer_decisions
 from api_panel.casefile.history import case_row
@@ -18,13 +18,13 @@ bp = Blueprint("cases", __name__)
 @bp.get("/api/cases")
 @require_role("officer")
 def list_cases():
-    """Every customer as a case: name, consent, engine decision, PD and band, last run, latest officer decision
+    """Every customer inside the caller's scope as a case: name, consent, engine decision, PD and band, last run, latest officer decision
     (and whether it differs from the engine). Figures are shown only where a lending consent allows reading
     them (``restricted`` says why not), and each customer whose figures are shown is audited as read."""
     principal = current_principal()
     access_log = current_app.extensions["audit_log"]
     rows = []
-    for customer_id in sorted(set(lake().customers()) | set(registry().customers())):
+    for customer_id in visible_customers(sorted(set(lake().customers()) | set(registry().customers()))):
         summary = customer_summary(lake(), customer_id)
         consents = registry().list(customer_id)
         try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from api_panel.access import audit_action, customer_id_arg, lake, registry
+from api_panel.access import audit_action, customer_id_arg, lake, registry, require_in_scope
 from api_panel.auth import require_role
 from api_panel.errors import NotFoundError
 from api_panel.inputs import json_body
@@ -46,6 +46,7 @@ def revoke_consent(consent_id: str):
             break
     if customer_id is None:
         raise NotFoundError(f"consent {consent_id} not found", code="consent_not_found")
+    require_in_scope(customer_id, field="consent_id", what=f"consent {consent_id}")
     registry().set_status(customer_id, consent_id, "REVOKED")
     layers = erase_customer(lake(), registry(), customer_id)
     artefact = registry().get(customer_id, consent_id)   # as erasure left it: REVOKED, minimised

@@ -1,7 +1,7 @@
 """The customer list: ids, names and statuses only (never the synthetic profile that generated a customer)."""
 from flask import Blueprint, jsonify
 
-from api_panel.access import lake, registry
+from api_panel.access import lake, registry, visible_customers
 from api_panel.auth import require_role
 from pipeline.customers import customer_summary
 
@@ -11,8 +11,9 @@ bp = Blueprint("customers", __name__)
 @bp.get("/api/customers")
 @require_role("officer")
 def list_customers():
-    """Every customer in the lake (or with a consent on record) with name, consent status and last run."""
-    ids = sorted(set(lake().customers()) | set(registry().customers()))
+    """Every customer in the lake (or with a consent on record) inside the caller's scope, with name, consent
+    status and last run."""
+    ids = visible_customers(sorted(set(lake().customers()) | set(registry().customers())))
     rows = []
     for customer_id in ids:
         summary = customer_summary(lake(), customer_id)

@@ -18,9 +18,12 @@ def health():
 @bp.get("/api/whoami")
 @require_role("officer")
 def whoami():
-    """The role and label of the presented token (the dashboard uses it to decide what to show)."""
+    """The role, label and scope of the presented token (the dashboard uses it to decide what to show and shows
+    the scope beside the role); ``scope`` is null for a token that sees the whole book, else its
+    ``branch:<code>`` / ``customer:<id>`` items."""
     principal = current_principal()
-    return jsonify({"role": principal.role, "label": principal.label})
+    scope = principal.scope.items() if principal.scope is not None else None
+    return jsonify({"role": principal.role, "label": principal.label, "scope": scope})
 
 
 @bp.get("/api/openapi.json")

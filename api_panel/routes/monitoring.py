@@ -12,7 +12,8 @@ import orjson
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from api_panel.access import authorize_read, customer_id_arg, lake, registry
+from api_panel.access import (authorize_read, customer_id_arg, lake, registry, require_in_scope,
+                              visible_customers)
 from api_panel.auth import current_principal, require_role
 from api_panel.errors import APIError, NotFoundError
 from api_panel.extensions import socketio
@@ -20,7 +21,7 @@ from api_panel.inputs import int_arg
 from api_panel.monitoring_events import emit_risk_update, register_handlers
 from monitoring.loans import BOOK_NOTE, load_loans
 from pipeline.consents import MONITORING_PURPOSE
-from pipeline.lake import validate_loan_id
+from pipeline.lake import CUSTOMER_ID_PATTERN, validate_loan_id
 
 # monitoring.ingest / model / portfolio load pandas and scikit-learn: imported in the views, so the server
 # starts as fast as before and pays for them on the first monitoring request only
@@ -69,6 +70,7 @@ def post_repayment_events():
     settings = _settings().get("monitoring", {})
     events = _events_from_request(int(settings.get("max_batch_events", 1000)),
                                   int(settings.get("max_body_bytes", 1 << 20)))
+    _check_events_in_scope(events)
     from monitoring.ingest import ingest_events
     from monitoring.model import BehaviourModelError
 
@@ -89,9 +91,27 @@ def post_repayment_events():
                   "updated_loans": len(result["updates"]), "alerts": alerts})
 
 
+def _check_events_in_scope(events: list) -> None:
+    """403 ``out_of_scope`` naming the first event whose loan, or the customer it names, is outside the caller's
+    scope (a scoped token reports repayments only on its own customers' loans). Unscoped tokens skip the lookup;
+    malformed events go on to be quarantined with their reasons."""
+    if current_principal().scope is None:
+        return
+    owners = {loan["loan_id"]: loan["customer_id"] for loan in load_loans(lake(), config=_settings())}
+    for index, event in enumerate(events):
+        if not isinstance(event, dict):
+            continue
+        loan_id, customer_id = event.get("loan_id"), event.get("customer_id")
+        owner = owners.get(loan_id) if isinstance(loan_id, str) else None
+        if owner is not None:
+            require_in_scope(owner, field=f"events[{index}].loan_id", what=f"loan {loan_id}")
+        if isinstance(customer_id, str) and CUSTOMER_ID_PATTERN.fullmatch(customer_id):
+            require_in_scope(customer_id, field=f"events[{index}].customer_id")
+
+
 def _monitored_customers() -> list[str]:
-    """Customers whose active consent covers monitoring (purpose 104)."""
-    ids = sorted(set(lake().customers()) | set(registry().customers()))
+    """Customers inside the caller's scope whose active consent covers monitoring (purpose 104)."""
+    ids = visible_customers(sorted(set(lake().customers()) | set(registry().customers())))
     return [cid for cid in ids if registry().covers(cid, MONITORING_PURPOSE)]
 
 
@@ -165,6 +185,7 @@ def loan_risk_history(loan_id: str):
     loan = find_loan(lake(), loan_id, _settings())
     if loan is None:
         raise NotFoundError(f"loan {loan_id} not found", code="loan_not_found")
+    require_in_scope(loan["customer_id"], field="loan_id", what=f"loan {loan_id}")
     authorize_read(loan["customer_id"], f"risk_history:{loan_id}")
     limit = int_arg("limit", 0, 0, 100_000)
     history = risk_history(lake(), loan_id, limit or None)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from api_panel.access import LENDING_PURPOSES, audit_action, customer_id_arg, lake, registry, require_customer
+from api_panel.access import (LENDING_PURPOSES, audit_action, customer_id_arg, lake, registry, require_customer,
+                              require_in_scope, visible_customers)
 from api_panel.auth import current_principal, require_role
-from api_panel.errors import APIError, NotFoundError
+from api_panel.errors import APIError, NotFoundError, OutOfScopeError
 from api_panel.inputs import json_body
 from api_panel.jobs import STEP_PLANS
 from pipeline.consents import ConsentError
@@ -49,10 +50,14 @@ def run_batch():
 
 def _batch_customers(body: dict) -> list[str]:
     """The batch's customer ids, validated one by one (400 names the offending entry)."""
-    if body.get("all") is True:
+    if body.get("all") is True:  # every customer inside the caller's scope
         ids = lake().customers()
         if not ids:
             raise APIError("the lake has no customers yet", field="all", code="invalid_argument")
+        ids = visible_customers(ids)
+        if not ids:
+            raise APIError("no customer in the lake is inside your token's scope", field="all",
+                           code="invalid_argument")
         return ids
     ids = body.get("customer_ids")
     if ids is None:
@@ -68,6 +73,8 @@ def _batch_customers(body: dict) -> list[str]:
         except InvalidCustomerIdError:
             raise APIError(f"customer_ids[{index}] is not a customer id (CUST_XXX_NNNNN)",
                            field=f"customer_ids[{index}]", code="invalid_customer_id") from None
+    for index, value in enumerate(ids):  # a batch naming a customer outside the scope is refused whole
+        require_in_scope(value, field=f"customer_ids[{index}]")
     return list(dict.fromkeys(ids))
 
 
@@ -95,5 +102,13 @@ def run_step(step: str):
 @bp.get("/api/jobs/<job_id>")
 @require_role("analyst")
 def job_state(job_id: str):
-    """A job's state and its last log lines (for a page reload)."""
-    return jsonify(current_app.extensions["jobs"].get(job_id))
+    """A job's state and its last log lines (for a page reload); 403 ``out_of_scope`` for a scoped token when
+    the job's customer is outside its scope, or for another token's batch (a batch spans many customers)."""
+    job = current_app.extensions["jobs"].get(job_id)
+    principal = current_principal()
+    if job.get("customer_id"):
+        require_in_scope(job["customer_id"], field="job_id", what=f"job {job_id}")
+    elif principal.scope is not None and job.get("requested_by") != principal.label:
+        raise OutOfScopeError(f"job {job_id} is a batch started by another token; a scoped token sees only its "
+                              "own batches", field="job_id")
+    return jsonify(job)

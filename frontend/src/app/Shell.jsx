@@ -5,7 +5,7 @@ import StateView from "../components/StateView.jsx";
 import Tabs from "../components/Tabs.jsx";
 import CaseList from "../features/casefile/components/case-list.jsx";
 import DecisionHeader from "../features/casefile/components/decision-header.jsx";
-import { signOut } from "../lib/auth.js";
+import { describeScope, signOut } from "../lib/auth.js";
 import { humanize } from "../lib/format.js";
 import CustomerHeader from "./CustomerHeader.jsx";
 import CustomerPicker from "./CustomerPicker.jsx";
@@ -62,6 +62,11 @@ export default function Shell({ session, tabs = TABS }) {
         <div className="user">
           <span className="role-text">Signed in as</span>
           <Badge tone="info" title={session.label || undefined}>{humanize(role)}</Badge>
+          {session.scope && (
+            <Badge tone="neutral" title="This token sees only these branches and customers">
+              {describeScope(session.scope)}
+            </Badge>
+          )}
           <button type="button" className="button button-secondary" onClick={signOut}>Sign out</button>
         </div>
       </header>

@@ -86,6 +86,21 @@ describe("sign-in", () => {
     expect(sessionStorage.getItem("msme.token")).toBeNull();
   });
 
+  it("shows a scoped token's scope beside the role, and nothing for the whole book", async () => {
+    stubFetch({ "/api/whoami": { role: "officer", label: "blr", scope: ["branch:BLR01"] }, "/api/customers": customers });
+    const user = userEvent.setup();
+    render(<App />);
+    await user.type(screen.getByLabelText("API token"), "scoped-token");
+    await user.keyboard("{Enter}");
+    expect(await screen.findByText("Branch BLR01")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Sign out" }));
+    stubFetch({ "/api/whoami": { role: "officer", label: "all", scope: null }, "/api/customers": customers });
+    await user.type(screen.getByLabelText("API token"), "whole-book");
+    await user.keyboard("{Enter}");
+    expect(await screen.findByText("Signed in as")).toBeInTheDocument();
+    expect(screen.queryByText(/^Branch /)).not.toBeInTheDocument();
+  });
+
   it("keeps a shared link's customer and tab through sign-in", async () => {
     window.history.replaceState(null, "", "/?customer_id=CUST_MSM_00006&tab=profile");
     stubFetch({ "/api/whoami": { role: "officer", label: "env-officer" }, "/api/customers": customers });

@@ -1,7 +1,9 @@
 /**
  * Who is signed in. A token is pasted once, verified with `GET /api/whoami`, and kept with its role in
  * sessionStorage (gone when the tab closes). Roles rank officer < analyst < admin; the server enforces
- * them — the dashboard only uses them to decide what to show.
+ * them — the dashboard only uses them to decide what to show. A token may be scoped to branches and
+ * customers (`scope` from whoami: `["branch:BLR01", "customer:CUST_MSM_00003"]`, null for the whole book);
+ * the server filters every list by it, the header shows it.
  */
 import { useSyncExternalStore } from "react";
 import { ApiError, apiGet } from "./api.js";
@@ -32,7 +34,18 @@ export function hasRole(min, role = getRole()) {
   return need >= 0 && roleRank(role) >= need;
 }
 
-/** Verify `token` with the server and store it; resolves to `{role, label}`; throws ApiError when refused. */
+/** The header's words for a scope (`"branch:BLR01,customer:CUST_MSM_00003"` or its items), or null when unscoped. */
+export function describeScope(scope) {
+  const items = (Array.isArray(scope) ? scope : String(scope ?? "").split(",")).filter(Boolean);
+  if (!items.length) return null;
+  const names = { branch: "Branch", customer: "Customer" };
+  return items.map((item) => {
+    const [kind, value] = String(item).split(":");
+    return names[kind] ? `${names[kind]} ${value}` : String(item);
+  }).join(" · ");
+}
+
+/** Verify `token` with the server and store it; resolves to `{role, label, scope}`; throws ApiError when refused. */
 export async function signIn(token) {
   const clean = String(token ?? "").trim();
   if (!clean) throw new ApiError({ status: 0, code: "missing_token", message: "Paste an API token to sign in.", field: "token" });
@@ -40,8 +53,9 @@ export async function signIn(token) {
   if (!who || !ROLES.includes(who.role)) {
     throw new ApiError({ status: 0, code: "unknown_role", message: "The server returned an unknown role for this token." });
   }
-  saveSession({ token: clean, role: who.role, label: who.label ?? null });
-  return { role: who.role, label: who.label ?? null };
+  const scope = Array.isArray(who.scope) && who.scope.length ? who.scope.join(",") : null;
+  saveSession({ token: clean, role: who.role, label: who.label ?? null, scope });
+  return { role: who.role, label: who.label ?? null, scope };
 }
 
 /** Forget the token. */
@@ -54,7 +68,7 @@ export function onSessionChange(listener) {
   return subscribeSession(listener);
 }
 
-/** React hook: the current `{token, role, label}`, re-rendering on sign-in and sign-out. */
+/** React hook: the current `{token, role, label, scope}`, re-rendering on sign-in and sign-out. */
 export function useSession() {
   return useSyncExternalStore(subscribeSession, readSession, readSession);
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { getRole, getToken, hasRole, signIn, signOut } from "./auth.js";
+import { describeScope, getRole, getToken, hasRole, signIn, signOut } from "./auth.js";
 
 describe("auth.js", () => {
   let fetchMock;
@@ -13,7 +13,7 @@ describe("auth.js", () => {
 
   it("verifies a token with whoami and stores token and role", async () => {
     fetchMock.mockResolvedValue(new Response(JSON.stringify({ role: "analyst", label: "env-analyst" }), { status: 200 }));
-    await expect(signIn("  analyst-token \n")).resolves.toEqual({ role: "analyst", label: "env-analyst" });
+    await expect(signIn("  analyst-token \n")).resolves.toEqual({ role: "analyst", label: "env-analyst", scope: null });
     expect(fetchMock.mock.calls[0][0]).toBe("/api/whoami");
     expect(fetchMock.mock.calls[0][1].headers.Authorization).toBe("Bearer analyst-token");
     expect(getToken()).toBe("analyst-token");
@@ -22,6 +22,23 @@ describe("auth.js", () => {
     signOut();
     expect(getToken()).toBeNull();
     expect(getRole()).toBeNull();
+  });
+
+  it("keeps a scoped token's scope and forgets it on sign-out", async () => {
+    fetchMock.mockResolvedValue(new Response(JSON.stringify(
+      { role: "officer", label: "blr", scope: ["branch:BLR01", "customer:CUST_MSM_00003"] }), { status: 200 }));
+    await expect(signIn("scoped")).resolves.toEqual(
+      { role: "officer", label: "blr", scope: "branch:BLR01,customer:CUST_MSM_00003" });
+    expect(sessionStorage.getItem("msme.scope")).toBe("branch:BLR01,customer:CUST_MSM_00003");
+    signOut();
+    expect(sessionStorage.getItem("msme.scope")).toBeNull();
+  });
+
+  it("describes a scope in words, and no scope as none", () => {
+    expect(describeScope("branch:BLR01,customer:CUST_MSM_00003")).toBe("Branch BLR01 · Customer CUST_MSM_00003");
+    expect(describeScope(["branch:MUM01"])).toBe("Branch MUM01");
+    expect(describeScope(null)).toBeNull();
+    expect(describeScope([])).toBeNull();
   });
 
   it("refuses an empty token without calling the server", async () => {

@@ -1,5 +1,5 @@
 /**
- * The signed-in session (token and role) in sessionStorage, with change notification.
+ * The signed-in session (token, role, label and scope) in sessionStorage, with change notification.
  *
  * It sits below both api.js (which reads the token and clears the session on a 401) and auth.js (which
  * verifies a token and stores it), so neither imports the other. Features use auth.js, not this module.
@@ -8,6 +8,7 @@
 const TOKEN_KEY = "msme.token";
 const ROLE_KEY = "msme.role";
 const LABEL_KEY = "msme.label";
+const SCOPE_KEY = "msme.scope"; // the token's scope items, comma-joined; absent for the whole book
 const listeners = new Set();
 
 function storage() {
@@ -39,13 +40,15 @@ function write(key, value) {
 
 let snapshot = null;
 
-/** `{token, role, label}` of the current session (a stable object until it changes), or nulls. */
+/** `{token, role, label, scope}` of the current session (a stable object until it changes), or nulls. */
 export function readSession() {
   const token = read(TOKEN_KEY);
   const role = read(ROLE_KEY);
   const label = read(LABEL_KEY);
-  if (!snapshot || snapshot.token !== token || snapshot.role !== role || snapshot.label !== label) {
-    snapshot = { token, role, label };
+  const scope = read(SCOPE_KEY);
+  if (!snapshot || snapshot.token !== token || snapshot.role !== role || snapshot.label !== label
+      || snapshot.scope !== scope) {
+    snapshot = { token, role, label, scope };
   }
   return snapshot;
 }
@@ -56,10 +59,11 @@ function notify() {
 }
 
 /** Store a verified session and tell the listeners. */
-export function saveSession({ token, role, label = null }) {
+export function saveSession({ token, role, label = null, scope = null }) {
   write(TOKEN_KEY, token);
   write(ROLE_KEY, role);
   write(LABEL_KEY, label);
+  write(SCOPE_KEY, scope);
   notify();
 }
 
@@ -79,6 +83,7 @@ export function clearSession(reason = null) {
   write(TOKEN_KEY, null);
   write(ROLE_KEY, null);
   write(LABEL_KEY, null);
+  write(SCOPE_KEY, null);
   if (had) notify();
 }
 
