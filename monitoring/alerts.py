@@ -5,7 +5,7 @@ Three rules (``config.json`` ``alerts.rules``), each ``{"enabled": bool, "channe
 * ``band_worsened`` — a monitored loan's re-score put it in a worse band (raised by
   :func:`monitoring.ingest.ingest_events`); one alert per loan, band reached and day;
 * ``drift`` — a month's population stability reached ``min_status`` (``act`` by default) for the champion
-  model (:func:`monitoring.drift.check_drift`); one alert per model version and month;
+  model (:func:`monitoring.drift.check_drift`); one alert per model, version and month;
 * ``refresh_failed`` — the server's scheduled refresh failed as a whole or for a customer
   (:mod:`api_panel.schedule`); one alert per customer (or per run failure) and day.
 

@@ -86,10 +86,11 @@ def drift_alerts(report: dict[str, Any], min_status: str = "act") -> list[Alert]
         moved = [d["feature"] for d in month["top_drivers"] if d["status"] != "stable"]
         psi_text = "n/a" if month["score_psi"] is None else f"{month['score_psi']:.3f}"
         reason = (f"The {model['name']} population of {month['month']} ({month['n_scored']} customers scored) is "
-                  f"'{month['status']}' against the training data (score PSI {psi_text}"
-                  + (f"; top drivers that moved: {', '.join(moved)}" if moved else "") + ").")
-        out.append(Alert("drift", f"{model['name']} {model['version']}", month["month"], reason,
-                         details={"status": month["status"], "score_psi": month["score_psi"],
+                  f"'{month['status']}' against the training data of version {model['version']} (score PSI "
+                  f"{psi_text}" + (f"; top drivers that moved: {', '.join(moved)}" if moved else "") + ").")
+        out.append(Alert("drift", model["name"], month["month"], reason, dedupe=str(model["version"]),
+                         details={"model_version": model["version"], "status": month["status"],
+                                  "score_psi": month["score_psi"],
                                   "n_scored": month["n_scored"], "drivers_moved": moved}))
     return out
 
