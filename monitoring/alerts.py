@@ -28,8 +28,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+import orjson
+
 from monitoring.alert_transports import TransportError, enabled_transports
-from pipeline.lake import Lake, LakeError, utc_now_iso
+from pipeline.lake import Lake, utc_now_iso
 
 RULES = ("band_worsened", "drift", "refresh_failed")
 TITLES = {"band_worsened": "Loan band worsened", "drift": "Model drift", "refresh_failed": "Scheduled refresh failed"}
@@ -84,13 +86,27 @@ def rule_settings(config: dict, rule: str) -> dict[str, Any]:
     return {"enabled": True, "channels": list(CHANNELS), **(alert_settings(config).get("rules") or {}).get(rule, {})}
 
 
+_LEDGERS: dict[str, tuple[tuple[int, int], set[str]]] = {}  # ledger path -> ((inode, bytes read), keys)
+
+
 def _ledger_keys(lake: Lake) -> set[str]:
+    """The keys in the ledger; read once per process, then only what other processes appended since."""
     path = lake.alert_ledger_path
     try:
-        return {entry.get("key") for entry in lake.read_ndjson(path)} if path.exists() else set()
-    except LakeError:  # a torn last line after a crash: the lines before it still count
-        return {line.split('"key":"', 1)[1][:64] for line in path.read_text(errors="replace").splitlines()
-                if '"key":"' in line}
+        stat = path.stat()
+    except FileNotFoundError:
+        return set()
+    cached = _LEDGERS.get(str(path))
+    inode, offset, keys = (cached[0][0], cached[0][1], cached[1]) if cached else (stat.st_ino, 0, set())
+    if inode != stat.st_ino or offset > stat.st_size:  # the ledger was replaced: read it again
+        offset, keys = 0, set()
+    for line in lake.read_lines_from(path, offset):
+        try:
+            keys.add(orjson.loads(line)["key"])
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            continue  # a torn line after a crash: the lines around it still count
+    _LEDGERS[str(path)] = ((stat.st_ino, stat.st_size), keys)
+    return keys
 
 
 def raise_alerts(lake: Lake, config: dict, alerts: list[Alert], transports: list | None = None) -> list[dict]:
