@@ -95,9 +95,9 @@ def drift_alerts(report: dict[str, Any], min_status: str = "act") -> list[Alert]
     return out
 
 
-def check_drift(lake: Lake, config: dict) -> dict[str, Any]:
+def check_drift(lake: Lake, config: dict, months: int = 12) -> dict[str, Any]:
     """Compute model health and raise the drift alerts; returns the report with ``alerts`` (their outcomes)."""
-    report = model_health(lake, config)
+    report = model_health(lake, config, months)
     min_status = str(rule_settings(config, "drift").get("min_status", "act"))
     report["alerts"] = raise_alerts(lake, config, drift_alerts(report, min_status))
     return report

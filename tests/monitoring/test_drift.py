@@ -1,7 +1,10 @@
 """Model health on a real lake: a model trained on a synthetic portfolio, the same customers scored one month
 (stable) and a riskier population the next (act), the drift alert e-mailed, and GET /api/model-health."""
 import copy
+import subprocess
+import sys
 
+import orjson
 import pytest
 
 from analytics.registry import with_envelope
@@ -14,6 +17,7 @@ from api_panel.insights import InsightSettings
 from monitoring.drift import check_drift, model_health
 from pipeline.lake import Lake
 from tests.alert_servers import alert_config, smtp_inbox
+from tests.conftest import PROJECT_ROOT
 from tests.monitoring.factory import auth
 
 PORTFOLIO = 40
@@ -127,3 +131,16 @@ def test_model_health_endpoint_for_analysts(drift_lake):
     lake.model_reference_path("risk_model").unlink()
     missing = client.get("/api/model-health", headers=auth(analyst))
     assert missing.status_code == 404 and missing.get_json()["error"] == "no_reference_profile"
+
+
+def test_the_command_prints_the_report_raises_the_alert_and_exits_1_on_act(drift_lake):
+    lake, _ = drift_lake
+    done = subprocess.run([sys.executable, "-m", "pipeline", "model-health", "--alert", "--json", "--lake",
+                           str(lake.root)], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 1, done.stderr
+    report = orjson.loads(done.stdout)
+    assert report["status"] == "act" and [(a["rule"], a["period"], a["outcome"]) for a in report["alerts"]] == [
+        ("drift", SHIFTED, "recorded")]   # the project config enables no transport: audited and in the ledger
+    text = subprocess.run([sys.executable, "-m", "pipeline", "model-health", "--lake", str(lake.root)],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, check=False).stdout
+    assert f"  {SHIFTED}      40" in text and "act" in text and "CSI" in text
