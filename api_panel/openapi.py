@@ -44,6 +44,9 @@ QUERY: dict[str, list[dict]] = {
     "/api/customer-identity": [CUSTOMER_ID],
     "/api/loans/{loan_id}/risk-history": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0},
                                            "description": "only the last N entries"}],
+    # model health (api_panel/routes/model_health.py)
+    "/api/model-health": [{"name": "months", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 36},
+                           "description": "the last N as-of months (default 12)"}],
 }
 BODIES: dict[str, dict] = {
     "/api/pipeline/{step}": {"type": "object", "required": ["customer_id"],

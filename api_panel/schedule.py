@@ -8,7 +8,9 @@ When enabled, ``create_app`` starts one background task that waits an
 interval, runs the refresh command in its own process (as
 :mod:`api_panel.jobs` runs the pipeline: CPU-heavy steps stay off the
 server's GIL, and the schedule does exactly what cron calling the same
-command would) and logs the outcome. Tests keep it off unless they pass
+command would), logs the outcome, raises a ``refresh_failed`` alert for a
+failed run or customer and checks the risk model's drift (``drift`` alerts,
+:mod:`monitoring.alerts`). Tests keep it off unless they pass
 ``REFRESH`` in the factory's test config, with a tiny interval, and stop it.
 """
 from __future__ import annotations
@@ -31,8 +33,9 @@ log = logging.getLogger("api_panel.refresh")
 class RefreshSchedule:
     """Runs the refresh command periodically for one lake; ``stop()`` ends the loop after the current run."""
 
-    def __init__(self, lake: Lake, interval_s: float):
+    def __init__(self, lake: Lake, interval_s: float, settings: dict[str, Any] | None = None):
         self.lake = lake
+        self.settings = settings or {}  # config.json: the alert rules and transports (monitoring.alerts)
         self.interval_s = interval_s
         self.runs = 0
         self.last: dict[str, Any] | None = None  # {started_at, returncode, summary|error}
@@ -77,10 +80,28 @@ class RefreshSchedule:
         except OSError as exc:
             outcome.update(returncode=None, error=f"{type(exc).__name__}: {exc}")
         self._log(outcome)
+        outcome["alerts"] = self._alert(outcome)
         self.runs += 1
         self.last = outcome
         self.ran.set()
         return outcome
+
+    def _alert(self, outcome: dict[str, Any]) -> list[dict]:
+        """Raise ``refresh_failed`` alerts for a failed run or customer, then check the risk model's drift on the
+        population the refresh re-scored (``drift`` alerts); alerting never breaks the schedule."""
+        from monitoring.alerts import raise_alerts, refresh_alerts
+        from monitoring.drift import NoReferenceError, check_drift
+
+        raised: list[dict] = []
+        try:
+            raised += raise_alerts(self.lake, self.settings, refresh_alerts(outcome))
+            if "summary" in outcome:
+                raised += check_drift(self.lake, self.settings)["alerts"]
+        except NoReferenceError:
+            pass  # a model trained before drift monitoring: nothing to compare with
+        except Exception:  # noqa: BLE001 - the next run must still happen; the log says what broke
+            log.exception("alerting after the scheduled refresh failed")
+        return raised
 
     def _log(self, outcome: dict[str, Any]) -> None:
         if "summary" not in outcome:
@@ -103,4 +124,4 @@ def start_refresh_schedule(lake: Lake, settings: dict[str, Any], test_config: di
     minutes = float(options.get("interval_minutes", 60))
     if minutes <= 0:
         raise ValueError("refresh.interval_minutes must be positive")
-    return RefreshSchedule(lake, minutes * 60).start()
+    return RefreshSchedule(lake, minutes * 60, settings).start()

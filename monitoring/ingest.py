@@ -38,6 +38,7 @@ from typing import Any
 
 import orjson
 
+from monitoring.alerts import band_alerts, raise_alerts
 from monitoring.events import event_reasons, indexable_id, quarantine_lines, routing_reasons
 from monitoring.features import LoanState, customer_inputs
 from monitoring.loans import load_loans
@@ -328,11 +329,16 @@ def ingest_events(lake: Lake, events: list[dict], config: dict, on_update: Updat
 
     Idempotent by ``event_id``: a replayed event is counted as a duplicate and
     changes nothing. ``on_update(payload)`` is called for every new score
-    (one per loan the batch touched), after everything is on disk.
+    (one per loan the batch touched), after everything is on disk. A loan put
+    in a worse band raises a ``band_worsened`` alert (:mod:`monitoring.alerts`).
     """
     if not isinstance(events, list):
         raise TypeError("events must be a list")
-    return monitor_for(lake, config).ingest(events, on_update)
+    result = monitor_for(lake, config).ingest(events, on_update)
+    worsened = band_alerts(result["updates"])
+    if worsened:  # after the batch is on disk: a slow mail server never holds the ingestion lock
+        result["alerts_raised"] = raise_alerts(lake, config, worsened)
+    return result
 
 
 def forget_monitors() -> None:

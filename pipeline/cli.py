@@ -364,6 +364,8 @@ def build_parser() -> argparse.ArgumentParser:
     # ---- risk model (analytics/risk/cli.py owns the command) ----
     from analytics.risk.cli import add_train_risk_command
     add_train_risk_command(sub)
+    from monitoring.health_cli import add_model_health_command
+    add_model_health_command(sub)
     return parser
 
 

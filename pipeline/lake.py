@@ -14,6 +14,8 @@ Layout (per customer)::
     <root>/monitoring/loans/<customer_id>.json      booked loans with EMI schedules (loan monitoring)
     <root>/monitoring/acceptances/<customer_id>.json accepted recommended products (booked as loans)
     <root>/monitoring/risk/<loan_id>.ndjson         a loan's PD over time; processed_events.ndjson: ids ingested
+    <root>/models/<name>_reference.json             a model's training distributions (the drift baseline)
+    <root>/alerts/ledger.ndjson                     alerts sent, by a hash of rule + subject + period (dedupe)
 
 Every write is atomic: a temp file in the same directory, then ``os.replace``,
 so a reader never sees half a file. The customer id is checked before any
@@ -220,6 +222,21 @@ class Lake(LakeErasure, LakeFiles):
         if suffix not in ("joblib", "json"):
             raise ValueError(f"unknown model file kind {suffix!r}")
         return self.models_dir / f"{_check_name(name, 'model')}.{suffix}"
+
+    def model_reference_path(self, name: str) -> Path:
+        """A model's reference profile: its training data's feature and score distributions (drift baseline)."""
+        return self.models_dir / f"{_check_name(name, 'model')}_reference.json"
+
+    # ---- alerts (monitoring/alerts.py) ------------------------------------
+    @property
+    def alert_ledger_path(self) -> Path:
+        """Alerts already raised, one line each, keyed by a SHA-256 of rule + subject + period (no customer id)."""
+        return self.root / "alerts" / "ledger.ndjson"
+
+    @property
+    def alert_lock_path(self) -> Path:
+        """The lock that makes check-then-append on the alert ledger atomic across processes."""
+        return self.root / "alerts" / "ledger.lock"
 
     # ---- loan monitoring (monitoring/) ---------------------------------
     @property

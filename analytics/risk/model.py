@@ -77,6 +77,8 @@ def save_risk_model(lake, bundle: dict, config: dict | None = None) -> None:
     joblib.dump(bundle, buffer, compress=3)
     lake.write_bytes(lake.model_path(MODEL_NAME), buffer.getvalue())
     lake.write_json(lake.model_path(MODEL_NAME, "json"), bundle["card"])
+    if bundle.get("reference"):  # the drift baseline (analytics/risk/reference.py), read by monitoring/drift.py
+        lake.write_json(lake.model_reference_path(MODEL_NAME), bundle["reference"])
 
 
 _LOADED: dict[str, tuple[tuple[int, int, int], dict]] = {}  # path -> (file stamp, bundle): one load per process

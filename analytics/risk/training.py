@@ -23,6 +23,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from analytics.risk.estimator import RiskModel, split_columns
 from analytics.risk.features import MONOTONE, describe
+from analytics.risk.reference import reference_profile
 
 FORMAT = 1
 POSITIVE_WORDS = ("1", "true", "yes", "bad", "default", "defaulted")
@@ -213,6 +214,7 @@ def train_risk_model(table: pd.DataFrame, target: str, positive: Any = None, con
         "latent_function": None,
     }
     bundle = {"format": FORMAT, "model": model, "card": card}
+    bundle["reference"] = reference_profile(model, X, card, seed)  # the drift baseline, saved beside the model
     return bundle, card
 
 

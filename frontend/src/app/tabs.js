@@ -43,6 +43,8 @@ export const TABS = [
     page: lazy(() => import("../features/portfolio/index.jsx")) },
   { id: "case", label: "Case File", minRole: "officer", needsCustomer: true, order: 5,
     page: lazy(() => import("../features/casefile/index.jsx")) },
+  { id: "model-health", label: "Model Health", minRole: "analyst", needsCustomer: false, order: 87,
+    page: lazy(() => import("../features/model-health/index.jsx")) },
 ];
 
 /** The tab a case opens on from the case list: the officer's decision and the case history. */

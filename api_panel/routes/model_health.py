@@ -1,0 +1,28 @@
+"""Model health: the risk model's population stability by month, for analysts (``GET /api/model-health``)."""
+from __future__ import annotations
+
+import orjson
+from flask import Blueprint, Response, current_app
+
+from api_panel.access import lake
+from api_panel.auth import require_role
+from api_panel.errors import NotFoundError
+from api_panel.inputs import int_arg
+
+bp = Blueprint("model_health", __name__)
+
+
+@bp.get("/api/model-health")
+@require_role("analyst")
+def model_health():
+    """The champion risk model's drift: per as-of month the customers scored, score PSI, status, every input's
+    PSI (largest first) and the top drivers' CSI with their attribution shift, and how it was calculated."""
+    from monitoring.drift import NoReferenceError
+    from monitoring.drift import model_health as build_report  # pandas/scikit-learn: on the first request only
+
+    months = int_arg("months", 12, 1, 36)
+    try:
+        report = build_report(lake(), current_app.extensions["settings"], months)
+    except NoReferenceError as exc:
+        raise NotFoundError(str(exc), code="no_reference_profile") from None
+    return Response(orjson.dumps(report), mimetype="application/json")
