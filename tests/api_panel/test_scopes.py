@@ -117,6 +117,7 @@ LISTS = {"customers.list_customers", "cases.list_cases", "monitoring.portfolio"}
 NO_CUSTOMER = {
     "health.health", "health.whoami", "health.openapi", "analytics.methodology", "dashboard",
     "aa_callbacks.consent_notification", "aa_callbacks.fi_notification",  # the AA signs these; no token, no scope
+    "model_health.model_health",  # population figures (PSI by month) of the whole book, no customer's data
 }
 
 
