@@ -19,7 +19,6 @@ from pipeline.lake import Lake
 from pipeline.warehouse.schema import DUCKDB_TYPES, PARTITION_COLUMN, TABLES
 
 READING = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
-READING_KEYWORDS = ("select", "with", "from", "explain", "describe", "show", "summarize", "values", "table")
 
 
 class WarehouseQueryError(Exception):

@@ -67,7 +67,7 @@ function ViewTable({ view }) {
         </thead>
         <tbody>
           {view.rows.map((row, i) => (
-            // eslint-disable-next-line react/no-array-index-key -- rows of a query have no id of their own
+            // rows of a query have no id of their own: their position is their key
             <tr key={i}>
               {view.columns.map((c, j) => <td key={c} className={isNumeric(c) ? "num" : undefined}>{formatCell(c, row[j])}</td>)}
             </tr>
