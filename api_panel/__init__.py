@@ -82,6 +82,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(acceptances.bp)
     from api_panel.routes import model_health  # the risk model's drift (issue 16)
     app.register_blueprint(model_health.bp)
+    from api_panel.routes import warehouse   # the portfolio views over the Parquet warehouse
+    app.register_blueprint(warehouse.bp)
     # ---- the officer's case file: decisions, case history, case list, credit memo (api_panel/casefile) ----
     from api_panel.routes import cases, decisions, memo
     for module in (decisions, cases, memo):

@@ -41,6 +41,8 @@ BENCHMARKS: dict[str, Benchmark] = {
     "quality": Benchmark("bench.bench_quality", "precision and recall of every planted pattern per demo customer "
                                               "(--stress: noisier data)"),
     "decisions": Benchmark("bench.bench_decisions", "the ten demo customers' decisions, with their checks"),
+    "warehouse": Benchmark("bench.bench_warehouse", "Parquet warehouse of 10,000 cloned customers: build time, each "
+                                                  "portfolio view's query time, peak memory, size on disk"),
     "outputs": Benchmark("bench.bench_outputs", "the demo lake built by this checkout vs a git revision", False),
 }
 

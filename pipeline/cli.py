@@ -361,6 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
     # ---- narration categoriser (analytics/bank/categorise/cli.py owns the command) ----
     from analytics.bank.categorise.cli import add_categorise_command
     add_categorise_command(sub)
+    # ---- the Parquet warehouse (pipeline/warehouse/cli.py owns the command) ----
+    from pipeline.warehouse.cli import add_warehouse_command
+    add_warehouse_command(sub)
     # ---- risk model (analytics/risk/cli.py owns the command) ----
     from analytics.risk.cli import add_train_risk_command
     add_train_risk_command(sub)

@@ -16,6 +16,9 @@ Layout (per customer)::
     <root>/monitoring/risk/<loan_id>.ndjson         a loan's PD over time; processed_events.ndjson: ids ingested
     <root>/models/<name>_reference.json             a model's training distributions (the drift baseline)
     <root>/alerts/ledger.ndjson                     alerts sent, by a hash of rule + subject + period (dedupe)
+    <root>/warehouse/<table>/as_of_month=YYYY-MM/part-NN.parquet  every customer's rows (pipeline/warehouse/);
+                                                    NN = the customer's bucket, so one customer's rows are in one
+                                                    file a month
 
 Every write is atomic: a temp file in the same directory, then ``os.replace``,
 so a reader never sees half a file. The customer id is checked before any
@@ -26,6 +29,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import uuid
+import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -49,6 +54,8 @@ SOURCES = (
 )
 _NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 LOAN_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", re.ASCII)  # monitoring: a loan id names a file
+WAREHOUSE_BUCKETS = 8   # files a warehouse partition is split into, by a stable hash of the customer id
+_MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 UNROUTED = "_unrouted"  # quarantine of events that name no customer of this lake (never a customer id)
 
 
@@ -280,6 +287,54 @@ class Lake(LakeErasure, LakeFiles):
     def unrouted_quarantine_path(self, source: str) -> Path:
         """Quarantine of records that name no customer of this lake (``quarantine/_unrouted/<source>.ndjson``)."""
         return self.unrouted_quarantine_dir / f"{_check_name(source, 'source')}.ndjson"
+
+    # ---- the warehouse (pipeline/warehouse/) --------------------------
+    @property
+    def warehouse_dir(self) -> Path:
+        """The Parquet warehouse: one directory per table, hive-partitioned by ``as_of_month``."""
+        return self.root / "warehouse"
+
+    @property
+    def warehouse_manifest_path(self) -> Path:
+        """When the warehouse was built and how many rows each table holds."""
+        return self.warehouse_dir / "manifest.json"
+
+    @property
+    def warehouse_lock_path(self) -> Path:
+        """The lock a build, a customer's refresh and an erasure take, so none loses another's change."""
+        return self.warehouse_dir / ".lock"
+
+    def warehouse_staging_dir(self) -> Path:
+        """A fresh hidden directory a full build writes into before its tables replace the live ones."""
+        return self.warehouse_dir / f".staging-{uuid.uuid4().hex[:12]}"
+
+    def warehouse_table_dir(self, table: str, base: Path | None = None) -> Path:
+        """A table's directory in the warehouse (or in ``base``, a staging directory)."""
+        return (base or self.warehouse_dir) / _check_name(table, "table")
+
+    @staticmethod
+    def warehouse_bucket(customer_id: str) -> int:
+        """The file of each partition that holds a customer's rows (a stable hash, the same on every machine)."""
+        return zlib.crc32(validate_customer_id(customer_id).encode()) % WAREHOUSE_BUCKETS
+
+    def warehouse_part_path(self, table: str, month: str, bucket: int, base: Path | None = None) -> Path:
+        """One Parquet file: ``<table>/as_of_month=<YYYY-MM>/part-<bucket>.parquet``."""
+        if not isinstance(month, str) or not _MONTH_PATTERN.fullmatch(month):
+            raise ValueError(f"invalid as-of month {month!r}: expected YYYY-MM")
+        if not 0 <= int(bucket) < WAREHOUSE_BUCKETS:
+            raise ValueError(f"invalid warehouse bucket {bucket!r}")
+        return self.warehouse_table_dir(table, base) / f"as_of_month={month}" / f"part-{int(bucket):02d}.parquet"
+
+    def warehouse_parts(self, table: str, bucket: int | None = None) -> list[tuple[str, Path]]:
+        """``(month, path)`` of every file of a table (or of one bucket), by month."""
+        name = "part-*.parquet" if bucket is None else f"part-{int(bucket):02d}.parquet"
+        found = sorted(self.warehouse_table_dir(table).glob(f"as_of_month=*/{name}"))
+        return [(p.parent.name.partition("=")[2], p) for p in found
+                if _MONTH_PATTERN.fullmatch(p.parent.name.partition("=")[2])]
+
+    def warehouse_glob(self, table: str) -> str:
+        """The glob DuckDB reads a table from (every partition, every bucket)."""
+        return str(self.warehouse_table_dir(table) / "as_of_month=*" / "part-*.parquet")
 
     # ---- customers ---------------------------------------------------
     def customers(self) -> list[str]:

@@ -2,7 +2,8 @@
 
 :class:`LakeErasure` is mixed into :class:`pipeline.lake.Lake`, whose path methods it uses (it builds no path
 of its own). ``erase`` removes the customer's directory in every data layer, their loan book, acceptances and
-each loan's risk history, and the AA consent-handle files that name them; then the files several customers
+each loan's risk history, the AA consent-handle files that name them and their rows of the Parquet warehouse
+(:mod:`pipeline.warehouse.parts` rewrites each partition file without them); then the files several customers
 share forget this one: lines of the processed-event index and of the unrouted event quarantine that name the
 customer or one of their loans are dropped, a batch job's customer list, record and log lose the customer's
 id, and a model card from before cards kept counts and hashes only loses the customer's loan ids. What is left of the customer is the audit log and the minimised consent records, which
@@ -26,6 +27,10 @@ from pipeline.erasure import redact
 from pipeline.lake_io import LakeError
 
 
+_WAREHOUSE_TABLES_OF = {"transactions": "transactions", "gst_returns": "gst_returns", "credit_bureau": "bureau"}
+_ANALYTICS_TABLES = ("features", "scores", "decisions", "offers")
+
+
 class LakeErasure:
     """``erase`` and ``erase_sources`` of :class:`pipeline.lake.Lake`."""
 
@@ -45,6 +50,8 @@ class LakeErasure:
             removed.append("monitoring")
         self._forget_consent_handles(customer_id)
         self._forget_in_shared_files(customer_id, loan_ids)
+        if self._erase_warehouse_rows(customer_id):
+            removed.append("warehouse")
         return removed
 
     def erase_sources(self, customer_id: str, sources: list[str]) -> list[str]:
@@ -61,9 +68,22 @@ class LakeErasure:
         if removed and analytics.is_dir():
             shutil.rmtree(analytics)
             removed.append("analytics")
+        if removed:   # the warehouse rows derived from those sources, and the analytics ones
+            derived = tuple(_WAREHOUSE_TABLES_OF.get(source, "") for source in sources) + _ANALYTICS_TABLES
+            if self._erase_warehouse_rows(customer_id, tuple(t for t in derived if t)):
+                removed.append("warehouse")
         return removed
 
     # ---- what erase does, step by step ---------------------------------------------------------------------
+    def _erase_warehouse_rows(self, customer_id: str, tables: tuple[str, ...] | None = None) -> bool:
+        """Rewrite the warehouse partitions that hold the customer's rows without them (True if any was there)."""
+        if not self.warehouse_dir.is_dir():
+            return False
+        from pipeline.warehouse.parts import erase_customer_rows   # pyarrow loads only when a warehouse exists
+
+        removed = erase_customer_rows(self, customer_id, *(() if tables is None else (tables,)))
+        return any(removed.values())
+
     def _loan_ids(self, customer_id: str) -> list[str]:
         """The ids of the loans the customer's book or acceptances name (a book not yet rebuilt misses one)."""
         ids: list[str] = []

@@ -63,3 +63,15 @@ def demo_models_lake(tmp_path_factory, demo_lake, small_risk_model, config):
         outcome = run_steps(lake, customer_id, ["score", "models"], config, lambda level, msg: None)
         assert outcome["status"] == "done", outcome
     return lake
+
+
+@pytest.fixture(scope="session")
+def warehouse_lake(tmp_path_factory, demo_models_lake, config):
+    """Three demo customers with loans, monthly repayment events and risk history, and the warehouse built
+    (tests/warehouse_fixture.py); tests copy it before changing it."""
+    from pipeline.warehouse.build import build_warehouse
+    from tests.warehouse_fixture import make_small_lake
+
+    lake = make_small_lake(demo_models_lake, tmp_path_factory.mktemp("warehouse") / "lake", config)
+    build_warehouse(lake)
+    return lake

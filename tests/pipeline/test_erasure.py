@@ -1,12 +1,13 @@
 """After erasure nothing in the lake names the customer or holds an identifier of theirs (issue 15, point 2).
 
 A lake of the ten demo customers, scored, with the demo loan book booked, the behavioural model trained on it,
-repayment events ingested and a batch job on record, is erased of one customer through each path: ``python
+repayment events ingested, a batch job on record and the Parquet warehouse built, is erased of one customer through each path: ``python
 -m pipeline erase``, the API's revocation, a DataLife that ran out (``enforce_data_life``), an AA notification
 (REVOKED, EXPIRED) and ``refresh``. Then every file of the lake is read as bytes: the customer's id, PAN, GSTIN,
 Udyam number, mobile numbers, e-mail, names, account numbers and loan ids appear only in the audit log (which
 holds ids and labels, never the PAN, mobile, e-mail or a name), the consent records are minimised (the AA
-handle only as ``sha256:``), and the models still score the other customers' loans.
+handle only as ``sha256:``), DuckDB finds none of the customer's rows in any warehouse table while the other
+customers' rows are all still there, and the models still score the other customers' loans.
 """
 import copy
 import shutil
@@ -33,6 +34,9 @@ from pipeline.consents import ConsentRegistry, enforce_data_life
 from pipeline.erasure import HASH_PREFIX, handle_hash
 from pipeline.lake import Lake
 from pipeline.refresh import run_refresh
+from pipeline.warehouse.build import build_warehouse
+from pipeline.warehouse.engine import run_query
+from pipeline.warehouse.schema import TABLES
 from tests.conftest import PROJECT_ROOT
 from tests.monitoring.factory import repayment
 from tests.pipeline.lake_grep import audit_entries, identifiers, other_customers_files, where
@@ -67,6 +71,7 @@ def booked_lake(tmp_path_factory, demo_models_lake, config):
     lake.write_json(lake.batch_job_path(job_id), {"job_id": job_id, "step": "batch", "status": "done",
                                                   "failed": [{"customer_id": TARGET, "error": "boom"}],
                                                   "log": [f"{TARGET}: failed", f"{OTHER}: done"]})
+    build_warehouse(lake)
     return lake, settings
 
 
@@ -75,6 +80,15 @@ def lake(booked_lake, tmp_path):
     source, settings = booked_lake
     shutil.copytree(source.root, tmp_path / "lake")
     return Lake(tmp_path / "lake"), settings
+
+
+def warehouse_rows(lake: Lake) -> dict[str, dict[str, int]]:
+    """Table -> customer id -> rows, as DuckDB reads the warehouse's Parquet files."""
+    counts: dict[str, dict[str, int]] = {}
+    for table in TABLES:
+        result = run_query(lake, f"SELECT customer_id, count(*) FROM {table} GROUP BY customer_id")
+        counts[table] = {cid: n for cid, n in result.rows}
+    return counts
 
 
 def _consent(lake: Lake) -> dict:
@@ -164,8 +178,14 @@ def test_erasure_leaves_only_the_audit_log_and_a_minimised_consent(lake, path):
     others = other_customers_files(lake, TARGET)
     shared_by_chance = {n: files & others for n, files in where(lake.root, needles).items()}
     handle = lake.read_json(lake.consent_path(TARGET))["Customer"]["id"]
+    before = warehouse_rows(lake)
+    assert all(before[t].get(TARGET) for t in ("transactions", "gst_returns", "bureau", "scores", "decisions",
+                                               "loans", "repayment_events", "risk_history"))
 
     status = PATHS[path](lake, settings)
+
+    after = warehouse_rows(lake)   # no row of the customer; every other customer's rows untouched
+    assert after == {t: {cid: n for cid, n in rows.items() if cid != TARGET} for t, rows in before.items()}
 
     hits = where(lake.root, needles)
     leaks = {n: sorted(files - shared_by_chance.get(n, set()) - {"audit/audit.ndjson"})

@@ -24,6 +24,26 @@ export function fetchRiskHistory(loanId, { limit = HISTORY_LIMIT, signal } = {})
   return apiGet(`/api/loans/${encodeURIComponent(loanId)}/risk-history`, { limit }, { signal });
 }
 
+/** The portfolio views over the warehouse (name, title, description) and when it was built (null: never). */
+export function fetchPortfolioViews({ signal } = {}) {
+  return apiGet("/api/portfolio/views", undefined, { signal });
+}
+
+/** One portfolio view computed now: `{name, title, description, sql, columns, rows, built_at}`. */
+export function fetchPortfolioView(name, { signal } = {}) {
+  return apiGet(`/api/portfolio/views/${encodeURIComponent(name)}`, undefined, { signal });
+}
+
+/** The list of portfolio views: `{data, error, loading, reload}`. */
+export function usePortfolioViews() {
+  return useApi(({ signal }) => fetchPortfolioViews({ signal }), []);
+}
+
+/** One view's rows, fetched again when `name` changes (nothing while `name` is null). */
+export function usePortfolioView(name) {
+  return useApi(name ? ({ signal }) => fetchPortfolioView(name, { signal }) : null, [name]);
+}
+
 /**
  * The portfolio, kept live: `{data, error, loading, live, refresh}`. The socket is joined before the first
  * fetch, and updates that arrive while it runs are kept and applied to its answer, so none is lost.

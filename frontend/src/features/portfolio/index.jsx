@@ -16,6 +16,7 @@ import DistributionChart from "./components/distribution-chart.jsx";
 import HistoryChart from "./components/history-chart.jsx";
 import LoansTable from "./components/loans-table.jsx";
 import MoversList from "./components/movers-list.jsx";
+import WarehouseViews from "./components/warehouse-views.jsx";
 import { meanPd, portfolioCounts } from "./model.js";
 import "./portfolio.css";
 
@@ -122,6 +123,10 @@ export default function PortfolioPage() {
       <Card title={selected ? `PD history · ${selected}` : "PD history"} id="pf-history"
         subtitle="Every score of the loan, with the repayment event that moved it; it updates live.">
         <HistoryCard loanId={selected} version={selected ? data.versions[selected] || 0 : 0} bands={data.bands} />
+      </Card>
+      <Card title="Portfolio views" id="pf-views"
+        subtitle="The whole book from the warehouse: approvals by month, PD by segment, vintage curves, roll rates, sector concentration.">
+        <WarehouseViews />
       </Card>
     </div>
   );
