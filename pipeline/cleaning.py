@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -62,7 +62,7 @@ class SourceCleaner:
         self.key_fields = spec.natural_key
         self.key_of = _key_function(spec.natural_key, validator.schema)
 
-    def _count_missing(self, record: dict, missing: Counter) -> None:
+    def _count_missing(self, record: dict, missing: dict[str, int]) -> None:
         for path, steps, kind in self.droppable:
             if kind is None and len(steps) > 1:
                 parent_steps, leaf = steps[:-1], steps[-1]
@@ -77,7 +77,8 @@ class SourceCleaner:
         parse, the compiled normaliser, the compiled check, its key and one dump, and nothing else.
         """
         part = _Partial(read=len(lines))
-        repairs, missing, by_reason = part.repairs, part.missing, part.by_reason
+        # counted in plain (default)dicts, whose ``+= 1`` the interpreter runs 2-3x faster than a Counter's
+        repairs, missing, by_reason = defaultdict(int), defaultdict(int), part.by_reason
         quarantine, add_valid = part.quarantine, part.valid.append
         key_of, dumps, loads, normalize = self.key_of, orjson.dumps, orjson.loads, self.normalize
         repair, errors, is_valid = self.repair, self.validator.errors, self.is_valid
@@ -115,6 +116,8 @@ class SourceCleaner:
                     by_reason[code] += 1
                 continue
             add_valid((line_no, key_of(record), dumps(record)))
+        part.repairs.update(repairs)
+        part.missing.update(missing)
         return part
 
     def _key_of_line(self, line: bytes) -> tuple:
