@@ -6,17 +6,20 @@
   included (target: < 3 s); the demo risk model is trained by one untimed run first, as ``make run`` does;
 * the top import-time offenders of that command (``python -X importtime``), cumulative, top-level only.
 
-The machine is shared, so every figure is measured several times; the best and the median are printed.
+The machine is shared, so every figure is measured several times; the best and the median are printed, in wall
+time and in CPU time (which other processes on the machine disturb far less).
 
     python -m bench speed [--repeat N] [--lake DIR] [--skip-run]
 
 ``--lake DIR`` keeps the run's lake (and its trained model) between invocations, so only the first pays
-for training.
+for training. bench/SPEED.md has the before/after figures, where the time goes and what is left.
 """
 from __future__ import annotations
 
 import argparse
 import copy
+import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -40,13 +43,19 @@ def _best_median(times: list[float]) -> tuple[float, float]:
     return min(times), statistics.median(times)
 
 
-def _timed(func, repeat: int) -> list[float]:
+def _timed(func, repeat: int, clock=time.perf_counter) -> list[float]:
     times = []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0 = clock()
         func()
-        times.append(time.perf_counter() - t0)
+        times.append(clock() - t0)
     return times
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of the finished child processes so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def large_customer(lake: Lake, config: dict) -> dict[str, list[bytes]]:
@@ -63,15 +72,16 @@ def clean_throughput(raw: dict[str, list[bytes]], repeat: int) -> None:
     for source, lines in raw.items():
         clean_source(source, lines[:20])  # compile the validators outside the timing
     total = sum(map(len, raw.values()))
-    every = _timed(lambda: [clean_source(s, lines) for s, lines in raw.items()], repeat)
-    txns = _timed(lambda: clean_source("transactions", raw["transactions"]), repeat)
-    (best, median), (t_best, t_median) = _best_median(every), _best_median(txns)
-    print(f"large customer: {total:,} raw lines ({len(raw['transactions']):,} transactions), {len(raw)} sources")
-    print(f"clean, every source, 1 process : best {total / best:>9,.0f} records/s, median {total / median:>9,.0f}"
-          f" records/s ({repeat} runs; target >= 100,000)")
     n = len(raw["transactions"])
-    print(f"clean, transactions, 1 process : best {n / t_best:>9,.0f} records/s, median {n / t_median:>9,.0f}"
-          f" records/s ({repeat} runs)")
+    print(f"large customer: {total:,} raw lines ({n:,} transactions), {len(raw)} sources")
+    for clock, label in ((time.perf_counter, "wall"), (time.process_time, "CPU ")):
+        every = _timed(lambda: [clean_source(s, lines) for s, lines in raw.items()], repeat, clock)
+        txns = _timed(lambda: clean_source("transactions", raw["transactions"]), repeat, clock)
+        (best, median), (t_best, t_median) = _best_median(every), _best_median(txns)
+        print(f"clean, every source, 1 process, {label}: best {total / best:>9,.0f} records/s, median "
+              f"{total / median:>9,.0f} records/s ({repeat} runs; target >= 100,000)")
+        print(f"clean, transactions, 1 process, {label}: best {n / t_best:>9,.0f} records/s, median "
+              f"{n / t_median:>9,.0f} records/s ({repeat} runs)")
 
 
 def _run_command(lake_dir: str) -> list[str]:
@@ -79,17 +89,37 @@ def _run_command(lake_dir: str) -> list[str]:
             "--as-of", AS_OF, "--lake", lake_dir]
 
 
+_STEP_DONE = re.compile(r"\[\d+/\d+\] (\w+): done in ([\d.]+)s")
+
+
 def run_wall(lake_dir: str, repeat: int) -> None:
-    """Print the wall time of the whole five-step ``run`` command, including interpreter start-up."""
+    """Print the wall time of the whole five-step ``run`` command, including interpreter start-up, and each step's.
+
+    The steps' times are the runner's own (``[i/5] step: done in X s``, lazy imports of the step included);
+    what is left of the wall is interpreter start-up, the CLI's imports and writing the run log.
+    """
     if not (Path(lake_dir) / "models").is_dir():
         t0 = time.perf_counter()
         subprocess.run(_run_command(lake_dir), check=True, cwd=PROJECT_ROOT, capture_output=True)
         print(f"first run (trains the demo risk model, not counted): {time.perf_counter() - t0:.1f} s")
-    walls = _timed(lambda: subprocess.run(_run_command(lake_dir), check=True, cwd=PROJECT_ROOT,
-                                          capture_output=True), repeat)
+    walls, cpus, steps = [], [], {}
+    for _ in range(repeat):
+        t0, cpu0 = time.perf_counter(), _children_cpu()
+        done = subprocess.run(_run_command(lake_dir), check=True, cwd=PROJECT_ROOT, capture_output=True, text=True)
+        walls.append(time.perf_counter() - t0)
+        cpus.append(_children_cpu() - cpu0)
+        for name, seconds in _STEP_DONE.findall(done.stdout + done.stderr):
+            steps.setdefault(name, []).append(float(seconds))
     best, median = _best_median(walls)
     print(f"`{' '.join(['python', *_run_command('LAKE')[1:]])}`")
     print(f"  wall incl. start-up: best {best:.2f} s, median {median:.2f} s ({repeat} runs; target < 3 s)")
+    print(f"  CPU (user + sys) of the command: best {min(cpus):.2f} s, median {statistics.median(cpus):.2f} s"
+          " (steadier than wall on a shared machine)")
+    in_steps = [sum(times[i] for times in steps.values()) for i in range(repeat)] if steps else [0.0] * repeat
+    outside = [w - s for w, s in zip(walls, in_steps)]
+    print(f"  start-up, CLI imports, run log: best {min(outside):.2f} s, median {statistics.median(outside):.2f} s")
+    for name, times in steps.items():
+        print(f"  step {name:<9}: best {min(times):.2f} s, median {statistics.median(times):.2f} s")
 
 
 def import_offenders(lake_dir: str, top: int = 12) -> None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import gc
 import multiprocessing
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -59,8 +60,9 @@ class SourceCleaner:
                           in zip(compile_paths(tuple(spec.droppable)), spec.droppable.values())]
         self.repair = SOURCE_REPAIRS.get(spec.name)
         self.key_fields = spec.natural_key
+        self.key_of = _key_function(spec.natural_key, validator.schema)
 
-    def _count_missing(self, record: dict, missing: Counter) -> None:
+    def _count_missing(self, record: dict, missing: dict[str, int]) -> None:
         for path, steps, kind in self.droppable:
             if kind is None and len(steps) > 1:
                 parent_steps, leaf = steps[:-1], steps[-1]
@@ -69,13 +71,19 @@ class SourceCleaner:
                         missing[path] += 1
 
     def process(self, lines: list[bytes], first_line: int = 1) -> "_Partial":
-        """Parse, repair and validate lines (no de-duplication yet, so chunks can run in parallel)."""
+        """Parse, repair and validate lines (no de-duplication yet, so chunks can run in parallel).
+
+        The loop is the hot path of cleaning (``python -m bench speed``): a valid record costs one
+        parse, the compiled normaliser, the compiled check, its key and one dump, and nothing else.
+        """
         part = _Partial(read=len(lines))
-        repairs, missing, by_reason = part.repairs, part.missing, part.by_reason
-        quarantine, valid = part.quarantine, part.valid
-        key_fields, dumps, loads, normalize = self.key_fields, orjson.dumps, orjson.loads, self.normalize
+        # counted in plain (default)dicts, whose ``+= 1`` the interpreter runs 2-3x faster than a Counter's
+        repairs, missing, by_reason = defaultdict(int), defaultdict(int), part.by_reason
+        quarantine, add_valid = part.quarantine, part.valid.append
+        key_of, dumps, loads, normalize = self.key_of, orjson.dumps, orjson.loads, self.normalize
         repair, errors, is_valid = self.repair, self.validator.errors, self.is_valid
         has_nested_droppable = any(kind is None and len(steps) > 1 for _, steps, kind in self.droppable)
+        problems: list[Reason] = []
         for line_no, line in enumerate(lines, start=first_line):
             try:
                 record = loads(line)
@@ -83,28 +91,33 @@ class SourceCleaner:
                 quarantine.append(_quarantine_entry(line_no, line, [Reason("malformed_json", "$", f"not valid JSON: {exc}")]))
                 by_reason["malformed_json"] += 1
                 continue
-            if not isinstance(record, dict):
+            if record.__class__ is not dict:
                 reasons = [Reason("not_an_object", "$", f"expected a JSON object, got {type(record).__name__}")]
                 quarantine.append(_quarantine_entry(line_no, line, reasons))
                 by_reason["not_an_object"] += 1
                 continue
-            problems: list[Reason] = []
-            needs_repair = normalize(record, repairs, missing, problems)
-            if needs_repair and repair is not None:
+            if normalize(record, repairs, missing, problems) and repair is not None:
                 for kind in repair(record):
                     repairs[kind] += 1
             if has_nested_droppable:
                 self._count_missing(record, missing)
-            reasons = [] if is_valid(record) else errors(record)
+            passes = is_valid(record)
+            if passes and not problems:
+                add_valid((line_no, key_of(record), dumps(record)))
+                continue
+            reasons = [] if passes else errors(record)
             if problems:
                 reasons = sorted({(r.code, r.message): r for r in problems + reasons}.values(),
                                  key=lambda r: (r.code, r.message))
+                problems = []
             if reasons:
                 quarantine.append(_quarantine_entry(line_no, line, reasons))
                 for code in {r.code for r in reasons}:
                     by_reason[code] += 1
                 continue
-            valid.append((line_no, tuple(map(record.get, key_fields)), dumps(record)))
+            add_valid((line_no, key_of(record), dumps(record)))
+        part.repairs.update(repairs)
+        part.missing.update(missing)
         return part
 
     def _key_of_line(self, line: bytes) -> tuple:
@@ -177,6 +190,14 @@ def _no_cyclic_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _key_function(key_fields: tuple[str, ...], schema: dict) -> Callable[[dict], tuple]:
+    """The natural key of a record as a tuple: one C call when the schema requires every key field of a valid
+    record (an absent field would raise), else ``dict.get`` per field (an absent one is None)."""
+    if len(key_fields) > 1 and set(key_fields) <= set(schema.get("required", ())):
+        return itemgetter(*key_fields)
+    return lambda record: tuple(map(record.get, key_fields))
 
 
 def _passes(validate: Callable[[Any], Any]) -> Callable[[Any], bool]:

@@ -88,7 +88,8 @@ def _parse_lines(read: str, write: str, field_name: str, parser: str, suffix: st
 def _enum_lines(read: str, write: str, allowed: tuple[str, ...], pad: str) -> list[str]:
     return [
         f"{pad}v = {read}",
-        f"{pad}if v is not None and v.__class__ is str and v not in {frozenset(allowed)!r}:",
+        # a set display of constants after ``in`` is folded into one frozenset constant by the compiler
+        f"{pad}if v is not None and v.__class__ is str and v not in {set(allowed)!r}:",
         f"{pad}    canonical = {({a.upper(): a for a in allowed})!r}.get(v.strip().upper())",
         f"{pad}    if canonical is not None:",
         f"{pad}        {write} = canonical",

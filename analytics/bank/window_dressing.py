@@ -196,6 +196,13 @@ def _credits_bunched(df: pd.DataFrame, s: dict, used: set) -> list[dict]:
     return cases
 
 
+def _naive_utc(when):
+    """A tz-aware timestamp (or column of them) as naive UTC ``datetime64``, for fast numpy comparisons."""
+    if isinstance(when, pd.Series):
+        return (when.dt.tz_convert("UTC").dt.tz_localize(None) if when.dt.tz is not None else when).to_numpy()
+    return (when.tz_convert("UTC").tz_localize(None) if when.tzinfo is not None else when).to_datetime64()
+
+
 def _large_credit_withdrawn(df: pd.DataFrame, s: dict, used: set) -> list[dict]:
     credits = df[df["type"] == "CREDIT"]
     if credits.empty:
@@ -205,17 +212,21 @@ def _large_credit_withdrawn(df: pd.DataFrame, s: dict, used: set) -> list[dict]:
     routine = _routine(debits, int(s["regular_payee_months"]))
     cash = (debits["category"] == "atm_withdrawal").to_numpy()
     debits = debits[~routine | cash]
-    taken: set = set()
     cases = []
     large = credits[(credits["amount"] >= bar) & ~credits["category"].isin(NOT_MONEY_IN) & ~credits["returned"]]
+    # the debits' columns as numpy arrays, masked once per large credit (pandas masks were most of analyze's time)
+    account, amount = debits["linkedAccRef"].to_numpy(), debits["amount"].to_numpy()
+    ts, day = _naive_utc(debits["ts"]), debits["date"].to_numpy()
+    atm = (debits["category"] == "atm_withdrawal").to_numpy()
+    free = ~debits.index.isin(used)  # this loop adds only credits to ``used``, and the debits it takes to ``free``
+    position = pd.Series(np.arange(len(debits)), index=debits.index)
     for idx, c in large.iterrows():
         if idx in used:
             continue
-        near = debits[(debits["linkedAccRef"] == c["linkedAccRef"]) & (debits["ts"] > c["ts"])
-                      & (debits["date"] <= c["date"] + pd.Timedelta(days=int(s["withdraw_days"])))
-                      & ~debits.index.isin(taken) & ~debits.index.isin(used)]
-        near = near[((near["category"] != "atm_withdrawal") | (near["amount"] >= float(s["cash_min_share"]) * c["amount"]))
-                    & (near["amount"] <= float(s["withdraw_max_part"]) * c["amount"])]
+        near = debits[free & (account == c["linkedAccRef"]) & (ts > _naive_utc(c["ts"]))
+                      & (day <= (c["date"] + pd.Timedelta(days=int(s["withdraw_days"]))).to_datetime64())
+                      & (~atm | (amount >= float(s["cash_min_share"]) * c["amount"]))
+                      & (amount <= float(s["withdraw_max_part"]) * c["amount"])]
         top = near.sort_values(["amount", "ts"], ascending=[False, True], kind="mergesort")
         top = top.head(int(s["withdraw_max_debits"]))
         if float(top["amount"].sum()) < float(s["withdraw_share"]) * float(c["amount"]):
@@ -223,7 +234,7 @@ def _large_credit_withdrawn(df: pd.DataFrame, s: dict, used: set) -> list[dict]:
         top = top.sort_values("ts", kind="mergesort")
         top = top.iloc[: int(np.searchsorted(top["amount"].cumsum().to_numpy(),
                                              float(s["withdraw_share"]) * float(c["amount"]))) + 1]
-        taken.update(top.index)
+        free[position[top.index].to_numpy()] = False
         used.add(idx)
         cases.append(_case(c["date"], c["amount"], c.to_frame().T, top["txnId"].tolist(),
                            f"INR {c['amount']:,.0f} credited on {c['date'].date()} ({c['category']}"

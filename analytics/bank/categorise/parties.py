@@ -135,10 +135,14 @@ def extract_counterparty(narration: str) -> str | None:
     return party_from_key(party_key((narration or "").upper()))
 
 
+# every start of a trade word of 3+ letters that is shorter than the word: one set look-up instead of a scan
+_BUSINESS_WORD_STARTS = frozenset(w[:n] for w in BUSINESS_WORDS for n in range(3, len(w)))
+
+
 def _cut_business_word(word: str) -> bool:
     """A last word of 3+ letters that is the start of a trade word but not a whole word (FUR, TRAD, ENTERP)."""
     return len(word) >= 3 and word.isalpha() and word not in BUSINESS_WORDS and word not in _COMMON_CUT_WORDS \
-        and any(w.startswith(word) for w in BUSINESS_WORDS if len(w) > len(word))
+        and word in _BUSINESS_WORD_STARTS
 
 
 _COMMON_CUT_WORDS = frozenset({"SON", "RAM", "DEV", "PAL", "ROY", "JAI", "RAJ", "SAI", "BAL", "LAL", "DAS"})
