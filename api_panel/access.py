@@ -92,6 +92,15 @@ def visible_customers(customer_ids) -> list[str]:
     return [cid for cid in customer_ids if in_scope(cid)]
 
 
+def scoped_customers() -> list[str] | None:
+    """The customers a scoped caller may see (in the lake or with a consent on record); None for an unscoped
+    token, which sees the whole book. What whole-book figures (the portfolio views) are narrowed to."""
+    principal = g.get("principal")
+    if principal is None or principal.scope is None:
+        return None
+    return visible_customers(sorted(set(lake().customers()) | set(registry().customers())))
+
+
 def is_new_customer(customer_id: str) -> bool:
     """Neither a consent on record nor data in the lake: a customer not onboarded yet."""
     return not registry().list(customer_id) and not lake().has_customer(customer_id)

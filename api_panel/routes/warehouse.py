@@ -1,6 +1,7 @@
 """The portfolio views over the Parquet warehouse (analysts): the list, and one view's rows.
 
-The views read the whole book, so they need the analyst role. A warehouse that was never built is a 409 that
+The views read the whole book, so they need the analyst role; a scoped token's views read only the customers
+of its scope. A warehouse that was never built is a 409 that
 says which command builds it; an unknown view is a 404 naming the known ones.
 """
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import orjson
 from flask import Blueprint, Response
 
-from api_panel.access import lake
+from api_panel.access import lake, scoped_customers
 from api_panel.auth import require_role
 from api_panel.errors import ConflictError, NotFoundError
 from pipeline.warehouse.build import warehouse_manifest
@@ -37,7 +38,7 @@ def list_views():
 def get_view(name: str):
     """One view computed now: ``{name, title, description, sql, columns, rows, built_at}``."""
     try:
-        return _json(run_view(lake(), name))
+        return _json(run_view(lake(), name, customers=scoped_customers()))
     except UnknownViewError:
         raise NotFoundError(f"unknown view {name[:60]!r}; views: {', '.join(portfolio_views())}",
                             code="unknown_view") from None

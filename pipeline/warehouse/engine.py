@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from pipeline.lake import Lake
+from pipeline.lake import Lake, validate_customer_id
 from pipeline.warehouse.schema import DUCKDB_TYPES, PARTITION_COLUMN, TABLES
 
 READING = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
@@ -45,21 +46,26 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _view_sql(lake: Lake, table: str) -> str:
+def _view_sql(lake: Lake, table: str, customers: Collection[str] | None = None) -> str:
     if lake.warehouse_parts(table):
-        return (f"SELECT * FROM read_parquet({_sql_string(lake.warehouse_glob(table))}, hive_partitioning = true, "
-                f"hive_types = {{'{PARTITION_COLUMN}': VARCHAR}}, union_by_name = true)")
+        sql = (f"SELECT * FROM read_parquet({_sql_string(lake.warehouse_glob(table))}, hive_partitioning = true, "
+               f"hive_types = {{'{PARTITION_COLUMN}': VARCHAR}}, union_by_name = true)")
+        if customers is not None:  # ids checked by their pattern, so quoting them is safe
+            ids = ", ".join(_sql_string(validate_customer_id(c)) for c in sorted(customers)) or "NULL"
+            sql += f" WHERE customer_id IN ({ids})"
+        return sql
     columns = [f"CAST(NULL AS {DUCKDB_TYPES[c.type]}) AS {c.name}" for c in TABLES[table].columns]
     return f"SELECT {', '.join(columns)}, CAST(NULL AS VARCHAR) AS {PARTITION_COLUMN} WHERE false"
 
 
-def connect(lake: Lake) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with one view per warehouse table, allowed to read the warehouse directory only."""
+def connect(lake: Lake, customers: Collection[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with one view per warehouse table, allowed to read the warehouse directory only;
+    with ``customers``, every view holds only their rows (a scoped caller's share of the book)."""
     if not lake.warehouse_dir.is_dir():
         raise WarehouseNotBuiltError(f"no warehouse in {lake.root}: run `python -m pipeline warehouse build`")
     con = duckdb.connect(":memory:", config={"threads": 2})
     for table in TABLES:
-        con.execute(f"CREATE VIEW {table} AS {_view_sql(lake, table)}")
+        con.execute(f"CREATE VIEW {table} AS {_view_sql(lake, table, customers)}")
     con.execute(f"SET allowed_directories = [{_sql_string(str(lake.warehouse_dir.resolve()) + '/')}]")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
@@ -95,12 +101,13 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def run_query(lake: Lake, sql: str, limit: int | None = None) -> QueryResult:
-    """Run one read-only SQL statement over the warehouse; :class:`WarehouseQueryError` with one clear line
-    for bad SQL, a refused statement or a missing warehouse."""
+def run_query(lake: Lake, sql: str, limit: int | None = None,
+              customers: Collection[str] | None = None) -> QueryResult:
+    """Run one read-only SQL statement over the warehouse (only ``customers``' rows when given);
+    :class:`WarehouseQueryError` with one clear line for bad SQL, a refused statement or a missing warehouse."""
     if not isinstance(sql, str) or not sql.strip():
         raise WarehouseQueryError("give an SQL query")
-    con = connect(lake)
+    con = connect(lake, customers)
     try:
         check_read_only(con, sql)
         try:

@@ -6,6 +6,7 @@ index 0-10,000, the rest counts or labels.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -49,14 +50,15 @@ def view_summary(view: PortfolioView) -> dict[str, str]:
     return {"name": view.name, "title": view.title, "description": view.description}
 
 
-def run_view(lake: Lake, name: str) -> dict[str, Any]:
-    """``{name, title, description, sql, columns, rows, built_at}`` of one view over the lake's warehouse."""
+def run_view(lake: Lake, name: str, customers: Collection[str] | None = None) -> dict[str, Any]:
+    """``{name, title, description, sql, columns, rows, built_at}`` of one view over the lake's warehouse (over
+    ``customers`` only when given: a scoped caller sees its share of the book)."""
     view = portfolio_views().get(name)
     if view is None:
         raise UnknownViewError(name)
     manifest = warehouse_manifest(lake)
     if manifest is None:
         raise WarehouseNotBuiltError("the warehouse has not been built: run `python -m pipeline warehouse build`")
-    result = run_query(lake, view.sql)
+    result = run_query(lake, view.sql, customers=customers)
     return {**view_summary(view), "sql": view.sql, "columns": result.columns, "rows": result.rows,
             "built_at": manifest.get("built_at")}

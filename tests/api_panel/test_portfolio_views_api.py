@@ -53,3 +53,24 @@ def test_a_lake_without_a_warehouse_is_a_409_naming_the_command(served, tmp_path
     body = reply.get_json()
     assert body["error"] == "warehouse_not_built" and "python -m pipeline warehouse build" in body["message"]
     assert client.get("/api/portfolio/views", headers=auth["analyst"]).get_json()["built_at"] is None
+
+
+def test_a_scoped_analyst_sees_only_its_customers_rows(served, tmp_path):
+    from api_panel.scopes import parse_scope
+
+    client, auth = served
+    lake = Lake(tmp_path / "lake")
+    mine = sorted(lake.customers())[0]
+    token = TokenStore(lake).create("analyst", "scoped-analyst", scope=parse_scope(f"customer:{mine}"))
+    whole = client.get("/api/portfolio/views/pd_by_segment", headers=auth["analyst"]).get_json()
+    scoped = client.get("/api/portfolio/views/pd_by_segment", headers={"Authorization": f"Bearer {token}"})
+    assert scoped.status_code == 200
+    columns = scoped.get_json()["columns"]
+    kind, counted = columns.index("segment_type"), columns.index("customers")
+
+    def customers(rows):  # each customer is counted once per kind of segment
+        return sum(row[counted] for row in rows if row[kind] == "sector")
+
+    assert (customers(scoped.get_json()["rows"]), customers(whole["rows"])) == (1, 3)
+    mix = client.get("/api/portfolio/views/approval_mix_by_month", headers={"Authorization": f"Bearer {token}"})
+    assert mix.get_json()["rows"][0][1] == 1

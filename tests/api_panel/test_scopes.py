@@ -113,7 +113,8 @@ PER_CUSTOMER = {
     "decisions.record_decision": lambda c, **_: ("POST", "/api/officer-decisions",
                                                  {"customer_id": c, "decision": "APPROVE"}, "customer_id"),
 }
-LISTS = {"customers.list_customers", "cases.list_cases", "monitoring.portfolio"}  # tested below
+LISTS = {"customers.list_customers", "cases.list_cases", "monitoring.portfolio",  # tested below
+         "warehouse.list_views", "warehouse.get_view"}  # tests/api_panel/test_portfolio_views_api.py
 NO_CUSTOMER = {
     "health.health", "health.whoami", "health.openapi", "analytics.methodology", "dashboard",
     "aa_callbacks.consent_notification", "aa_callbacks.fi_notification",  # the AA signs these; no token, no scope
