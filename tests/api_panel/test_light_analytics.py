@@ -8,6 +8,7 @@ import pytest
 from api_panel import create_app
 from api_panel.analytics_views import MAX_PAGE, PAGED_LISTS
 from api_panel.auth import TokenStore
+from api_panel.compression import accepts_gzip
 from api_panel.routes.analytics import BUNDLE
 from pipeline.config import load_config
 from pipeline.consents import ConsentRegistry
@@ -142,3 +143,10 @@ def test_a_gzip_client_gets_the_same_body_compressed(served):
         assert gzip.decompress(packed.data) == plain.data
         refused = client.get(url, headers={**headers, "Accept-Encoding": "gzip;q=0"})
         assert refused.headers.get("Content-Encoding") is None
+
+
+@pytest.mark.parametrize("header, takes", [("gzip", True), ("gzip, deflate, br", True), ("br;q=1.0, gzip;q=0.8", True),
+                                           ("*", True), ("identity", False), ("", False), ("gzip;q=0", False),
+                                           ("GZIP;q=0.0", False), ("gzip;q=oops", False), ("deflate, br", False)])
+def test_what_counts_as_accepting_gzip(header, takes):
+    assert accepts_gzip(header) is takes
