@@ -147,9 +147,7 @@ http {{
     gzip_comp_level 1;
     map $http_upgrade $connection_upgrade {{ default upgrade; '' ''; }}
     upstream control {{ server unix:{layout.control_socket}; keepalive 16; }}
-    # idle kept-alive connections closed by nginx (4 s) before Gunicorn would (its keepalive, 5 s): never a request
-    # sent on a connection the upstream is closing
-    upstream rest {{ server unix:{layout.rest_socket}; keepalive 32; keepalive_timeout 4s; }}
+    upstream rest {{ server unix:{layout.rest_socket}; }}
     server {{
         listen {listen} backlog=4096;
         # nginx answers TRACE with 405 before any location; returned here, the error page below applies
@@ -178,7 +176,6 @@ http {{
         location / {{
             proxy_pass http://rest;
             {common}
-            proxy_set_header Connection "";
             proxy_read_timeout 300s;
         }}
     }}

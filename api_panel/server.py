@@ -3,8 +3,8 @@
 Two layouts, chosen by ``config.json`` ``api.front`` (``"nginx"`` by default, ``"none"`` to disable) and by
 whether nginx is installed:
 
-* fronted (:mod:`api_panel.front`): nginx on the public port, ``api.rest_workers`` Gunicorn worker
-  processes of ``REST_THREADS`` threads for stateless reads, kept-alive connections from nginx, one Gunicorn gthread process for Socket.IO, jobs, events and consents;
+* fronted (:mod:`api_panel.front`): nginx on the public port, ``api.rest_workers`` Gunicorn sync worker
+  processes for stateless reads, one Gunicorn gthread process for Socket.IO, jobs, events and consents;
 * single process: one Gunicorn gthread worker serving everything (Socket.IO needs its sessions in one process;
   simple-websocket gives real WebSockets on it).
 """
@@ -19,11 +19,6 @@ from gunicorn.app.base import BaseApplication
 
 # Behind nginx the upstreams take any request line and header nginx let through (nginx allows 8 KB per line and
 # answers its own 414/400 as JSON), so no request is refused twice with two different limits.
-# Threads per REST worker. Two, and nginx keeps its connections to the pool alive: a sync worker takes one request
-# per connection and, since Gunicorn 26, waits for nginx to close it before taking the next (bench/API.md:
-# about 30% more requests/s on the bundle, half nginx's CPU per request); more threads per process only contend
-# for the GIL.
-REST_THREADS = 2
 BEHIND_NGINX = {"limit_request_line": 0, "limit_request_field_size": 0, "limit_request_fields": 32768}
 
 
@@ -62,15 +57,14 @@ def _gunicorn_options(bind: str, **overrides) -> dict[str, Any]:
 
 def serve_upstream(role: str, bind: str, workers: int = 2, threads: int = 16) -> None:
     """Run one upstream of the fronted server: ``control`` (one threaded process: Socket.IO, jobs, events,
-    schedules) or ``rest`` (``workers`` processes of ``REST_THREADS`` threads for stateless reads)."""
+    schedules) or ``rest`` (``workers`` single-threaded processes for stateless reads)."""
     from api_panel import create_app
 
     if role == "control":
         options = _gunicorn_options(bind, workers=1, worker_class="gthread", threads=threads, **BEHIND_NGINX)
         factory = create_app
     elif role == "rest":
-        options = _gunicorn_options(bind, workers=workers, worker_class="gthread", threads=REST_THREADS,
-                                    **BEHIND_NGINX)
+        options = _gunicorn_options(bind, workers=workers, worker_class="sync", **BEHIND_NGINX)
         def factory():
             return create_app({"SERVER_ROLE": "rest"})
     else:

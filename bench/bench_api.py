@@ -14,6 +14,8 @@
     python -m bench api --lake /tmp/demo      # a prepared demo lake (`python -m pipeline prepare-demo --lake`)
     python -m bench api --bundle-only --runs 5
 
+It prints the bytes on the wire of every demo customer's bundle (plain, gzip) and reconciliation document first.
+
 Figures measured are in bench/API.md.
 """
 from __future__ import annotations
@@ -119,6 +121,20 @@ def _print_bundle(label: str, results: list[dict]) -> None:
           f"(p99 {median['p99']:.1f} ms) over {len(results)} runs (targets >= 1,500 req/s, p99 < 50 ms)")
 
 
+def _sizes(base: str, customers: list[str]) -> None:
+    """Bytes on the wire of each customer's bundle (plain and gzip) and reconciliation document."""
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    print("customer        bundle   gzip     reconciliation")
+    for customer in customers:
+        sizes = []
+        for path, encoding in (("/api/analytics", "identity"), ("/api/analytics", "gzip"),
+                               ("/api/reconciliation", "identity")):
+            response = requests.get(f"{base}{path}?customer_id={customer}", timeout=30, stream=True,
+                                    headers={**headers, "Accept-Encoding": encoding})
+            sizes.append(len(response.raw.read(decode_content=False)) if response.ok else 0)
+        print(f"{customer}  {sizes[0]:>8,} {sizes[1]:>7,} {sizes[2]:>10,}")
+
+
 def _prepare(lake: Lake) -> None:
     run_steps(lake, CUSTOMER, ["generate", "clean", "analyze", "score", "models"], load_config(), lambda *_: None,
               {"generate": {"profile": "baseline", "as_of": date.today().replace(day=1)}})
@@ -144,6 +160,8 @@ def main(argv: list[str] | None = None) -> None:
         proc, base = start_server(lake.root, TOKEN)
         try:
             _wrk(base, seconds=2)  # warm the document cache
+            _sizes(base, sorted(c for c in load_config().get("demo_customers", {CUSTOMER: ""})
+                                if lake.analytics_path(c, "credit_score").exists()))
             bundle_size = len(requests.get(f"{base}/api/analytics?customer_id={CUSTOMER}", timeout=30,
                                            headers={"Authorization": f"Bearer {TOKEN}"}).content)
             gzipped = _bundle_runs(base, args.runs, args.seconds, gzip=True)
