@@ -117,10 +117,10 @@ def lending_consent(customer_id: str, actor: str, fi_types: tuple[str, ...] = ("
     """The customer exists (else CustomerNotFoundError) and has an active consent allowing lending use that
     covers ``fi_types`` (else ConsentError; data past its consent's life is erased first, by ``actor``). The rule
     of every read, and of joining a customer's Socket.IO room (:mod:`api_panel.events`)."""
-    require_customer(customer_id)
-    try:
+    try:  # a customer with a consent that allows the read exists: the registry is read once on this hot path
         return registry().check(customer_id, LENDING_PURPOSES, fi_types)
     except ConsentError as exc:
+        require_customer(customer_id)
         erased = enforce_data_life(lake(), registry(), customer_id, actor=actor)
         if erased:
             raise ConsentError(f"{exc}; the customer's data has been erased as the consent requires") from None

@@ -138,6 +138,13 @@ http {{
     proxy_buffer_size 64k;
     proxy_buffers 64 64k;
     proxy_max_temp_file_size 0;
+    # JSON the app has not compressed itself (it sends cached analytics pre-compressed; nginx passes a response
+    # with Content-Encoding through untouched): gzip at a cheap level
+    gzip on;
+    gzip_types application/json;
+    gzip_proxied any;
+    gzip_min_length 1024;
+    gzip_comp_level 1;
     map $http_upgrade $connection_upgrade {{ default upgrade; '' ''; }}
     upstream control {{ server unix:{layout.control_socket}; keepalive 16; }}
     upstream rest {{ server unix:{layout.rest_socket}; }}

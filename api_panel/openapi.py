@@ -19,7 +19,12 @@ PAGING = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimu
           {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}]
 QUERY: dict[str, list[dict]] = {
     "/api/analytics": [CUSTOMER_ID, {"name": "names", "in": "query", "schema": {"type": "string"},
-                                     "description": "comma-separated document names (default: all)"}], "/api/customer-profile": [CUSTOMER_ID], "/api/credit-score": [CUSTOMER_ID],
+                                     "description": "comma-separated document names, served whole (default: a "
+                                                    "digest of every document)"}],
+    "/api/analytics/{name}": [CUSTOMER_ID],
+    "/api/analytics/{name}/{list_name}": [CUSTOMER_ID, PAGING[0] | {"description": "page size (default 100, capped at 500)"},
+                                          PAGING[1]],
+    "/api/customer-profile": [CUSTOMER_ID], "/api/credit-score": [CUSTOMER_ID],
     "/api/signals": [CUSTOMER_ID],
     "/api/risk-model": [CUSTOMER_ID], "/api/forecast": [CUSTOMER_ID], "/api/reconciliation": [CUSTOMER_ID],
     "/api/anomalies": [CUSTOMER_ID], "/api/recommendations": [CUSTOMER_ID], "/api/smart-collect": [CUSTOMER_ID],

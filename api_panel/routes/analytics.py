@@ -1,12 +1,24 @@
-"""Read-only analytics: the bundle and each model's document, served as stored (bytes, cached)."""
+"""Read-only analytics: the bundle (a digest of every document), each document, and its long lists paged.
+
+Documents are stored whole; what is served is light (:mod:`api_panel.analytics_views`): built once per file
+change from the cached parse, kept as bytes, gzip-compressed once (:mod:`api_panel.compression`).
+"""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+from functools import lru_cache
+from pathlib import Path
+
+import orjson
+from flask import Blueprint, current_app, request
 
 from api_panel.access import analytics_bytes, authorize_read, customer_id_arg, lake
+from api_panel.analytics_views import DEFAULT_PAGE, MAX_PAGE, PAGED_LISTS, digest, page, without_paged_lists
 from api_panel.auth import require_role
+from api_panel.compression import json_response
 from api_panel.errors import APIError, NotFoundError
+from api_panel.inputs import int_arg
 from pipeline.config import PROJECT_ROOT
+from pipeline.lake import Lake
 
 bp = Blueprint("analytics", __name__)
 
@@ -26,55 +38,106 @@ SINGLE = {
 }
 
 
-def _json(data: bytes) -> Response:
-    return Response(data, mimetype="application/json")
+@lru_cache(maxsize=4096)
+def _paths(lake_: Lake, customer_id: str, names: tuple[str, ...]) -> tuple[Path, ...]:
+    """The documents' paths (building 19 paths costs more than serving the cached bundle)."""
+    return tuple(lake_.analytics_path(customer_id, name) for name in names)
+
+
+def _cached(key: tuple, names: tuple[str, ...], customer_id: str, build) -> bytes | None:
+    """Response bytes built from the named documents, rebuilt only when one of their files changes."""
+    return current_app.extensions["documents"].derived(key, _paths(lake(), customer_id, tuple(names)), build)
+
+
+def _parsed(customer_id: str, name: str):
+    """One document parsed (cached); NotFoundError saying which step computes it."""
+    return current_app.extensions["documents"].read_parsed(lake().analytics_path(customer_id, name))
+
+
+def _document_name(name: str) -> str:
+    if name not in BUNDLE:
+        raise APIError(f"unknown document {name!r}; documents: {', '.join(BUNDLE)}", field="name",
+                       code="invalid_argument")
+    return name
 
 
 @bp.get("/api/analytics")
 @require_role("officer")
 def analytics_bundle():
-    """Every analytics document of the customer (or those named in ``names``), keyed by name; ``missing`` lists
-    those not computed yet."""
+    """A digest of every analytics document (plain fields and ``metrics`` whole, other sections linked), or the
+    documents named in ``names`` (whole, long lists paged); ``missing`` lists those not computed yet."""
     customer_id = customer_id_arg()
-    wanted = BUNDLE
+    wanted, form = BUNDLE, "digest"
     if request.args.get("names"):
         wanted = tuple(n.strip() for n in request.args["names"].split(",") if n.strip())
         unknown = [n for n in wanted if n not in BUNDLE]
         if unknown or not wanted:
             raise APIError(f"unknown document name(s) {', '.join(unknown)}; names: {', '.join(BUNDLE)}",
                            field="names", code="invalid_argument")
+        form = "documents"
     authorize_read(customer_id, "analytics")
-    paths = [lake().analytics_path(customer_id, name) for name in wanted]
-    body = current_app.extensions["documents"].derived(("bundle", customer_id, wanted), paths,
-                                                       lambda: _bundle(customer_id, wanted))
+    body = _cached(("bundle", form, customer_id, wanted), wanted, customer_id,
+                   lambda: _bundle(customer_id, wanted, digest if form == "digest" else without_paged_lists))
     if body is None:
         raise NotFoundError(f"no analytics for {customer_id} yet: run the analyze step", code="analytics_not_found")
-    return _json(body)
+    return json_response(body)
 
 
-def _bundle(customer_id: str, wanted: tuple[str, ...]) -> bytes | None:
-    """The named documents keyed by name, with ``missing`` listing those not computed (None if all are)."""
-    parts, missing = [], []
+def _bundle(customer_id: str, wanted: tuple[str, ...], shape) -> bytes | None:
+    """The named documents keyed by name, each through ``shape``, with ``missing`` listing those not computed
+    (None if none is)."""
+    out: dict = {"customer_id": customer_id, "missing": []}
     for name in wanted:
         try:
-            parts.append(b'"' + name.encode() + b'":' + analytics_bytes(customer_id, name))
-        except NotFoundError:
-            missing.append(name)
-    if not parts:
-        return None
-    head = b'{"customer_id":"' + customer_id.encode() + b'","missing":' + _names(missing) + b","
-    return head + b",".join(parts) + b"}"
+            out[name] = shape(name, _parsed(customer_id, name), customer_id)
+        except (NotFoundError, orjson.JSONDecodeError):
+            out["missing"].append(name)
+    return orjson.dumps(out) if len(out) > 2 else None
 
 
-def _names(names: list[str]) -> bytes:
-    return b"[" + b",".join(b'"' + n.encode() + b'"' for n in names) + b"]"
+def _document_bytes(customer_id: str, name: str) -> bytes:
+    """One document as served: compact, its long lists replaced by links to their pages."""
+    return _cached(("document", customer_id, name), (name,), customer_id,
+                   lambda: orjson.dumps(without_paged_lists(name, _parsed(customer_id, name), customer_id)))
+
+
+@bp.get("/api/analytics/<name>")
+@require_role("officer")
+def analytics_document_view(name: str):
+    """One analytics document, its long per-record lists replaced by ``{total, href}`` links to their pages."""
+    customer_id = customer_id_arg()
+    _document_name(name)
+    authorize_read(customer_id, name)
+    return json_response(_document_bytes(customer_id, name))
+
+
+@bp.get("/api/analytics/<name>/<list_name>")
+@require_role("officer")
+def analytics_list_page(name: str, list_name: str):
+    """One page of a document's long list: ``{items, total, limit, offset}`` in stored order (``limit`` at most
+    500, default 100)."""
+    customer_id = customer_id_arg()
+    _document_name(name)
+    if list_name not in PAGED_LISTS.get(name, ()):
+        lists = ", ".join(f"{doc}/{key}" for doc, keys in PAGED_LISTS.items() for key in keys)
+        raise APIError(f"{name} has no paged list {list_name!r}; paged lists: {lists}", field="list",
+                       code="invalid_argument")
+    limit = int_arg("limit", DEFAULT_PAGE, 1, MAX_PAGE)
+    offset = int_arg("offset", 0, 0, 10_000_000)
+    authorize_read(customer_id, f"{name}/{list_name}")
+
+    def build() -> bytes:
+        items = (_parsed(customer_id, name) or {}).get(list_name) or []
+        return orjson.dumps({"customer_id": customer_id, "document": name, "list": list_name,
+                             **page(items, limit, offset)})
+    return json_response(_cached(("page", customer_id, name, list_name, limit, offset), (name,), customer_id, build))
 
 
 def _single(names: tuple[str, ...]):
     def view():
         customer_id = customer_id_arg()
         authorize_read(customer_id, names[0])
-        return _json(analytics_bytes(customer_id, names[0]))
+        return json_response(_document_bytes(customer_id, names[0]))
     return view
 
 
@@ -88,10 +151,13 @@ def anomalies():
     """Rule-based and machine-learning anomalies side by side."""
     customer_id = customer_id_arg()
     authorize_read(customer_id, "anomalies")
-    rules = analytics_bytes(customer_id, "anomalies_report")
-    ml_path = lake().analytics_path(customer_id, "enhanced_anomalies")
-    ml = analytics_bytes(customer_id, "enhanced_anomalies") if ml_path.exists() else b"null"
-    return _json(b'{"customer_id":"' + customer_id.encode() + b'","rules":' + rules + b',"ml":' + ml + b"}")
+    def build() -> bytes:
+        rules = analytics_bytes(customer_id, "anomalies_report")
+        ml_path = lake().analytics_path(customer_id, "enhanced_anomalies")
+        ml = analytics_bytes(customer_id, "enhanced_anomalies") if ml_path.exists() else b"null"
+        return b'{"customer_id":"' + customer_id.encode() + b'","rules":' + rules + b',"ml":' + ml + b"}"
+    return json_response(_cached(("anomalies", customer_id), ("anomalies_report", "enhanced_anomalies"),
+                                 customer_id, build))
 
 
 @bp.get("/api/methodology")

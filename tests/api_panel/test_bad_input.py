@@ -12,7 +12,8 @@ GET_WITH_CUSTOMER = ["/api/analytics", "/api/customer-profile", "/api/credit-sco
                      "/api/forecast", "/api/reconciliation", "/api/anomalies", "/api/recommendations",
                      "/api/smart-collect", "/api/consents", "/api/audit", "/api/transactions",
                      "/api/datasets/raw/transactions", "/api/datasets/quarantine/gst_returns",
-                     "/api/decision", "/api/case-history", "/api/credit-memo", "/api/customer-identity"]
+                     "/api/decision", "/api/case-history", "/api/credit-memo", "/api/customer-identity",
+                     "/api/analytics/reconciliation", "/api/analytics/reconciliation/matches"]
 POSTS = ["/api/pipeline/generate", "/api/pipeline/run_all", "/api/ai-insights", "/api/consents",
          "/api/officer-decisions"]
 

@@ -82,6 +82,8 @@ ROLE_MATRIX = [
     ("get", f"/api/credit-score?customer_id={CID}", None, "officer"),
     ("get", f"/api/smart-collect?customer_id={CID}", None, "officer"),
     ("get", f"/api/anomalies?customer_id={CID}", None, "officer"),
+    ("get", f"/api/analytics/transaction_summary?customer_id={CID}", None, "officer"),
+    ("get", f"/api/analytics/transaction_summary/eod_balance?customer_id={CID}", None, "officer"),
     ("get", f"/api/transactions?customer_id={CID}", None, "officer"),
     ("get", "/api/methodology", None, "officer"),
     ("get", f"/api/decision?customer_id={CID}", None, "officer"),

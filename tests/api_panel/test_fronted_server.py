@@ -276,3 +276,23 @@ def test_nginx_workers_drop_root_and_still_reach_the_upstreams(fronted):
     insight = requests.post(base + "/api/ai-insights", json={"customer_id": "CUST_FRT_00001"}, headers=headers,
                             timeout=60)  # a body, through nginx to the control process's socket
     assert insight.status_code == 200 and insight.headers["Content-Type"] == "application/json", insight.text
+
+
+@pytest.mark.parametrize("path", ["/api/analytics", "/api/analytics/transaction_summary/eod_balance",
+                                  "/api/customer-profile"])
+def test_json_comes_gzip_compressed_through_the_front_and_decompresses_to_the_same_body(fronted, path):
+    """The analytics arrive pre-compressed by the app and pass nginx untouched; other JSON (the profile) is
+    compressed by nginx. Either way the body decompresses to exactly what an identity request gets."""
+    import gzip
+
+    _, base = fronted
+    url = f"{base}{path}?customer_id=CUST_FRT_00001"
+    headers = {"Authorization": f"Bearer {ANALYST}"}
+    plain = requests.get(url, headers={**headers, "Accept-Encoding": "identity"}, timeout=30)
+    packed = requests.get(url, headers={**headers, "Accept-Encoding": "gzip"}, timeout=30, stream=True)
+    raw = packed.raw.read(decode_content=False)
+    assert plain.status_code == packed.status_code == 200
+    assert plain.headers.get("Content-Encoding") is None and packed.headers["Content-Encoding"] == "gzip"
+    assert packed.headers["Content-Type"].startswith("application/json")
+    assert len(raw) < len(plain.content) / 3
+    assert gzip.decompress(raw) == plain.content

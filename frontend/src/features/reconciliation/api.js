@@ -1,6 +1,10 @@
-/** Fetcher and hook of the reconciliation view: the customer's GST vs bank vs ONDC reconciliation (monthly rows, matches, unmatched items on both sides). */
+/**
+ * Fetchers and hooks of the reconciliation view: the customer's GST vs bank vs ONDC reconciliation (monthly
+ * rows, headline metrics) and its long lists (matches, match groups, unmatched items on both sides), paged.
+ */
 import { apiGet } from "../../lib/api.js";
 import { useApi } from "../../lib/useApi.js";
+import { usePagedList } from "../../lib/usePagedList.js";
 
 /** `GET /api/reconciliation` for one customer. */
 export function fetchReconciliation(customerId, { signal } = {}) {
@@ -17,4 +21,10 @@ export function isNotComputed(error) {
 
 export function useReconciliation(customerId) {
   return useApi(customerId ? ({ signal }) => fetchReconciliation(customerId, { signal }) : null, [customerId]);
+}
+
+/** One of the document's long lists (`matches`, `match_groups`, `unmatched_items`, `unmatched_bank_credits`),
+ * loaded page by page from the `{total, href}` the document holds in its place. */
+export function useReconciliationList(customerId, list, stub) {
+  return usePagedList(customerId, "reconciliation", list, stub);
 }

@@ -107,4 +107,42 @@ describe("Reconciliation", () => {
     expect(screen.getByText("Every item was paid by one credit of its own.")).toBeInTheDocument();
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
   });
+  it("loads the long lists page by page from the links the document holds", async () => {
+    const many = Array.from({ length: 260 }, (_, i) => ({ ...reconciliation.matches[i % reconciliation.matches.length], item_id: `ITEM-${i}`, label: `Item ${i}` }));
+    const stubs = {};
+    ["matches", "match_groups", "unmatched_items", "unmatched_bank_credits"].forEach((list) => {
+      const rows = list === "matches" ? many : reconciliation[list];
+      stubs[list] = rows;
+    });
+    const doc = { ...reconciliation };
+    Object.entries(stubs).forEach(([list, rows]) => {
+      doc[list] = { total: rows.length, href: `/api/analytics/reconciliation/${list}?customer_id=${CUSTOMER}` };
+    });
+    const fetchMock = vi.fn((url) => {
+      const parsed = new URL(url, "http://x");
+      const list = parsed.pathname.split("/")[4];
+      const body = parsed.pathname === "/api/reconciliation" ? doc : (() => {
+        const limit = Number(parsed.searchParams.get("limit"));
+        const offset = Number(parsed.searchParams.get("offset"));
+        return { items: stubs[list].slice(offset, offset + limit), total: stubs[list].length, limit, offset };
+      })();
+      return Promise.resolve(new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } }));
+    });
+    vi.stubGlobal("fetch", fetchMock);
+    render(<ReconciliationPage customerId={CUSTOMER} role="officer" />);
+    const nav = await screen.findByRole("navigation", { name: "Matched items pages" });
+    expect(nav).toHaveTextContent("1–10 of 250");
+    expect(screen.getByText("250 of 260 matched items loaded")).toBeInTheDocument();
+    const urls = fetchMock.mock.calls.map((c) => c[0]);
+    expect(urls).toContain(`/api/analytics/reconciliation/matches?customer_id=${CUSTOMER}&limit=250&offset=0`);
+    await userEvent.click(screen.getByRole("button", { name: "Load 10 more" }));
+    expect(await screen.findByText("260 of 260 matched items loaded")).toBeInTheDocument();
+    expect(nav).toHaveTextContent("1–10 of 260");
+    expect(fetchMock.mock.calls.map((c) => c[0])).toContain(`/api/analytics/reconciliation/matches?customer_id=${CUSTOMER}&limit=250&offset=250`);
+    expect(screen.queryByRole("button", { name: /Load .* more/ })).not.toBeInTheDocument();
+    // the other lists came whole in their first page: nothing is lost
+    const groups = screen.getByRole("table", { name: "Match groups" });
+    expect(within(groups).getByText("Paid in parts")).toBeInTheDocument();
+    expect(screen.getByText("8 of 8 unmatched bank credits loaded")).toBeInTheDocument();
+  });
 });
