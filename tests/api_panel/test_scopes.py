@@ -85,6 +85,8 @@ QUERY_GETS = {
     "consents.list_consents": "/api/consents", "audit.audit": "/api/audit", "aa.journey": "/api/aa/consents",
     "monitoring.customer_loans": "/api/loans", "decisions.history": "/api/case-history",
     "memo.credit_memo": "/api/credit-memo",
+    "analytics.analytics_document_view": "/api/analytics/credit_score",
+    "analytics.analytics_list_page": "/api/analytics/reconciliation/matches",
 }
 # endpoint -> (method, url, json body, field named in the refusal) for a customer; the lake and client let a
 # request name an object (job, loan, consent) of that customer instead of the customer itself
