@@ -17,9 +17,9 @@ import orjson
 from flask import current_app, request
 
 from api_panel.auth import current_principal
-from api_panel.errors import APIError, CustomerNotFoundError, NotFoundError
+from api_panel.errors import CustomerNotFoundError, NotFoundError
 from pipeline.consents import LENDING_PURPOSES, ConsentCheck, ConsentError, ConsentRegistry, enforce_data_life
-from pipeline.lake import Lake, validate_customer_id
+from pipeline.lake import Lake
 
 
 @dataclass(frozen=True)
@@ -38,16 +38,6 @@ def lake() -> Lake:
 def registry() -> ConsentRegistry:
     """The consent registry of this lake."""
     return current_app.extensions["consents"]
-
-
-def customer_id_arg(value: object = None) -> str:
-    """The ``customer_id`` from the query string or the given value, validated (400 names the field)."""
-    raw = value if value is not None else request.args.get("customer_id")
-    if raw is None or raw == "":
-        raise APIError("customer_id is required", field="customer_id", code="missing_field")
-    if not isinstance(raw, str):
-        raise APIError("customer_id must be a string", field="customer_id", code="invalid_customer_id")
-    return validate_customer_id(raw)
 
 
 def is_new_customer(customer_id: str) -> bool:

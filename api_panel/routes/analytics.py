@@ -1,11 +1,15 @@
 """Read-only analytics: the bundle and each model's document, served as stored (bytes, cached)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+from typing import Annotated
 
-from api_panel.access import analytics_bytes, authorize_read, customer_id_arg, lake
+from flask import Blueprint, Response, current_app
+from pydantic import AfterValidator, Field
+
+from api_panel.access import analytics_bytes, authorize_read, lake
 from api_panel.auth import require_role
-from api_panel.errors import APIError, NotFoundError
+from api_panel.declare import CustomerQuery, declared, refusal
+from api_panel.errors import NotFoundError
 from pipeline.config import PROJECT_ROOT
 
 bp = Blueprint("analytics", __name__)
@@ -30,19 +34,31 @@ def _json(data: bytes) -> Response:
     return Response(data, mimetype="application/json")
 
 
+def _document_names(text: str) -> tuple[str, ...]:
+    if not text:
+        return ()
+    wanted = tuple(n.strip() for n in text.split(",") if n.strip())
+    unknown = [n for n in wanted if n not in BUNDLE]
+    if unknown or not wanted:
+        raise refusal("invalid_argument", f"unknown document name(s) {', '.join(unknown)}; names: {', '.join(BUNDLE)}")
+    return wanted
+
+
+class BundleQuery(CustomerQuery):
+    """The customer, and optionally which of the bundle's documents to send."""
+
+    names: Annotated[str, Field(description="comma-separated document names (default: all)"),
+                     AfterValidator(_document_names)] = ""
+
+
 @bp.get("/api/analytics")
 @require_role("officer")
-def analytics_bundle():
+@declared
+def analytics_bundle(query: BundleQuery):
     """Every analytics document of the customer (or those named in ``names``), keyed by name; ``missing`` lists
     those not computed yet."""
-    customer_id = customer_id_arg()
-    wanted = BUNDLE
-    if request.args.get("names"):
-        wanted = tuple(n.strip() for n in request.args["names"].split(",") if n.strip())
-        unknown = [n for n in wanted if n not in BUNDLE]
-        if unknown or not wanted:
-            raise APIError(f"unknown document name(s) {', '.join(unknown)}; names: {', '.join(BUNDLE)}",
-                           field="names", code="invalid_argument")
+    customer_id = query.customer_id
+    wanted = query.names or BUNDLE
     authorize_read(customer_id, "analytics")
     paths = [lake().analytics_path(customer_id, name) for name in wanted]
     body = current_app.extensions["documents"].derived(("bundle", customer_id, wanted), paths,
@@ -71,8 +87,9 @@ def _names(names: list[str]) -> bytes:
 
 
 def _single(names: tuple[str, ...]):
-    def view():
-        customer_id = customer_id_arg()
+    @declared
+    def view(query: CustomerQuery):
+        customer_id = query.customer_id
         authorize_read(customer_id, names[0])
         return _json(analytics_bytes(customer_id, names[0]))
     return view
@@ -84,9 +101,10 @@ for _path, _names_ in SINGLE.items():
 
 @bp.get("/api/anomalies")
 @require_role("officer")
-def anomalies():
+@declared
+def anomalies(query: CustomerQuery):
     """Rule-based and machine-learning anomalies side by side."""
-    customer_id = customer_id_arg()
+    customer_id = query.customer_id
     authorize_read(customer_id, "anomalies")
     rules = analytics_bytes(customer_id, "anomalies_report")
     ml_path = lake().analytics_path(customer_id, "enhanced_anomalies")
