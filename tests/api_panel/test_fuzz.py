@@ -3,8 +3,8 @@
 The real server (``python -m api_panel serve``) on a lake with one analysed customer holding an active consent
 (so reads reach their happy paths) and one whose consent was revoked. Cases come from the document itself,
 schema-valid and schema-violating, with a fixed seed (``derandomize``) and a bounded number per operation and
-role. Every response must be below 500, every error JSON ``{error, message}``, and status codes, content types
-and response bodies must be those the document declares.
+role. Every response must be below 500, every error JSON ``{error, message}``, status codes, content types and
+response bodies those the document declares, and a request that violates the document must be refused (4xx).
 
 Reads reach data: a valid customer id in a query or body names the customer with data when its last digit is even (the
 others stay as generated: unknown customers, 404). Jobs stay light: a valid customer id sent to an operation that starts a job is replaced with the revoked
