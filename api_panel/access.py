@@ -19,10 +19,10 @@ import orjson
 from flask import current_app, g, request
 
 from api_panel.auth import Principal, current_principal
-from api_panel.errors import APIError, CustomerNotFoundError, NotFoundError, OutOfScopeError
+from api_panel.errors import CustomerNotFoundError, NotFoundError, OutOfScopeError
 from pipeline.branches import customer_branch
 from pipeline.consents import LENDING_PURPOSES, ConsentCheck, ConsentError, ConsentRegistry, enforce_data_life
-from pipeline.lake import Lake, validate_customer_id
+from pipeline.lake import Lake
 
 
 @dataclass(frozen=True)
@@ -41,17 +41,6 @@ def lake() -> Lake:
 def registry() -> ConsentRegistry:
     """The consent registry of this lake."""
     return current_app.extensions["consents"]
-
-
-def customer_id_arg(value: object = None) -> str:
-    """The ``customer_id`` from the query string or the given value, validated (400 names the field) and inside
-    the caller's scope (403 ``out_of_scope``)."""
-    raw = value if value is not None else request.args.get("customer_id")
-    if raw is None or raw == "":
-        raise APIError("customer_id is required", field="customer_id", code="missing_field")
-    if not isinstance(raw, str):
-        raise APIError("customer_id must be a string", field="customer_id", code="invalid_customer_id")
-    return require_in_scope(validate_customer_id(raw))
 
 
 def branch_of(customer_id: str) -> str | None:

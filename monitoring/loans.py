@@ -40,7 +40,7 @@ data, or a product was accepted).
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from monitoring.acceptances import loan_from_acceptance, read_acceptances
@@ -49,6 +49,9 @@ from pipeline.lake import Lake, LakeError, utc_now_iso, validate_customer_id
 
 BOOK_NOTE = ("loans from the customer's DISBURSED or CLOSED OCEN applications (source ocen) and from each "
              "accepted recommendation recorded in monitoring/acceptances (source recommendation)")
+# how the portfolio can be sorted, and the moment it is compared with: here (no pandas) so the API declares them
+SORT_KEYS = ("pd", "band", "dpd_now", "customer_id", "loan_id", "updated_at", "principal")
+IST = timezone(timedelta(hours=5, minutes=30))
 _CACHE: dict[str, tuple[tuple, list[dict]]] = {}
 _CACHE_LOCK = threading.Lock()
 _DEFAULT_CONFIG: dict | None = None
@@ -245,3 +248,9 @@ def load_loans(lake: Lake, customer_id: str | None = None, config: dict | None =
     for cid in customers:
         loans.extend(_book(lake, cid, config))
     return loans
+
+
+def parse_since(text: str) -> datetime:
+    """An ISO 8601 date-time (or date) as an aware datetime; without an offset it is India Standard Time."""
+    value = datetime.fromisoformat(text.strip())
+    return value if value.tzinfo is not None else value.replace(tzinfo=IST)

@@ -13,17 +13,16 @@ its PD is None.
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 import orjson
 
 from monitoring.features import LoanState, customer_inputs
-from monitoring.loans import load_loans
+from monitoring.loans import SORT_KEYS, load_loans, parse_since  # noqa: F401 - both live in the light module
 from monitoring.model import BehaviourScorer, load_behaviour_model, read_customer_documents
 from pipeline.lake import Lake, validate_loan_id
 
-SORT_KEYS = ("pd", "band", "dpd_now", "customer_id", "loan_id", "updated_at", "principal")
 _TAILS: dict[str, tuple[tuple[int, int], dict]] = {}
 _TAILS_LOCK = threading.Lock()
 _SCORERS: dict[str, tuple[tuple[int, int], BehaviourScorer]] = {}
@@ -132,16 +131,9 @@ def sort_rows(rows: list[dict], key: str, descending: bool, bands: list[dict]) -
 
 
 # ---- what moved since a moment (the dashboard's "today") --------------------------------------------
-IST = timezone(timedelta(hours=5, minutes=30))
 ALERTS_SHOWN = 100
 _SINCE: dict[str, tuple[tuple, int, dict]] = {}   # history path -> ((since, inode), bytes read, summary so far)
 _SINCE_LOCK = threading.Lock()
-
-
-def parse_since(text: str) -> datetime:
-    """An ISO 8601 date-time (or date) as an aware datetime; without an offset it is India Standard Time."""
-    value = datetime.fromisoformat(text.strip())
-    return value if value.tzinfo is not None else value.replace(tzinfo=IST)
 
 
 def _fold(summary: dict, entry: dict, since: datetime) -> None:

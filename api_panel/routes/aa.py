@@ -7,12 +7,15 @@ AA's approval page, the status as the AA's notifications moved it, and when data
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from typing import Annotated, Literal
 
-from api_panel.access import audit_action, customer_id_arg, lake
+from flask import Blueprint, current_app, jsonify
+from pydantic import BeforeValidator, Field
+
+from api_panel.access import audit_action, lake
 from api_panel.auth import current_principal, require_role
-from api_panel.errors import APIError, NotFoundError
-from api_panel.inputs import json_body
+from api_panel.declare import CustomerBody, CustomerQuery, declared, optional, whole
+from api_panel.errors import NotFoundError
 from pipeline.aa.consent_request import FI_TYPES, PURPOSES
 from pipeline.aa.journey import aa_settings
 from pipeline.aa.records import read_record
@@ -27,23 +30,29 @@ def public_journey(record: dict | None) -> dict | None:
     return None if record is None else {k: v for k, v in record.items() if k not in HIDDEN}
 
 
-def _fi_types(body: dict) -> list[str]:
-    raw = body.get("fi_types", DEFAULT_FI_TYPES)
-    types = [t.strip() for t in raw.split(",")] if isinstance(raw, str) else raw
-    if not isinstance(types, list) or not types or not all(isinstance(t, str) and t for t in types):
-        raise APIError("fi_types must be a non-empty list of FI types", field="fi_types", code="invalid_argument")
-    unknown = [t for t in types if t not in FI_TYPES]
-    if unknown:
-        raise APIError(f"unknown FI types {', '.join(unknown)}; known: {', '.join(FI_TYPES)}", field="fi_types",
-                       code="invalid_argument")
-    return list(dict.fromkeys(types))
+def _listed(value):
+    """FI types may also come as one comma-separated string."""
+    return [t.strip() for t in value.split(",")] if isinstance(value, str) else value
+
+
+class AAConsentRequest(CustomerBody):
+    """What the consent asks the customer's AA for."""
+
+    purpose: Literal[tuple(PURPOSES)] = Field("104", description="ReBIT purpose code (default 104, monitoring)")
+    fi_types: Annotated[list[Literal[FI_TYPES]], Field(min_length=1, description="default DEPOSIT, GSTR1_3B"),
+                        BeforeValidator(_listed),
+                        whole(f"fi_types must be a non-empty list of FI types; known: {', '.join(FI_TYPES)}")] = \
+        DEFAULT_FI_TYPES
+    handle: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=100)] = optional(
+        "the customer's AA handle, <mobile>@<aa> (default: the local AA's)")
 
 
 @bp.get("/api/aa/consents")
 @require_role("analyst")
-def journey():
+@declared
+def journey(query: CustomerQuery):
     """Where the customer's AA consent journey stands (``journey`` is null before any request)."""
-    customer_id = customer_id_arg()
+    customer_id = query.customer_id
     return jsonify({"customer_id": customer_id, "aa": {"base_url": aa_settings(current_app.extensions["settings"])
                                                        .base_url},
                     "journey": public_journey(read_record(lake(), customer_id))})
@@ -51,21 +60,13 @@ def journey():
 
 @bp.post("/api/aa/consents")
 @require_role("analyst")
-def request_consent():
+@declared
+def request_consent(json: AAConsentRequest):
     """Ask the customer's AA for a consent (a 202 job running ``python -m pipeline aa-consent``)."""
-    body = json_body(required=("customer_id",))
-    customer_id = customer_id_arg(body["customer_id"])
-    purpose = str(body.get("purpose", "104"))
-    if purpose not in PURPOSES:
-        raise APIError(f"purpose must be one of {', '.join(PURPOSES)}", field="purpose", code="invalid_argument")
-    types = _fi_types(body)
+    customer_id, purpose, types = json.customer_id, json.purpose, list(dict.fromkeys(json.fi_types))
     args = ["aa-consent", "--customer-id", customer_id, "--purpose", purpose, "--fi-types", ",".join(types)]
-    handle = body.get("handle")
-    if handle is not None:
-        if not isinstance(handle, str) or "@" not in handle or len(handle) > 100:
-            raise APIError("handle must be the customer's AA handle (<mobile>@<aa>)", field="handle",
-                           code="invalid_argument")
-        args += ["--handle", handle]
+    if json.handle is not None:
+        args += ["--handle", json.handle]
     job = current_app.extensions["jobs"].start_command(customer_id, "aa_consent", args, current_principal().label)
     audit_action("aa_consent_request_started", customer_id, job_id=job["job_id"], purpose=purpose, fi_types=types)
     return jsonify({"job_id": job["job_id"], "status": job["status"], "customer_id": customer_id,
@@ -74,10 +75,10 @@ def request_consent():
 
 @bp.post("/api/aa/fetch")
 @require_role("analyst")
-def fetch():
+@declared
+def fetch(json: CustomerBody):
     """Fetch under the customer's AA consent, decrypt, import and clean (a 202 job running ``aa-fetch``)."""
-    body = json_body(required=("customer_id",))
-    customer_id = customer_id_arg(body["customer_id"])
+    customer_id = json.customer_id
     if read_record(lake(), customer_id) is None:
         raise NotFoundError(f"no AA consent was requested for {customer_id}: request one first",
                             code="no_aa_consent")

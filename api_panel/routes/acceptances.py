@@ -7,24 +7,45 @@ customer's data is checked (``authorize_read``: 404 unknown customer, 403 withou
 """
 from __future__ import annotations
 
+from datetime import date
+from typing import Annotated, ClassVar
+
 import orjson
 from flask import Blueprint, Response, current_app
+from pydantic import ConfigDict, Field, Strict, StrictInt
 
-from api_panel.access import audit_action, authorize_read, customer_id_arg, lake
+from api_panel.access import audit_action, authorize_read, lake
 from api_panel.auth import current_principal, require_role
+from api_panel.declare import CustomerBody, declared
 from api_panel.errors import APIError
-from api_panel.inputs import json_body
 from monitoring.acceptances import (
+    ACCEPTANCE_ID_PATTERN,
     AcceptanceError,
     DuplicateAcceptanceError,
     OfferAlreadyAcceptedError,
     RecommendationsMissingError,
-    parse_terms,
 )
 from monitoring.booking import accept_recommendation
 
 bp = Blueprint("acceptances", __name__)
 STATUS = {RecommendationsMissingError: 404, DuplicateAcceptanceError: 409, OfferAlreadyAcceptedError: 409}
+
+
+Rupees = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]
+
+
+class AcceptanceRequest(CustomerBody):
+    """The product accepted and the terms asked for (each defaults to the offer's)."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt field never silently becomes a default
+    error_code: ClassVar[str] = "invalid_acceptance"
+    product_id: str = Field(min_length=1, description="a recommended product id")
+    amount: Rupees | None = Field(None, description="INR, at most the offer (default it)")
+    tenure_months: Annotated[StrictInt, Field(ge=1)] | None = Field(None, description="at most the offer's (default it)")
+    disbursed_on: date | None = Field(None, description="default the acceptance date")
+    collateral_value: Rupees | None = Field(None, description="INR, when collateral is taken")
+    acceptance_id: Annotated[str, Field(pattern=ACCEPTANCE_ID_PATTERN.pattern)] | None = Field(
+        None, description="idempotency key: a repeat with the same terms returns the same loan")
 
 
 def _api_error(exc: AcceptanceError) -> APIError:
@@ -34,7 +55,8 @@ def _api_error(exc: AcceptanceError) -> APIError:
 
 @bp.post("/api/loans")
 @require_role("analyst")
-def accept_product():
+@declared
+def accept_product(json: AcceptanceRequest):
     """Book a loan from a recommended product the customer accepted (idempotent by acceptance_id).
 
     Body ``{customer_id, product_id, amount?, tenure_months?, disbursed_on?, collateral_value?, acceptance_id?}``;
@@ -42,15 +64,11 @@ def accept_product():
     an acceptance with the same terms, 409 when it names one with other terms or an offer of the same
     recommendations was accepted already.
     """
-    body = json_body(required=("customer_id", "product_id"))
-    customer_id = customer_id_arg(body["customer_id"])
-    try:
-        parse_terms(body)  # a malformed body is a 400 before the customer's files are touched
-    except AcceptanceError as exc:
-        raise _api_error(exc) from None
+    customer_id = json.customer_id
     authorize_read(customer_id, "recommendations")
     try:
-        result = accept_recommendation(lake(), customer_id, body, current_principal().label,
+        result = accept_recommendation(lake(), customer_id, json.model_dump(mode="json", exclude_none=True),
+                                       current_principal().label,
                                        current_app.extensions["settings"])
     except AcceptanceError as exc:
         raise _api_error(exc) from None

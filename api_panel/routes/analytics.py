@@ -7,17 +7,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 import orjson
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app
+from pydantic import AfterValidator, Field
 
-from api_panel.access import analytics_bytes, authorize_read, customer_id_arg, lake
+from api_panel.access import analytics_bytes, authorize_read, lake
 from api_panel.analytics_views import DEFAULT_PAGE, MAX_PAGE, PAGED_LISTS, digest, page, without_paged_lists
 from api_panel.auth import require_role
 from api_panel.compression import json_response
+from api_panel.declare import CustomerQuery, capped, declared, refusal
 from api_panel.errors import APIError, NotFoundError
-from api_panel.inputs import int_arg
-from pipeline.config import PROJECT_ROOT
 from pipeline.lake import Lake
 
 bp = Blueprint("analytics", __name__)
@@ -61,20 +62,38 @@ def _document_name(name: str) -> str:
     return name
 
 
+def _document_names(text: str) -> tuple[str, ...]:
+    if not text:
+        return ()
+    wanted = tuple(n.strip() for n in text.split(",") if n.strip())
+    unknown = [n for n in wanted if n not in BUNDLE]
+    if unknown or not wanted:
+        raise refusal("invalid_argument", f"unknown document name(s) {', '.join(unknown)}; names: {', '.join(BUNDLE)}")
+    return wanted
+
+
+class BundleQuery(CustomerQuery):
+    """The customer, and optionally which of the bundle's documents to send."""
+
+    names: Annotated[str, Field(description="comma-separated document names (default: all)"),
+                     AfterValidator(_document_names)] = ""
+
+
+class PageQuery(CustomerQuery):
+    """The customer and a page of a long list."""
+
+    limit: capped(1, MAX_PAGE, "page size") = DEFAULT_PAGE
+    offset: capped(0, 10_000_000, "items to skip") = 0
+
+
 @bp.get("/api/analytics")
 @require_role("officer")
-def analytics_bundle():
+@declared
+def analytics_bundle(query: BundleQuery):
     """A digest of every analytics document (plain fields and ``metrics`` whole, other sections linked), or the
     documents named in ``names`` (whole, long lists paged); ``missing`` lists those not computed yet."""
-    customer_id = customer_id_arg()
-    wanted, form = BUNDLE, "digest"
-    if request.args.get("names"):
-        wanted = tuple(n.strip() for n in request.args["names"].split(",") if n.strip())
-        unknown = [n for n in wanted if n not in BUNDLE]
-        if unknown or not wanted:
-            raise APIError(f"unknown document name(s) {', '.join(unknown)}; names: {', '.join(BUNDLE)}",
-                           field="names", code="invalid_argument")
-        form = "documents"
+    customer_id = query.customer_id
+    wanted, form = (query.names, "documents") if query.names else (BUNDLE, "digest")
     authorize_read(customer_id, "analytics")
     body = _cached(("bundle", form, customer_id, wanted), wanted, customer_id,
                    lambda: _bundle(customer_id, wanted, digest if form == "digest" else without_paged_lists))
@@ -103,9 +122,10 @@ def _document_bytes(customer_id: str, name: str) -> bytes:
 
 @bp.get("/api/analytics/<name>")
 @require_role("officer")
-def analytics_document_view(name: str):
+@declared
+def analytics_document_view(name: str, query: CustomerQuery):
     """One analytics document, its long per-record lists replaced by ``{total, href}`` links to their pages."""
-    customer_id = customer_id_arg()
+    customer_id = query.customer_id
     _document_name(name)
     authorize_read(customer_id, name)
     return json_response(_document_bytes(customer_id, name))
@@ -113,17 +133,17 @@ def analytics_document_view(name: str):
 
 @bp.get("/api/analytics/<name>/<list_name>")
 @require_role("officer")
-def analytics_list_page(name: str, list_name: str):
+@declared
+def analytics_list_page(name: str, list_name: str, query: PageQuery):
     """One page of a document's long list: ``{items, total, limit, offset}`` in stored order (``limit`` at most
     500, default 100)."""
-    customer_id = customer_id_arg()
+    customer_id = query.customer_id
     _document_name(name)
     if list_name not in PAGED_LISTS.get(name, ()):
         lists = ", ".join(f"{doc}/{key}" for doc, keys in PAGED_LISTS.items() for key in keys)
         raise APIError(f"{name} has no paged list {list_name!r}; paged lists: {lists}", field="list",
                        code="invalid_argument")
-    limit = int_arg("limit", DEFAULT_PAGE, 1, MAX_PAGE)
-    offset = int_arg("offset", 0, 0, 10_000_000)
+    limit, offset = query.limit, query.offset
     authorize_read(customer_id, f"{name}/{list_name}")
 
     def build() -> bytes:
@@ -134,8 +154,9 @@ def analytics_list_page(name: str, list_name: str):
 
 
 def _single(names: tuple[str, ...]):
-    def view():
-        customer_id = customer_id_arg()
+    @declared
+    def view(query: CustomerQuery):
+        customer_id = query.customer_id
         authorize_read(customer_id, names[0])
         return json_response(_document_bytes(customer_id, names[0]))
     return view
@@ -147,9 +168,10 @@ for _path, _names_ in SINGLE.items():
 
 @bp.get("/api/anomalies")
 @require_role("officer")
-def anomalies():
+@declared
+def anomalies(query: CustomerQuery):
     """Rule-based and machine-learning anomalies side by side."""
-    customer_id = customer_id_arg()
+    customer_id = query.customer_id
     authorize_read(customer_id, "anomalies")
     def build() -> bytes:
         rules = analytics_bytes(customer_id, "anomalies_report")

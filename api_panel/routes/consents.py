@@ -1,24 +1,41 @@
 """Consent artefacts (admins): create, list, revoke — revocation erases the customer's data."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from typing import Annotated, ClassVar, Literal
 
-from api_panel.access import audit_action, customer_id_arg, lake, registry, require_in_scope
+from flask import Blueprint, jsonify
+from pydantic import ConfigDict, Field, StrictInt
+
+from api_panel.access import audit_action, lake, registry, require_in_scope
 from api_panel.auth import require_role
+from api_panel.declare import CustomerBody, CustomerQuery, declared, optional
 from api_panel.errors import NotFoundError
-from api_panel.inputs import json_body
-from pipeline.consents import build_consent, erase_customer
+from pipeline.consents import PURPOSES, build_consent, erase_customer
 
 bp = Blueprint("consents", __name__)
 
 
+class ConsentRequest(CustomerBody):
+    """A consent to record (ReBIT field names); other artefact fields (FIDataRange, consentMode, consentTypes)
+    pass through to :func:`pipeline.consents.build_consent`, which checks the artefact against its schema."""
+
+    model_config = ConfigDict(extra="allow")
+    error_code: ClassVar[str] = "invalid_consent"
+    purpose: Literal[tuple(PURPOSES)] = Field("103", description="ReBIT purpose code")
+    fiTypes: Annotated[list[str], Field(min_length=1)] = optional("FI types the consent covers (default: all seven)")
+    fetchType: Literal["ONETIME", "PERIODIC"] = optional("default PERIODIC for purpose 104, else ONETIME")
+    dataRangeMonths: Annotated[StrictInt, Field(ge=1, le=120)] = 36
+    DataLife: dict = optional("{unit, value} (default one year)")
+    Frequency: dict = optional("{unit, value}")
+
+
 @bp.post("/api/consents")
 @require_role("admin")
-def create_consent():
+@declared
+def create_consent(json: ConsentRequest):
     """Record a new ACTIVE consent for a customer (purpose, fiTypes, data range, DataLife, fetch type)."""
-    body = json_body(required=("customer_id",))
-    customer_id = customer_id_arg(body["customer_id"])
-    artefact = registry().add(customer_id, build_consent(customer_id, body))
+    customer_id = json.customer_id
+    artefact = registry().add(customer_id, build_consent(customer_id, json.model_dump(exclude_unset=True)))
     audit_action("consent_created", customer_id, consent_id=artefact["consentId"],
                  purpose=artefact["Purpose"]["code"], fi_types=artefact["fiTypes"])
     return jsonify({**artefact, "effectiveStatus": "ACTIVE"}), 201
@@ -26,9 +43,10 @@ def create_consent():
 
 @bp.get("/api/consents")
 @require_role("admin")
-def list_consents():
+@declared
+def list_consents(query: CustomerQuery):
     """A customer's consent artefacts with their effective status."""
-    customer_id = customer_id_arg()
+    customer_id = query.customer_id
     consents = registry().list(customer_id)
     if not consents and not lake().has_customer(customer_id):
         raise NotFoundError(f"customer {customer_id} not found", code="customer_not_found")

@@ -6,10 +6,12 @@ from __future__ import annotations
 import orjson
 from flask import Blueprint, Response
 
-from api_panel.access import analytics_document, audit_action, authorize_read, customer_id_arg, lake
+from api_panel.access import analytics_document, audit_action, authorize_read, lake
 from api_panel.auth import current_principal, require_role
 from api_panel.casefile.decisions import (
+    OFFICER_DECISION_SCHEMA,
     OfficerDecisionError,
+    OfficerDecisionInput,
     build_record,
     check_against_engine,
     engine_decision,
@@ -18,10 +20,30 @@ from api_panel.casefile.decisions import (
     record_officer_decision,
 )
 from api_panel.casefile.history import case_history, read_runs
+from api_panel.declare import CustomerQuery, declared, json_schema_type, refusal
 from api_panel.errors import APIError, NotFoundError
-from api_panel.inputs import json_body
+from pipeline.lake import InvalidCustomerIdError, validate_customer_id
 
 bp = Blueprint("decisions", __name__)
+
+
+def _officer_decision(body) -> OfficerDecisionInput:
+    """The body checked against :data:`OFFICER_DECISION_SCHEMA` (its customer id by the lake's rule first)."""
+    if not isinstance(body, dict):
+        raise refusal("invalid_body", "the JSON body must be an object")
+    for name in ("customer_id", "decision"):
+        if body.get(name) in (None, ""):
+            raise refusal("missing_field", f"{name} is required", field=name)
+    try:
+        validate_customer_id(body["customer_id"])
+        return parse_officer_decision(body)
+    except InvalidCustomerIdError as exc:
+        raise refusal("invalid_customer_id", str(exc), field="customer_id") from None
+    except OfficerDecisionError as exc:
+        raise refusal(exc.code, exc.message, field=exc.field) from None
+
+
+OfficerDecision = json_schema_type("OfficerDecision", OFFICER_DECISION_SCHEMA, _officer_decision)
 
 
 def _json(body, status: int = 200) -> Response:
@@ -34,19 +56,16 @@ def _refused(exc: OfficerDecisionError) -> APIError:
 
 @bp.post("/api/officer-decisions")
 @require_role("officer")
-def record_decision():
+@declared
+def record_decision(json: OfficerDecision):
     """Record the officer's own decision on a case, against the engine's decision (201 with the record).
 
     Body ``{customer_id, decision, amount?, conditions?, note?, reason?}``; ``reason`` is required when the
     decision or the amount differs from the engine's. Appended to the customer's officer decisions and audited
     (ids and labels only). 404 when the engine has not decided yet (run the models step).
     """
-    body = json_body(required=("customer_id", "decision"))
-    customer_id = customer_id_arg(body["customer_id"])
-    try:
-        entry = parse_officer_decision(body)
-    except OfficerDecisionError as exc:
-        raise _refused(exc) from None
+    entry = json
+    customer_id = entry.customer_id
     authorize_read(customer_id, "officer_decision")
     engine = engine_decision(analytics_document(customer_id, "decision"))
     if engine is None or engine.decision is None:
@@ -68,10 +87,11 @@ def record_decision():
 
 @bp.get("/api/case-history")
 @require_role("officer")
-def history():
+@declared
+def history(query: CustomerQuery):
     """The case's history, newest first: the engine's decisions, the model runs that remade them and the
     officers' decisions (``{customer_id, engine, latest_officer, entries, count}``)."""
-    customer_id = customer_id_arg()
+    customer_id = query.customer_id
     authorize_read(customer_id, "case_history")
     body = case_history(customer_id, analytics_document(customer_id, "decision"),
                         read_officer_decisions(lake(), customer_id), read_runs(lake(), customer_id))

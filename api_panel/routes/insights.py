@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from api_panel.access import audit_action, authorize_read, customer_id_arg, lake
+from api_panel.access import audit_action, authorize_read, lake
 from api_panel.auth import require_role
+from api_panel.declare import CustomerBody, declared
 from api_panel.errors import NotFoundError
-from api_panel.inputs import json_body
 from pipeline.lake import LakeError
 
 bp = Blueprint("insights", __name__)
@@ -17,12 +17,12 @@ DOCUMENTS = ("overall_summary", "credit_score", "transaction_summary", "gst_summ
 
 @bp.post("/api/ai-insights")
 @require_role("officer")
-def ai_insights():
+@declared
+def ai_insights(json: CustomerBody):
     """A lending narrative (summary, strengths, risks, recommendation, conditions) and which provider wrote it."""
     from api_panel.insights import generate_insights, settings_from_env
 
-    body = json_body(required=("customer_id",))
-    customer_id = customer_id_arg(body["customer_id"])
+    customer_id = json.customer_id
     authorize_read(customer_id, "ai_insights")
     documents = {}
     for name in DOCUMENTS:

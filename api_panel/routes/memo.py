@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from api_panel.access import analytics_document, authorize_read, customer_id_arg, lake
+from api_panel.access import analytics_document, authorize_read, lake
 from api_panel.auth import require_role
+from api_panel.declare import CustomerQuery, declared
 from api_panel.casefile.decisions import read_officer_decisions
 from api_panel.casefile.identity import customer_identity
 from api_panel.casefile.memo import MEMO_DOCUMENTS, REQUIRED, build_memo, render_credit_memo
@@ -16,12 +17,13 @@ bp = Blueprint("memo", __name__)
 
 @bp.get("/api/credit-memo")
 @require_role("officer")
-def credit_memo():
+@declared
+def credit_memo(query: CustomerQuery):
     """The credit memo of a case as a PDF (``application/pdf``, an attachment named
     ``credit-memo-<id>.pdf``): identity, decision and policy, risk grade, reasons, key metrics with their
     windows, charts, offers with the rate build-up, conditions and the latest officer decision.
     404 naming the pipeline step to run when a document it needs has not been computed."""
-    customer_id = customer_id_arg()
+    customer_id = query.customer_id
     access = authorize_read(customer_id, "credit_memo")
     docs = {name: analytics_document(customer_id, name) for name in MEMO_DOCUMENTS}
     for name, step in REQUIRED:

@@ -3,24 +3,32 @@ from __future__ import annotations
 
 import orjson
 from flask import Blueprint, Response, current_app
+from pydantic import BaseModel
 
 from api_panel.access import lake
 from api_panel.auth import require_role
+from api_panel.declare import capped, declared
 from api_panel.errors import NotFoundError
-from api_panel.inputs import int_arg
 
 bp = Blueprint("model_health", __name__)
 
 
+class HealthQuery(BaseModel):
+    """How many as-of months of history to report."""
+
+    months: capped(1, 36, "as-of months to report, latest last") = 12
+
+
 @bp.get("/api/model-health")
 @require_role("analyst")
-def model_health():
+@declared
+def model_health(query: HealthQuery):
     """The champion risk model's drift: per as-of month the customers scored, score PSI, status, every input's
     PSI (largest first) and the top drivers' CSI with their attribution shift, and how it was calculated."""
     from monitoring.drift import NoReferenceError
     from monitoring.drift import model_health as build_report  # pandas/scikit-learn: on the first request only
 
-    months = int_arg("months", 12, 1, 36)
+    months = query.months
     try:
         report = build_report(lake(), current_app.extensions["settings"], months)
     except NoReferenceError as exc:

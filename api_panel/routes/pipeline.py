@@ -1,16 +1,18 @@
 """Pipeline steps an analyst can trigger: 202 with a job id, the work in the background."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from typing import Annotated, Literal
 
-from api_panel.access import (LENDING_PURPOSES, audit_action, customer_id_arg, lake, registry, require_customer,
-                              require_in_scope, visible_customers)
+from flask import Blueprint, current_app, jsonify
+from pydantic import BaseModel, Field, StrictBool, StrictInt
+
+from api_panel.access import (LENDING_PURPOSES, audit_action, lake, registry, require_customer, require_in_scope,
+                              visible_customers)
 from api_panel.auth import current_principal, require_role
-from api_panel.errors import APIError, NotFoundError, OutOfScopeError
-from api_panel.inputs import json_body
+from api_panel.declare import CustomerBody, CustomerId, declared, optional, whole
+from api_panel.errors import APIError, OutOfScopeError
 from api_panel.jobs import STEP_PLANS
 from pipeline.consents import ConsentError
-from pipeline.lake import InvalidCustomerIdError, validate_customer_id
 from pipeline.runner import STEPS
 
 bp = Blueprint("pipeline", __name__)
@@ -18,20 +20,24 @@ MAX_BATCH_CUSTOMERS = 10_000
 MAX_BATCH_WORKERS = 8
 
 
+class BatchRequest(BaseModel):
+    """Which customers, which steps, how many workers."""
+
+    customer_ids: Annotated[list[CustomerId], Field(min_length=1, max_length=MAX_BATCH_CUSTOMERS)] = optional()
+    all: StrictBool = Field(False, description="every customer in the lake (instead of customer_ids)")
+    steps: Annotated[list[Literal[tuple(STEPS)]], Field(min_length=1),
+                     whole(f"steps must be a list of {', '.join(STEPS)}")] = optional("default: all five")
+    workers: Annotated[StrictInt, Field(ge=1, le=MAX_BATCH_WORKERS)] = 2
+
+
 @bp.post("/api/pipeline/batch")
 @require_role("analyst")
-def run_batch():
+@declared
+def run_batch(json: BatchRequest):
     """Start ``python -m pipeline batch`` for ``customer_ids`` (or ``all``: every customer in the lake) with
     ``steps`` (default: all five) on ``workers`` Dask workers; progress streams to the ``batch`` room."""
-    body = json_body()
-    customer_ids = _batch_customers(body)
-    steps = body.get("steps") or list(STEPS)
-    if not isinstance(steps, list) or not steps or any(s not in STEPS for s in steps):
-        raise APIError(f"steps must be a list of {', '.join(STEPS)}", field="steps", code="invalid_argument")
-    workers = body.get("workers", 2)
-    if not isinstance(workers, int) or isinstance(workers, bool) or not 1 <= workers <= MAX_BATCH_WORKERS:
-        raise APIError(f"workers must be an integer from 1 to {MAX_BATCH_WORKERS}", field="workers",
-                       code="invalid_argument")
+    customer_ids = _batch_customers(json)
+    steps, workers = json.steps or list(STEPS), json.workers
     refused = []
     for customer_id in customer_ids:  # a known customer runs only under a live lending consent
         if registry().list(customer_id):
@@ -48,9 +54,10 @@ def run_batch():
                     "customers": len(customer_ids), "workers": workers}), 202
 
 
-def _batch_customers(body: dict) -> list[str]:
-    """The batch's customer ids, validated one by one (400 names the offending entry)."""
-    if body.get("all") is True:  # every customer inside the caller's scope
+def _batch_customers(body: BatchRequest) -> list[str]:
+    """The batch's customer ids (each checked by its declaration; a batch naming a customer outside the caller's
+    scope is refused whole), or every customer of the lake inside the scope for ``all``."""
+    if body.all:
         ids = lake().customers()
         if not ids:
             raise APIError("the lake has no customers yet", field="all", code="invalid_argument")
@@ -59,33 +66,19 @@ def _batch_customers(body: dict) -> list[str]:
             raise APIError("no customer in the lake is inside your token's scope", field="all",
                            code="invalid_argument")
         return ids
-    ids = body.get("customer_ids")
-    if ids is None:
+    if body.customer_ids is None:
         raise APIError('send "customer_ids": [...] or "all": true', field="customer_ids", code="missing_field")
-    if not isinstance(ids, list) or not ids:
-        raise APIError("customer_ids must be a non-empty list", field="customer_ids", code="invalid_argument")
-    if len(ids) > MAX_BATCH_CUSTOMERS:
-        raise APIError(f"a batch holds at most {MAX_BATCH_CUSTOMERS:,} customers", status=413,
-                       field="customer_ids", code="too_many_customers")
-    for index, value in enumerate(ids):
-        try:
-            validate_customer_id(value if isinstance(value, str) else "")
-        except InvalidCustomerIdError:
-            raise APIError(f"customer_ids[{index}] is not a customer id (CUST_XXX_NNNNN)",
-                           field=f"customer_ids[{index}]", code="invalid_customer_id") from None
-    for index, value in enumerate(ids):  # a batch naming a customer outside the scope is refused whole
+    for index, value in enumerate(body.customer_ids):
         require_in_scope(value, field=f"customer_ids[{index}]")
-    return list(dict.fromkeys(ids))
+    return list(dict.fromkeys(body.customer_ids))
 
 
 @bp.post("/api/pipeline/<step>")
 @require_role("analyst")
-def run_step(step: str):
+@declared
+def run_step(step: Literal[tuple(STEP_PLANS)], json: CustomerBody):
     """Start ``step`` (generate, clean, analyze, calculate_score, models or run_all) for one customer."""
-    if step not in STEP_PLANS:
-        raise NotFoundError(f"unknown step {step!r}; steps: {', '.join(STEP_PLANS)}", code="unknown_step")
-    body = json_body(required=("customer_id",))
-    customer_id = customer_id_arg(body["customer_id"])
+    customer_id = json.customer_id
     first = STEP_PLANS[step][0]
     if first == "generate":
         if registry().list(customer_id):  # a known customer: only with a live consent

@@ -4,19 +4,31 @@ What a generator's ``customer.json`` says about the synthetic profile that made 
 ``high_debt``) is test data, never a property of a borrower: it is served nowhere an officer looks."""
 from __future__ import annotations
 
+from typing import Literal
+
 import orjson
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app
+from pydantic import Field
 
 from analytics.bank.categorise.frame import with_categories
-from api_panel.access import analytics_document, authorize_read, customer_id_arg, lake
+from api_panel.access import analytics_document, authorize_read, lake
 from api_panel.auth import require_role
 from api_panel.casefile.identity import customer_identity
-from api_panel.errors import APIError
-from api_panel.inputs import int_arg
+from api_panel.declare import CustomerQuery, capped, declared
 
 bp = Blueprint("profile", __name__)
 MAX_PAGE = 500
 SORTABLE = ("transactionTimestamp", "amount", "type", "mode", "currentBalance", "narration")
+
+
+class TransactionPage(CustomerQuery):
+    """The customer, a search, a sort and a page."""
+
+    q: str = Field("", description="search narration/txnId (the first 100 characters count)")
+    sort: Literal[SORTABLE] = "transactionTimestamp"
+    order: Literal["asc", "desc"] = "desc"
+    limit: capped(1, MAX_PAGE, "page size") = 50
+    offset: capped(0, 10_000_000, "transactions to skip") = 0
 
 
 def _doc(customer_id: str, name: str) -> dict | None:
@@ -45,19 +57,21 @@ def _without_profile(overall: dict | None) -> dict | None:
 
 @bp.get("/api/customer-identity")
 @require_role("officer")
-def identity():
+@declared
+def identity(query: CustomerQuery):
     """Who the borrower is: business name, owner, constitution, industry, PAN, GSTIN, Udyam registration number
     and location (the case header shows it)."""
-    customer_id = customer_id_arg()
+    customer_id = query.customer_id
     authorize_read(customer_id, "customer_identity")
     return Response(orjson.dumps(customer_identity(customer_id, _meta(customer_id))), mimetype="application/json")
 
 
 @bp.get("/api/customer-profile")
 @require_role("officer")
-def customer_profile():
+@declared
+def customer_profile(query: CustomerQuery):
     """All sources aggregated into the ten sections of the profile view."""
-    customer_id = customer_id_arg()
+    customer_id = query.customer_id
     authorize_read(customer_id, "customer_profile")
     l = lake()
     inputs = [l.customer_meta_path(customer_id), l.clean_path(customer_id, "accounts"),
@@ -123,23 +137,17 @@ def _clean_count(customer_id: str) -> int:
 
 @bp.get("/api/transactions")
 @require_role("officer")
-def transactions():
+@declared
+def transactions(query: TransactionPage):
     """The customer's clean transactions: searchable (q), sortable (sort, order) and paged (limit, offset); each
     item carries its taxonomy ``group`` and ``category_leaf`` (docs/taxonomy.md)."""
-    customer_id = customer_id_arg()
+    customer_id = query.customer_id
     authorize_read(customer_id, "transactions")
-    limit = int_arg("limit", 50, 1, MAX_PAGE)
-    offset = int_arg("offset", 0, 0, 10_000_000)
-    sort = request.args.get("sort", "transactionTimestamp")
-    order = request.args.get("order", "desc")
-    if sort not in SORTABLE:
-        raise APIError(f"sort must be one of {', '.join(SORTABLE)}", field="sort", code="invalid_argument")
-    if order not in ("asc", "desc"):
-        raise APIError("order must be asc or desc", field="order", code="invalid_argument")
-    query = (request.args.get("q") or "").strip().lower()[:100]
+    limit, offset, sort, order = query.limit, query.offset, query.sort, query.order
+    search = query.q.strip().lower()[:100]
     rows = statement = lake().read_clean(customer_id, "transactions")
-    if query:
-        rows = [r for r in rows if query in r.get("narration", "").lower() or query in r.get("txnId", "").lower()]
+    if search:
+        rows = [r for r in rows if search in r.get("narration", "").lower() or search in r.get("txnId", "").lower()]
     rows.sort(key=lambda r: (r.get(sort) is None, r.get(sort) if r.get(sort) is not None else ""), reverse=order == "desc")
     page = with_categories(rows[offset:offset + limit], statement)
     return Response(orjson.dumps({"customer_id": customer_id, "total": len(rows), "limit": limit, "offset": offset,

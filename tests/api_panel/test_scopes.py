@@ -94,16 +94,16 @@ PER_CUSTOMER = {
     **{endpoint: _query(path) for endpoint, path in QUERY_GETS.items()},
     # a valid step for the customer; inside the scope the job starts (202) and is waited for
     "pipeline.run_step": lambda c, **_: ("POST", "/api/pipeline/analyze", {"customer_id": c}, "customer_id"),
-    # workers 0 is refused (400) only after the customers passed the scope check
-    "pipeline.run_batch": lambda c, **_: ("POST", "/api/pipeline/batch", {"customer_ids": [c], "workers": 0},
-                                          "customer_ids[0]"),
+    # inputs are checked first (their declaration), then the scope; inside it a one-step batch starts and is waited for
+    "pipeline.run_batch": lambda c, **_: ("POST", "/api/pipeline/batch",
+                                          {"customer_ids": [c], "steps": ["score"], "workers": 1}, "customer_ids[0]"),
     "pipeline.job_state": lambda c, **_: ("GET", f"/api/jobs/{_job(c)}", None, "job_id"),
     "consents.create_consent": lambda c, **_: ("POST", "/api/consents", {"customer_id": c}, "customer_id"),
     "consents.revoke_consent": lambda c, client, tokens, **_: (
         "POST", f"/api/consents/{_consent(client, tokens, c)}/revoke", None, "consent_id"),
     "insights.ai_insights": lambda c, **_: ("POST", "/api/ai-insights", {"customer_id": c}, "customer_id"),
-    # an unknown purpose is refused (400) only after the scope check: no AA job is started
-    "aa.request_consent": lambda c, **_: ("POST", "/api/aa/consents", {"customer_id": c, "purpose": "999"},
+    # inside the scope the AA consent job starts (no AA listens in tests: it fails fast) and is waited for
+    "aa.request_consent": lambda c, **_: ("POST", "/api/aa/consents", {"customer_id": c, "purpose": "104"},
                                           "customer_id"),
     "aa.fetch": lambda c, **_: ("POST", "/api/aa/fetch", {"customer_id": c}, "customer_id"),
     "monitoring.post_repayment_events": lambda c, lake, **_: ("POST", "/api/events/repayments", _event(lake, c),
