@@ -80,4 +80,4 @@ bench: install-dev nginx
 	$(PY) -m bench
 
 clean-lake:
-	rm -rf data_lake/raw data_lake/clean data_lake/quarantine data_lake/analytics data_lake/logs data_lake/audit data_lake/models
+	rm -rf data_lake/raw data_lake/clean data_lake/quarantine data_lake/analytics data_lake/logs data_lake/audit data_lake/models data_lake/mlflow

@@ -23,7 +23,6 @@ The bundle is saved at ``lake.model_path("behaviour_model")`` with its card at
 from __future__ import annotations
 
 import hashlib
-import io
 import math
 from collections.abc import Callable
 from typing import Any
@@ -34,7 +33,7 @@ from threadpoolctl import ThreadpoolController
 
 from analytics.risk.estimator import as_model_frame
 from analytics.risk.model import band_for
-from analytics.risk.pickles import load_bundle
+from analytics.risk.pickles import dump_bundle, load_bundle
 from analytics.risk.training import train_risk_model
 from monitoring.features import MONOTONE, customer_inputs, describe
 from monitoring.synthetic import TARGET, synthetic_history
@@ -126,13 +125,9 @@ def train_behaviour_model(lake: Lake, config: dict, rows: int | None = None,
 
 def save_behaviour_model(lake: Lake, bundle: dict, config: dict | None = None) -> None:
     """Write the bundle (joblib) and its card (JSON) atomically through the lake."""
-    import joblib
-
     if config is not None:
         bundle["bands"] = [dict(b) for b in _bands(config)]
-    buffer = io.BytesIO()
-    joblib.dump(bundle, buffer, compress=3)
-    lake.write_bytes(lake.model_path(MODEL_NAME), buffer.getvalue())
+    lake.write_bytes(lake.model_path(MODEL_NAME), dump_bundle(bundle))
     lake.write_json(lake.model_path(MODEL_NAME, "json"), bundle["card"])
 
 
