@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import tempfile
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,8 @@ def open_store(lake) -> "MlflowClient":
 
     for name in ("mlflow", "alembic"):   # schema migrations of a new store log at INFO (set after mlflow's own setup)
         logging.getLogger(name).setLevel(logging.WARNING)
+    # MLflow 3.17's sqlite store still maps with a loader SQLAlchemy 2.1 deprecates; nothing for us to change
+    warnings.filterwarnings("ignore", message=r"The ``noload`` loader strategy is deprecated", module=r"mlflow\.")
 
     uri = tracking_uri(lake)
     if uri == lake.mlflow_tracking_uri:
