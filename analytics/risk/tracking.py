@@ -40,9 +40,14 @@ if TYPE_CHECKING:
 MAX_PARAM = 6000   # MLflow's limit on a parameter value
 
 
+def server_uri() -> str | None:
+    """``MLFLOW_TRACKING_URI`` (a tracking server) when set, else None."""
+    return os.environ.get("MLFLOW_TRACKING_URI", "").strip() or None
+
+
 def tracking_uri(lake) -> str:
     """``MLFLOW_TRACKING_URI`` when set (a tracking server), else the lake's own sqlite store."""
-    return os.environ.get("MLFLOW_TRACKING_URI", "").strip() or lake.mlflow_tracking_uri
+    return server_uri() or lake.mlflow_tracking_uri
 
 
 def is_lake_store(lake) -> bool:
