@@ -81,7 +81,7 @@ demo: install
 mlflow: install
 	@mkdir -p $(LAKE_DIR)/mlflow/artifacts
 	$(VENV)/bin/mlflow ui --backend-store-uri sqlite:///$(abspath $(LAKE_DIR))/mlflow/mlflow.db \
-		--default-artifact-root $(abspath $(LAKE_DIR))/mlflow/artifacts --host $(HOST) --port $(MLFLOW_PORT)
+		--default-artifact-root $(abspath $(LAKE_DIR))/mlflow/artifacts --host $(HOST) --port $(MLFLOW_PORT) --workers 1
 
 bench: install-dev nginx
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || echo "wrk unavailable: the API load figure is skipped"
