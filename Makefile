@@ -7,11 +7,13 @@ STAMP := .make
 FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/package.json frontend/package-lock.json \
 	frontend/index.html frontend/vite.config.js
 
-.PHONY: run test install install-dev demo bench clean-lake frontend chromium redis nginx fonts
+.PHONY: run test install install-dev demo bench clean-lake frontend chromium redis nginx fonts mlflow
 
 HOST ?= 127.0.0.1
 PORT ?= 5000
 AA_PORT ?= 7070
+MLFLOW_PORT ?= 5001
+LAKE_DIR ?= data_lake
 
 run: install frontend nginx fonts demo
 	@echo ""
@@ -75,9 +77,15 @@ install-dev: $(STAMP)/dev
 demo: install
 	$(PY) -m pipeline prepare-demo
 
+# The MLflow UI on the lake's own tracking store and registry (runs, metrics, artefacts, versions, aliases)
+mlflow: install
+	@mkdir -p $(LAKE_DIR)/mlflow/artifacts
+	$(VENV)/bin/mlflow ui --backend-store-uri sqlite:///$(abspath $(LAKE_DIR))/mlflow/mlflow.db \
+		--default-artifact-root $(abspath $(LAKE_DIR))/mlflow/artifacts --host $(HOST) --port $(MLFLOW_PORT) --workers 1
+
 bench: install-dev nginx
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || echo "wrk unavailable: the API load figure is skipped"
 	$(PY) -m bench
 
 clean-lake:
-	rm -rf data_lake/raw data_lake/clean data_lake/quarantine data_lake/analytics data_lake/logs data_lake/audit data_lake/models
+	rm -rf data_lake/raw data_lake/clean data_lake/quarantine data_lake/analytics data_lake/logs data_lake/audit data_lake/models data_lake/mlflow

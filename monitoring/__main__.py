@@ -53,10 +53,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "accept":
             return _accept(lake, config, args)
         if args.command == "train":
-            from monitoring.model import save_behaviour_model, train_behaviour_model
+            from monitoring.model import fit_behaviour_model, publish_behaviour_model
 
-            bundle, card = train_behaviour_model(lake, config, args.rows, progress=lambda _level, m: print(m))
-            save_behaviour_model(lake, bundle, config)
+            trained = fit_behaviour_model(lake, config, args.rows, progress=lambda _level, m: print(m))
+            publish_behaviour_model(lake, config, trained, progress=lambda _level, m: print(m))
+            card = trained.card
             if args.json:
                 print(orjson.dumps(card, option=orjson.OPT_INDENT_2).decode())
             else:

@@ -1,8 +1,8 @@
 """Model health: the risk model's population stability month by month, read from the lake, and its alerts.
 
-:func:`model_health` compares the reference profile saved with the model at training
-(``lake.model_reference_path("risk_model")``, :mod:`analytics.risk.reference`) with the customers scored in
-each month: every customer's latest ``risk_model.json``, grouped by its as-of month. The figures are those
+:func:`model_health` compares the champion's drift profile, made at training and written with the registry's
+champion (``lake.model_drift_profile_path("risk_model")``, :mod:`analytics.risk.reference`), with the customers
+scored in each month: every customer's latest ``risk_model.json``, grouped by its as-of month. The figures are those
 of :mod:`analytics.risk.drift`. :func:`check_drift` does the same and raises a ``drift`` alert
 (:mod:`monitoring.alerts`) for each month at or past ``alerts.rules.drift.min_status`` (``act``).
 """
@@ -24,7 +24,7 @@ class NoReferenceError(LookupError):
 
 def load_reference(lake: Lake, model: str = MODEL_NAME) -> dict[str, Any]:
     """The model's saved reference profile; NoReferenceError when there is none."""
-    path = lake.model_reference_path(model)
+    path = lake.model_drift_profile_path(model)
     if not path.exists():
         raise NoReferenceError(f"no reference profile for {model} in this lake: train the model again "
                                "(`python -m pipeline train-risk`) to save one with it")

@@ -23,7 +23,6 @@ The bundle is saved at ``lake.model_path("behaviour_model")`` with its card at
 from __future__ import annotations
 
 import hashlib
-import io
 import math
 from collections.abc import Callable
 from typing import Any
@@ -34,8 +33,8 @@ from threadpoolctl import ThreadpoolController
 
 from analytics.risk.estimator import as_model_frame
 from analytics.risk.model import band_for
-from analytics.risk.pickles import load_bundle
-from analytics.risk.training import train_risk_model
+from analytics.risk.pickles import dump_bundle, load_bundle
+from analytics.risk.training import TrainedModel, fit_risk_model
 from monitoring.features import MONOTONE, customer_inputs, describe
 from monitoring.synthetic import TARGET, synthetic_history
 from pipeline.lake import Lake, LakeError
@@ -98,7 +97,14 @@ def template_summary(templates: list[dict]) -> dict[str, Any]:
 
 def train_behaviour_model(lake: Lake, config: dict, rows: int | None = None,
                           progress: Progress | None = None) -> tuple[dict, dict]:
-    """Simulate the repayment history from the lake's loans and train on it; returns ``(bundle, card)``."""
+    """Simulate the repayment history from the lake's loans and train on it; returns ``(bundle, card)`` (untracked)."""
+    trained = fit_behaviour_model(lake, config, rows, progress)
+    return trained.bundle, trained.card
+
+
+def fit_behaviour_model(lake: Lake, config: dict, rows: int | None = None,
+                        progress: Progress | None = None) -> TrainedModel:
+    """Simulate the repayment history from the lake's loans and train on it, keeping what tracking needs."""
     say = progress or (lambda level, message: None)
     templates = templates_from_lake(lake, config)
     if not templates:
@@ -108,10 +114,10 @@ def train_behaviour_model(lake: Lake, config: dict, rows: int | None = None,
     say("info", f"synthetic repayment history: {len(table)} loan observations from {len(templates)} booked loans, "
                 f"{int(table[TARGET].sum())} defaults (latent function, docs/monitoring.md)")
     model_cfg = config["monitoring"]["model"]
-    bundle, card = train_risk_model(table, TARGET, 1, _trainer_config(config), source="synthetic_repayments",
-                                    source_detail={**template_summary(templates),
-                                                   "random_state": model_cfg.get("random_state")},
-                                    monotone=MONOTONE)
+    trained = fit_risk_model(table, TARGET, 1, _trainer_config(config), source="synthetic_repayments",
+                             source_detail={**template_summary(templates), "random_state": model_cfg.get("random_state")},
+                             monotone=MONOTONE)
+    card = trained.card
     for feature in card["features"]:
         feature["description"] = describe(feature["name"])
     card["model"] = MODEL_NAME
@@ -120,19 +126,31 @@ def train_behaviour_model(lake: Lake, config: dict, rows: int | None = None,
                                "coefficients": dict(model_cfg["latent"]), "behaviour": dict(model_cfg["synthetic"]),
                                "note": "synthetic outcomes from a documented latent function: this proves the "
                                        "machinery only, not real-world accuracy; retrain on a lender's history"}
-    bundle["card"] = card
-    return bundle, card
+    trained.bundle["card"] = card
+    return trained
+
+
+def publish_behaviour_model(lake: Lake, config: dict, trained: TrainedModel, progress: Progress | None = None,
+                            actor: str = "cli") -> dict:
+    """Track the training as an MLflow run, register it as ``msme-behaviour`` (champion) and save it in the lake.
+
+    The run holds counts and hashes of the loans the history was seeded from, never their ids
+    (:func:`template_summary`), so nothing in the tracking store names a customer or a loan.
+    """
+    from analytics.risk.families import family_label
+    from analytics.risk.governance import publish_models
+
+    return publish_models(lake, config, MODEL_NAME, {family_label(trained.bundle["model"].family_): trained},
+                          source="python -m monitoring train", champion="always",
+                          prepare=lambda bundle: attach_bands(bundle, config),
+                          progress=progress, actor=actor)
 
 
 def save_behaviour_model(lake: Lake, bundle: dict, config: dict | None = None) -> None:
     """Write the bundle (joblib) and its card (JSON) atomically through the lake."""
-    import joblib
-
     if config is not None:
-        bundle["bands"] = [dict(b) for b in _bands(config)]
-    buffer = io.BytesIO()
-    joblib.dump(bundle, buffer, compress=3)
-    lake.write_bytes(lake.model_path(MODEL_NAME), buffer.getvalue())
+        attach_bands(bundle, config)
+    lake.write_bytes(lake.model_path(MODEL_NAME), dump_bundle(bundle))
     lake.write_json(lake.model_path(MODEL_NAME, "json"), bundle["card"])
 
 
@@ -158,10 +176,16 @@ def ensure_behaviour_model(lake: Lake, config: dict, progress: Progress | None =
         return bundle
     say = progress or (lambda level, message: None)
     say("info", "no behavioural model in this lake yet: training it once on a synthetic repayment history")
-    bundle, card = train_behaviour_model(lake, config, progress=say)
-    save_behaviour_model(lake, bundle, config)
+    trained = fit_behaviour_model(lake, config, progress=say)
+    publish_behaviour_model(lake, config, trained, say, actor="ensure_behaviour_model")
+    card = trained.card
     say("success", f"behavioural model {card['version']} saved (CV ROC AUC {card['metrics']['roc_auc']['mean']:.3f})")
-    return bundle
+    return load_behaviour_model(lake)
+
+
+def attach_bands(bundle: dict, config: dict) -> None:
+    """The monitoring bands of ``config`` travel with the bundle."""
+    bundle["bands"] = [dict(b) for b in _bands(config)]
 
 
 def _bands(config: dict) -> list[dict]:

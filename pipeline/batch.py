@@ -184,10 +184,15 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator[Any]
 
 
 def _prepare_risk_model(lake: Lake | RemoteLake, config: dict, report: Report) -> None:
-    from analytics.risk.model import ensure_risk_model
+    from analytics.risk.model import ensure_risk_model, load_risk_model
+    from analytics.risk.tracking import server_uri
 
     if isinstance(lake, RemoteLake):
         with working_copy(lake, None, models=True) as local:  # trained here once, published under models/
+            if load_risk_model(local) is None and server_uri() is None:   # a working copy's own store would be lost
+                raise LakeError(f"{lake.url} has no risk model yet; a model trained for an object-store lake is "
+                                "tracked on an MLflow server: set MLFLOW_TRACKING_URI, or train one with "
+                                "`python -m pipeline train-risk` on a local lake and copy its models/ up")
             ensure_risk_model(local, config, report)
         return
     ensure_risk_model(lake, config, report)

@@ -14,7 +14,11 @@ Layout (per customer)::
     <root>/monitoring/loans/<customer_id>.json      booked loans with EMI schedules (loan monitoring)
     <root>/monitoring/acceptances/<customer_id>.json accepted recommended products (booked as loans)
     <root>/monitoring/risk/<loan_id>.ndjson         a loan's PD over time; processed_events.ndjson: ids ingested
-    <root>/models/<name>_reference.json             a model's training distributions (the drift baseline)
+    <root>/models/<name>.{joblib,json}              the model in use (the champion) and its card
+    <root>/models/<name>.registry.json              which registered versions are champion and challengers
+    <root>/models/versions/<name>/v<N>.joblib       every registered version's bundle (+ v<N>.reference.parquet)
+    <root>/mlflow/mlflow.db, mlflow/artifacts/      the lake-local MLflow tracking store and model registry
+    <root>/models/<name>_drift_profile.json         the champion's binned training distributions (drift baseline)
     <root>/alerts/ledger.ndjson                     alerts sent, by a hash of rule + subject + period (dedupe)
     <root>/warehouse/<table>/as_of_month=YYYY-MM/part-NN.parquet  every customer's rows (pipeline/warehouse/);
                                                     NN = the customer's bucket, so one customer's rows are in one
@@ -89,6 +93,12 @@ def _check_name(name: str, what: str) -> str:
     if not isinstance(name, str) or not _NAME_PATTERN.fullmatch(name):
         raise ValueError(f"invalid {what} name {name!r}")
     return name
+
+
+def _check_version(version: Any) -> int:
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= 999_999:
+        raise ValueError(f"invalid model version {version!r}: expected a whole number from 1")
+    return version
 
 
 def utc_now_iso() -> str:
@@ -230,9 +240,37 @@ class Lake(LakeErasure, LakeFiles):
             raise ValueError(f"unknown model file kind {suffix!r}")
         return self.models_dir / f"{_check_name(name, 'model')}.{suffix}"
 
-    def model_reference_path(self, name: str) -> Path:
-        """A model's reference profile: its training data's feature and score distributions (drift baseline)."""
-        return self.models_dir / f"{_check_name(name, 'model')}_reference.json"
+    def model_registry_path(self, name: str) -> Path:
+        """The champion pointer: which registered versions of ``name`` are champion and challengers."""
+        return self.models_dir / f"{_check_name(name, 'model')}.registry.json"
+
+    def model_version_path(self, name: str, version: int) -> Path:
+        """One registered version's bundle (``models/versions/<name>/v<N>.joblib``), for promotion and challengers."""
+        return self.models_dir / "versions" / _check_name(name, "model") / f"v{_check_version(version)}.joblib"
+
+    def model_reference_path(self, name: str, version: int) -> Path:
+        """A registered version's training reference: features and PDs of its training rows (Parquet), for drift."""
+        return self.model_version_path(name, version).with_suffix(".reference.parquet")
+
+    @property
+    def mlflow_dir(self) -> Path:
+        """The lake-local MLflow store: ``mlflow.db`` (runs and the model registry) and ``artifacts/``."""
+        return self.root / "mlflow"
+
+    @property
+    def mlflow_tracking_uri(self) -> str:
+        """The SQLAlchemy URI of the lake-local tracking and registry database (used when MLFLOW_TRACKING_URI is unset)."""
+        return "sqlite:///" + (self.mlflow_dir / "mlflow.db").resolve().as_posix()
+
+    @property
+    def mlflow_artifacts_uri(self) -> str:
+        """Where the lake-local store keeps run artefacts (a ``file://`` URI)."""
+        return (self.mlflow_dir / "artifacts").resolve().as_uri()
+
+    def model_drift_profile_path(self, name: str) -> Path:
+        """The champion's drift profile: its training data's binned feature and score distributions (the PSI
+        baseline, :mod:`analytics.risk.reference`), written with the champion's bundle."""
+        return self.models_dir / f"{_check_name(name, 'model')}_drift_profile.json"
 
     # ---- alerts (monitoring/alerts.py) ------------------------------------
     @property

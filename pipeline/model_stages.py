@@ -40,6 +40,7 @@ def score_stage(lake: Lake, customer_id: str, config: dict, progress: Progress =
     """Risk model (PD, band, SHAP drivers) and credit score for one customer."""
     from analytics.registry import OUTPUT_NAMES
     from analytics.risk.model import ensure_risk_model, risk_model_document
+    from analytics.risk.registry import challenger_bundles
     from analytics.score.credit_score import score_customer
 
     data = load_customer_data(lake, customer_id)
@@ -47,7 +48,8 @@ def score_stage(lake: Lake, customer_id: str, config: dict, progress: Progress =
     if "transaction_summary" not in docs:
         raise StageError(f"no analytics for {customer_id}: run analyze first")
     bundle = ensure_risk_model(lake, config, progress)
-    risk = risk_model_document(bundle, docs, data.customer, data.as_of)
+    challengers = challenger_bundles(lake) if config.get("model_registry", {}).get("score_challengers", True) else None
+    risk = risk_model_document(bundle, docs, data.customer, data.as_of, challengers=challengers)
     credit = score_customer(docs, data.customer, data.as_of, config)
     written = _write(lake, data, {"risk_model": risk, "credit_score": credit}, config)
     pd_value = risk["metrics"]["probability_of_default"]["value"]

@@ -1,15 +1,18 @@
-"""``python -m pipeline train-risk``: train the risk model from a synthetic portfolio or a lender's labelled file.
+"""``python -m pipeline train-risk`` and ``promote-model``: train, track, register and promote the risk model.
 
-Both ways run :func:`analytics.risk.training.train_risk_model`, save the
-bundle and card in the lake, and print the model card (with ``--json`` the
-card JSON alone goes to stdout and progress goes to stderr).
+Both sources (a synthetic portfolio or a lender's labelled file) run
+:func:`analytics.risk.training.fit_risk_model` (one family, or each of
+``--families`` on the same folds), then every model becomes an MLflow run
+and a registered version (:mod:`analytics.risk.governance`); the card (or
+the comparison) is printed; with ``--json`` the JSON alone goes to stdout
+and progress to stderr. ``promote-model`` moves the champion alias.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,12 +75,36 @@ def format_card(card: dict, paths: tuple[str, str]) -> str:
     return "\n".join(lines)
 
 
+def _training_table(args: argparse.Namespace, config: dict, progress) -> tuple["pd.DataFrame", str, Any, str, dict]:
+    """``(table, target, positive, source, source_detail)`` of the portfolio or the lender's file."""
+    from analytics.risk.model import portfolio_training_table
+    from analytics.risk.portfolio import TARGET
+    from pipeline.errors import CommandError
+
+    if args.portfolio:
+        if args.target or args.positive:
+            raise CommandError("--target and --positive go with --data, not --portfolio")
+        table, detail = portfolio_training_table(args.portfolio, config, progress)
+        return table, TARGET, 1, "portfolio", detail
+    if not args.target:
+        raise CommandError("--data needs --target COLUMN (the column that says who defaulted)")
+    try:
+        table = read_table(args.data)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    progress("info", f"read {len(table)} rows x {table.shape[1]} columns from {args.data}")
+    return table, args.target, args.positive, "file", {"file": Path(args.data).name}
+
+
 def cmd_train_risk(args: argparse.Namespace) -> int:
-    """Train, save and print the card; user errors become one line and exit status 1."""
+    """Train (one family, or ``--families`` compared), track, register, save and print; user errors exit 1."""
     import orjson
 
-    from analytics.risk.model import save_risk_model, train_portfolio_model
-    from analytics.risk.training import RiskTrainingError, train_risk_model
+    from analytics.risk.comparison import compare_families, comparison_rows, format_comparison, parse_families
+    from analytics.risk.families import family_label
+    from analytics.risk.model import publish_risk_model, with_latent_function
+    from analytics.risk.registry import RegistryError
+    from analytics.risk.training import RiskTrainingError, fit_risk_model
     from pipeline.config import load_config
     from pipeline.errors import CommandError
     from pipeline.lake import Lake
@@ -90,33 +117,79 @@ def cmd_train_risk(args: argparse.Namespace) -> int:
         print(f"[{level}] {message}", file=out, flush=True)
 
     try:
-        if args.portfolio:
-            if args.target or args.positive:
-                raise CommandError("--target and --positive go with --data, not --portfolio")
-            bundle, card = train_portfolio_model(args.portfolio, config, progress)
+        labels = parse_families(args.families) if args.families is not None else None
+        table, target, positive, source, detail = _training_table(args, config, progress)
+        if labels:
+            results = compare_families(table, target, positive, config, labels, source=source, source_detail=detail,
+                                       progress=progress)
         else:
-            if not args.target:
-                raise CommandError("--data needs --target COLUMN (the column that says who defaulted)")
-            try:
-                table = read_table(args.data)
-            except ValueError as exc:
-                raise CommandError(str(exc)) from None
-            progress("info", f"read {len(table)} rows x {table.shape[1]} columns from {args.data}")
-            bundle, card = train_risk_model(table, args.target, args.positive, config, source="file",
-                                            source_detail={"file": Path(args.data).name})
-    except RiskTrainingError as exc:
+            trained = fit_risk_model(table, target, positive, config, source=source, source_detail=detail)
+            results = {family_label(trained.bundle["model"].family_): trained}
+        if source == "portfolio":
+            for trained in results.values():
+                with_latent_function(trained.card, config)
+        rows = comparison_rows(results)
+        published = publish_risk_model(lake, config, results, progress, comparison=rows,
+                                       actor=args.actor or "cli")
+    except (RiskTrainingError, RegistryError) as exc:
         raise CommandError(str(exc)) from None
-    save_risk_model(lake, bundle, config)
+    champion = published["pointer"]["champion"]["version"]
+    if labels:
+        if args.json:
+            print(orjson.dumps({"comparison": rows, "versions": published["versions"], "champion": champion},
+                               option=orjson.OPT_INDENT_2).decode())
+        else:
+            print(format_comparison(rows, published["versions"], champion))
+        return 0
+    (card,) = (t.card for t in results.values())
     paths = (str(lake.model_path("risk_model")), str(lake.model_path("risk_model", "json")))
     if args.json:
         print(orjson.dumps(card, option=orjson.OPT_INDENT_2).decode())
     else:
         print(format_card(card, paths))
+        print(f"  registered: {card['registry']['name']} version {card['registry']['version']} "
+              f"(MLflow run {card['registry']['run_id']}); champion: version {champion}")
     return 0
 
 
+def cmd_promote_model(args: argparse.Namespace) -> int:
+    """Move the champion alias to ``--version``; audited; a version the registry does not know exits 1."""
+    from analytics.risk.governance import promote_model
+    from analytics.risk.registry import RegistryError
+    from pipeline.config import load_config
+    from pipeline.errors import CommandError
+    from pipeline.lake import Lake
+
+    config = load_config({"lake_root": args.lake})
+    lake = Lake(config["lake_root"])
+    try:
+        entry = promote_model(lake, config, args.version, args.actor, args.reason)
+    except RegistryError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"{entry['model']}: champion moved from version {entry['from_version']} to version {entry['to_version']} "
+          f"({entry['family']}, run {entry['run_id']}) by {entry['actor']}; audited at {entry['ts']}")
+    return 0
+
+
+def _version(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid version {text!r}: expected a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"invalid version {value}: versions start at 1")
+    return value
+
+
+def _actor(text: str) -> str:
+    text = text.strip()
+    if not text or len(text) > 64 or not all(c.isalnum() or c in "._@-" for c in text):
+        raise argparse.ArgumentTypeError("--actor is a name or label of up to 64 letters, digits, . _ @ -")
+    return text
+
+
 def add_train_risk_command(subparsers) -> argparse.ArgumentParser:
-    """Register ``train-risk`` on the pipeline CLI's subparsers."""
+    """Register ``train-risk`` and ``promote-model`` on the pipeline CLI's subparsers."""
     text = "train the explainable risk model from a synthetic portfolio or a lender's labelled CSV/Parquet"
     p = subparsers.add_parser("train-risk", help=text, description=text)
     source = p.add_mutually_exclusive_group(required=True)
@@ -126,7 +199,17 @@ def add_train_risk_command(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--target", metavar="COLUMN", help="with --data: the column that says who defaulted")
     p.add_argument("--positive", metavar="LABEL",
                    help="the target value that means default (default: 1, true, yes, bad or default)")
-    p.add_argument("--json", action="store_true", help="print only the model card as JSON")
+    p.add_argument("--families", metavar="LIST",
+                   help="compare families on the same folds and register each: lr,scorecard,hgb,rf,blend")
+    p.add_argument("--actor", type=_actor, help="who trains (recorded in the audit log; default: cli)")
+    p.add_argument("--json", action="store_true", help="print only the model card (or the comparison) as JSON")
     p.add_argument("--lake", help="lake root (default: config.json lake_root, or $LAKE_DIR)")
     p.set_defaults(func=cmd_train_risk)
+    text = "make a registered version of the risk model the champion that scores (audited)"
+    p = subparsers.add_parser("promote-model", help=text, description=text)
+    p.add_argument("--version", type=_version, required=True, help="the registered version to promote")
+    p.add_argument("--actor", type=_actor, required=True, help="who promotes (an admin's name or token label)")
+    p.add_argument("--reason", help="why (recorded in the audit log)")
+    p.add_argument("--lake", help="lake root (default: config.json lake_root, or $LAKE_DIR)")
+    p.set_defaults(func=cmd_promote_model)
     return p

@@ -40,12 +40,16 @@ from sklearn.preprocessing import OrdinalEncoder
 from threadpoolctl import threadpool_limits
 
 from analytics.risk.additive import MonotoneAdditiveLogit
+from analytics.risk.families import ForestLogit, LinearLogit
 
 DEFAULT_HGB_GRID = (
     {"learning_rate": 0.05, "max_leaf_nodes": 8, "min_samples_leaf": 30, "l2_regularization": 1.0, "max_iter": 200},
     {"learning_rate": 0.1, "max_leaf_nodes": 15, "min_samples_leaf": 20, "l2_regularization": 0.1, "max_iter": 150},
 )
 DEFAULT_ADDITIVE_GRID = ({"encoding": "steps", "C": 0.1}, {"encoding": "woe", "C": 1.0})
+DEFAULT_LR_GRID = ({"C": 0.1}, {"C": 1.0})
+DEFAULT_RF_GRID = ({"n_estimators": 200, "min_samples_leaf": 10, "max_features": "sqrt"},)
+SINGLE_FAMILIES = ("hgb", "additive", "lr", "rf")
 PD_FLOOR, PD_CEILING = 1e-4, 1 - 1e-4
 SMALL_BATCH = 2000
 
@@ -71,7 +75,12 @@ def as_model_frame(X: pd.DataFrame, numeric: list[str], categorical: list[str]) 
 
 
 class RiskModel(ClassifierMixin, BaseEstimator):
-    """Monotone gradient boosting (or a monotone scorecard, or their blend) chosen by inner CV, then calibrated."""
+    """Monotone gradient boosting (or a monotone scorecard, or their blend) chosen by inner CV, then calibrated.
+
+    ``families`` may also name ``lr`` (plain logistic regression) and ``rf``
+    (a monotone random forest) from :mod:`analytics.risk.families`, which
+    ``train-risk --families`` compares one at a time.
+    """
 
     def __init__(self, monotone: dict | None = None, categorical=None, families=("hgb", "additive", "blend"),
                  hgb_grid=None, additive_grid=None, n_bins: int = 10, calibration: str = "isotonic",
@@ -108,6 +117,14 @@ class RiskModel(ClassifierMixin, BaseEstimator):
                 model = MonotoneAdditiveLogit(n_bins=self.n_bins, monotonic_cst=cst, categorical_mask=mask, **params)
                 out.append(("additive", {**params, "n_bins": self.n_bins},
                             Pipeline([("prep", self._prep()), ("model", model)])))
+        if "lr" in self.families:
+            for params in DEFAULT_LR_GRID:
+                out.append(("lr", dict(params), Pipeline([("prep", self._prep()),
+                                                          ("model", LinearLogit(categorical_mask=mask, **params))])))
+        if "rf" in self.families:
+            for params in DEFAULT_RF_GRID:
+                model = ForestLogit(monotonic_cst=cst, random_state=self.random_state, **params)
+                out.append(("rf", dict(params), Pipeline([("prep", self._prep()), ("model", model)])))
         return out
 
     def _select(self, X: pd.DataFrame, y: np.ndarray) -> tuple[list[tuple], np.ndarray, list[dict]]:
@@ -122,7 +139,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         table, options = [], []
         for k, (family, params, _) in enumerate(candidates):
             table.append({"family": family, "params": params, **_scores(y, oof[k])})
-        for family in ("hgb", "additive"):
+        for family in SINGLE_FAMILIES:
             ks = [k for k, c in enumerate(candidates) if c[0] == family]
             if ks and family in self.families:
                 options += [([(k, 1.0)], oof[k]) for k in ks]

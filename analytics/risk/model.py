@@ -17,7 +17,6 @@ Scoring never trains: it only reads the saved bundle.
 """
 from __future__ import annotations
 
-import io
 import math
 import threading
 from collections.abc import Callable
@@ -30,9 +29,10 @@ from threadpoolctl import threadpool_limits
 
 from analytics.metric import metric, missing
 from analytics.risk.estimator import RiskModel
+from analytics.risk.families import family_label
 from analytics.risk.features import FEATURE_NAMES, FEATURES, customer_features, describe, format_value
-from analytics.risk.pickles import load_bundle
-from analytics.risk.training import RiskTrainingError, finite_or_none, train_risk_model
+from analytics.risk.pickles import dump_bundle, load_bundle
+from analytics.risk.training import RiskTrainingError, TrainedModel, finite_or_none, fit_risk_model, train_risk_model
 
 __all__ = ["FEATURES", "RiskModel", "RiskTrainingError", "train_risk_model", "train_portfolio_model",
            "save_risk_model", "load_risk_model", "score_customer_risk", "ensure_risk_model", "risk_model_document",
@@ -47,38 +47,70 @@ Progress = Callable[[str, str], None]
 
 
 # ---- training and persistence ------------------------------------------------
-def train_portfolio_model(n: int, config: dict, progress: Progress | None = None) -> tuple[dict, dict]:
-    """Build an n-customer synthetic portfolio in memory and train on it (the ``--portfolio`` path)."""
-    from analytics.risk.portfolio import LATENT_DOC, TARGET, build_portfolio, training_columns
+def portfolio_training_table(n: int, config: dict, progress: Progress | None = None) -> tuple[pd.DataFrame, dict]:
+    """An n-customer synthetic portfolio built in memory: its training columns and the card's source details."""
+    from analytics.risk.portfolio import TARGET, build_portfolio, training_columns
 
     say = progress or (lambda level, message: None)
     say("info", f"building a synthetic training portfolio of {n} customers from the generators and analytics")
     table = build_portfolio(n, config)
     say("info", f"training on {len(table)} customers, {int(table[TARGET].sum())} defaults (latent function)")
-    bundle, card = train_risk_model(training_columns(table), TARGET, 1, config, source="portfolio",
-                                    source_detail={"customers": f"{table['customer_id'].iloc[0]}.."
-                                                                f"{table['customer_id'].iloc[-1]}",
-                                                   "as_of": str(config.get("risk_model", {}).get("portfolio_as_of")),
-                                                   "transactions_per_month": config.get("risk_model", {}).get(
-                                                       "portfolio_transactions_per_month")})
+    rm = config.get("risk_model", {})
+    detail = {"customers": f"{table['customer_id'].iloc[0]}..{table['customer_id'].iloc[-1]}",
+              "as_of": str(rm.get("portfolio_as_of")),
+              "transactions_per_month": rm.get("portfolio_transactions_per_month")}
+    return training_columns(table), detail
+
+
+def with_latent_function(card: dict, config: dict) -> dict:
+    """Mark a card as trained on synthetic outcomes: the documented latent function and its coefficients."""
+    from analytics.risk.portfolio import LATENT_DOC
+
     card["latent_function"] = {"reference": LATENT_DOC, "formula": LATENT_FORMULA,
                                "coefficients": dict(config["risk_model"]["latent"]),
                                "note": "synthetic outcomes: proves the machinery, not real-world accuracy"}
-    return bundle, card
+    return card
+
+
+def fit_portfolio_model(n: int, config: dict, progress: Progress | None = None) -> TrainedModel:
+    """Build an n-customer synthetic portfolio in memory and train on it (the ``--portfolio`` path)."""
+    from analytics.risk.portfolio import TARGET
+
+    table, detail = portfolio_training_table(n, config, progress)
+    trained = fit_risk_model(table, TARGET, 1, config, source="portfolio", source_detail=detail)
+    with_latent_function(trained.card, config)
+    return trained
+
+
+def train_portfolio_model(n: int, config: dict, progress: Progress | None = None) -> tuple[dict, dict]:
+    """:func:`fit_portfolio_model` as ``(bundle, card)``, untracked (test fixtures and benchmarks)."""
+    trained = fit_portfolio_model(n, config, progress)
+    return trained.bundle, trained.card
+
+
+def attach_bands(bundle: dict, config: dict) -> None:
+    """The PD bands of ``config`` travel with the bundle, so a score read later names the same bands."""
+    bundle["bands"] = [dict(b) for b in config.get("risk_model", {}).get("bands", DEFAULT_BANDS)]
+
+
+def publish_risk_model(lake, config: dict, results: dict[str, TrainedModel], progress: Progress | None = None,
+                       comparison: list[dict] | None = None, actor: str = "cli") -> dict:
+    """Track, register and save trained risk models (:func:`analytics.risk.governance.publish_models`)."""
+    from analytics.risk.governance import publish_models
+
+    return publish_models(lake, config, MODEL_NAME, results, source="python -m pipeline train-risk",
+                          prepare=lambda bundle: attach_bands(bundle, config), progress=progress,
+                          comparison=comparison, actor=actor)
 
 
 def save_risk_model(lake, bundle: dict, config: dict | None = None) -> None:
     """Write the bundle (joblib) and its card (JSON) atomically through the lake."""
-    import joblib
-
     if config is not None:
-        bundle["bands"] = [dict(b) for b in config.get("risk_model", {}).get("bands", DEFAULT_BANDS)]
-    buffer = io.BytesIO()
-    joblib.dump(bundle, buffer, compress=3)
-    lake.write_bytes(lake.model_path(MODEL_NAME), buffer.getvalue())
+        attach_bands(bundle, config)
+    lake.write_bytes(lake.model_path(MODEL_NAME), dump_bundle(bundle))
     lake.write_json(lake.model_path(MODEL_NAME, "json"), bundle["card"])
     if bundle.get("reference"):  # the drift baseline (analytics/risk/reference.py), read by monitoring/drift.py
-        lake.write_json(lake.model_reference_path(MODEL_NAME), bundle["reference"])
+        lake.write_json(lake.model_drift_profile_path(MODEL_NAME), bundle["reference"])
 
 
 _LOADED: dict[str, tuple[tuple[int, int, int], dict]] = {}  # path -> (file stamp, bundle): one load per process
@@ -191,8 +223,37 @@ def score_customer_risk(bundle: dict, features: dict[str, Any], config: dict | N
                         "plus other_features_shap) = margin; probability_of_default = calibrator(margin)."),
         "model": {"version": card["version"], "trained_at": card["trained_at"], "metrics": card["metrics"],
                   "family": card["params"]["family"], "training_source": card["training_data"]["source"],
-                  "training_rows": card["training_data"]["rows"]},
+                  "training_rows": card["training_data"]["rows"], **registry_identity(bundle)},
     }
+
+
+def registry_identity(bundle: dict) -> dict[str, Any]:
+    """The registered model behind a champion bundle: name, registered version, alias and MLflow run id.
+
+    All None for a bundle saved without the registry (an older lake, or a test fixture).
+    """
+    found = bundle.get("registry") or {}
+    return {"name": found.get("name"), "registered_version": found.get("version"),
+            "alias": "champion" if found else None, "run_id": found.get("run_id")}
+
+
+def challenger_pds(challengers: list[tuple[dict, dict]], features: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each challenger's PD and band for the same features, for comparison only (the decision uses the champion).
+
+    A challenger whose inputs are not the analytics features gets ``pd: None`` and the reason.
+    """
+    out = []
+    for entry, bundle in challengers:
+        model: RiskModel = bundle["model"]
+        row = {"name": entry["name"], "version": entry["version"], "family": entry.get("family"),
+               "alias": entry.get("alias"), "run_id": entry.get("run_id")}
+        if not set(model.feature_names_in_) <= set(FEATURE_NAMES):
+            out.append({**row, "pd": None, "band": None, "reason": "trained on columns that are not the analytics "
+                                                                   "features"})
+            continue
+        pd_value = float(model.calibrate(model.decision_function(_row(model, features)))[0])
+        out.append({**row, "pd": round(pd_value, 6), "band": band_for(pd_value, bundle.get("bands") or DEFAULT_BANDS)})
+    return out
 
 
 # ---- what the pipeline calls ----------------------------------------------------
@@ -205,15 +266,22 @@ def ensure_risk_model(lake, config: dict, progress: Progress | None = None) -> d
     n = int(config.get("risk_model", {}).get("demo_portfolio", 300))
     say("info", f"no risk model saved in this lake yet: training the demo model once on a synthetic portfolio of "
                 f"{n} customers (outcomes from a documented latent function, see docs/risk_model.md)")
-    bundle, card = train_portfolio_model(n, config, say)
-    save_risk_model(lake, bundle, config)
+    trained = fit_portfolio_model(n, config, say)
+    publish_risk_model(lake, config, {family_label(trained.bundle["model"].family_): trained}, say,
+                       actor="ensure_risk_model")
+    card = trained.card
     say("success", f"risk model {card['version']} saved (CV ROC AUC {card['metrics']['roc_auc']['mean']:.3f})")
-    return bundle
+    return load_risk_model(lake)
 
 
 def risk_model_document(bundle: dict, docs: dict[str, dict], customer: dict, as_of: date,
-                        config: dict | None = None) -> dict[str, Any]:
-    """The body of ``risk_model.json``: the features used, the PD, score, band and drivers."""
+                        config: dict | None = None,
+                        challengers: list[tuple[dict, dict]] | None = None) -> dict[str, Any]:
+    """The body of ``risk_model.json``: the features used, the PD, score, band and drivers.
+
+    With ``challengers`` (``(entry, bundle)`` pairs from :func:`analytics.risk.registry.challenger_bundles`)
+    the body also lists their PDs under ``challengers``; nothing else changes.
+    """
     features = customer_features(docs, customer, as_of)
     model: RiskModel = bundle["model"]
     inputs = list(model.feature_names_in_)
@@ -225,6 +293,9 @@ def risk_model_document(bundle: dict, docs: dict[str, dict], customer: dict, as_
             "probability_of_default": missing("probability", "calibrator(margin)", reason),
             "risk_score": missing("score (0-100)", "100 x probability_of_default", reason),
             "risk_band": missing("band", "PD cut-offs", reason)}, "drivers": [],
-            "model": {"version": bundle["card"]["version"], "trained_at": bundle["card"]["trained_at"]}}
+            "model": {"version": bundle["card"]["version"], "trained_at": bundle["card"]["trained_at"],
+                      **registry_identity(bundle)}}
     body = score_customer_risk(bundle, features, config)
+    if challengers:
+        body["challengers"] = challenger_pds(challengers, features)
     return {"features": features, **body}

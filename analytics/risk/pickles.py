@@ -32,3 +32,14 @@ def load_bundle(path: Path) -> Any:
         finally:
             for old in added:
                 sys.modules.pop(old, None)
+
+
+def dump_bundle(bundle: Any) -> bytes:
+    """A bundle as the bytes of a compressed joblib file (what the lake stores and MLflow keeps as an artefact)."""
+    import io
+
+    import joblib
+
+    buffer = io.BytesIO()
+    joblib.dump(bundle, buffer, compress=3)
+    return buffer.getvalue()

@@ -1,7 +1,8 @@
 """A model's reference profile: how its training data was distributed, saved beside it as the drift baseline.
 
 :func:`reference_profile` is called once at training time (``train_risk_model``) and its result saved by
-``save_risk_model`` at ``lake.model_reference_path("risk_model")``. It holds, per model input and for the
+``save_risk_model`` and, for the registry's champion, ``governance.sync_lake`` at
+``lake.model_drift_profile_path("risk_model")``. It holds, per model input and for the
 risk score:
 
 * the bins: for a numeric input the distinct deciles of its training values (``edges``; a value ``v`` falls

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -26,6 +27,7 @@ from analytics.risk.features import MONOTONE, describe
 from analytics.risk.reference import reference_profile
 
 FORMAT = 1
+METRIC_NAMES = ("roc_auc", "ks", "gini", "brier")
 POSITIVE_WORDS = ("1", "true", "yes", "bad", "default", "defaulted")
 
 
@@ -130,6 +132,27 @@ def fingerprint(table: pd.DataFrame) -> str:
 
 
 # ---- training ----------------------------------------------------------------
+@dataclass
+class TrainedModel:
+    """One training's results: the saved bundle and card, and what tracking and drift need of its data.
+
+    ``X`` is the model's input table (identifier-like columns already left out),
+    ``y`` the 0/1 target, ``oof`` the held-out PDs of the cross-validation and
+    ``per_fold`` each fold's ROC AUC, KS, Gini and Brier.
+    """
+
+    bundle: dict
+    card: dict
+    X: pd.DataFrame
+    y: np.ndarray
+    oof: np.ndarray
+    per_fold: list[dict[str, float]]
+
+    def training_pd(self) -> np.ndarray:
+        """The fitted model's PD for every training row: the reference a scored population is compared with."""
+        return self.bundle["model"].predict_proba(self.X)[:, 1]
+
+
 def make_estimator(config: dict, monotone: dict[str, int]) -> RiskModel:
     """The estimator with the settings of ``config["risk_model"]``."""
     rm = config.get("risk_model", {})
@@ -166,13 +189,24 @@ def cross_validate(estimator: RiskModel, X: pd.DataFrame, y: np.ndarray, folds: 
 
 def _summary(per_fold: list[dict[str, float]]) -> dict[str, dict[str, float]]:
     return {k: {"mean": round(float(np.mean([f[k] for f in per_fold])), 6),
-                "std": round(float(np.std([f[k] for f in per_fold])), 6)} for k in ("roc_auc", "ks", "gini", "brier")}
+                "std": round(float(np.std([f[k] for f in per_fold])), 6)} for k in METRIC_NAMES}
 
 
 def train_risk_model(table: pd.DataFrame, target: str, positive: Any = None, config: dict | None = None,
                      source: str = "file", source_detail: dict | None = None,
                      monotone: dict[str, int] | None = None) -> tuple[dict, dict]:
     """Validate (stratified K-fold), fit on every row and describe the model; returns ``(bundle, card)``.
+
+    :func:`fit_risk_model` does the work and also returns the data tracking needs.
+    """
+    trained = fit_risk_model(table, target, positive, config, source, source_detail, monotone)
+    return trained.bundle, trained.card
+
+
+def fit_risk_model(table: pd.DataFrame, target: str, positive: Any = None, config: dict | None = None,
+                   source: str = "file", source_detail: dict | None = None,
+                   monotone: dict[str, int] | None = None) -> TrainedModel:
+    """Validate (stratified K-fold), fit on every row and describe the model, keeping the data and held-out PDs.
 
     Columns whose names match :data:`analytics.risk.features.FEATURES` get their
     documented monotone direction; ``monotone`` adds (or overrides) directions
@@ -215,7 +249,7 @@ def train_risk_model(table: pd.DataFrame, target: str, positive: Any = None, con
     }
     bundle = {"format": FORMAT, "model": model, "card": card}
     bundle["reference"] = reference_profile(model, X, card, seed)  # the drift baseline, saved beside the model
-    return bundle, card
+    return TrainedModel(bundle, card, X, y, oof, per_fold)
 
 
 def _versions() -> dict[str, str]:

@@ -75,14 +75,14 @@ def drift_lake(drift_template, tmp_path):
 
 def test_the_reference_profile_is_saved_beside_the_model(drift_lake):
     lake, _ = drift_lake
-    reference = lake.read_json(lake.model_reference_path("risk_model"))
+    reference = lake.read_json(lake.model_drift_profile_path("risk_model"))
     card = lake.read_json(lake.model_path("risk_model", "json"))
     assert reference["model_version"] == card["version"] and reference["rows"] == PORTFOLIO
     assert reference["reference_period"] == "2026-11" and reference["fingerprint"] == card["training_data"]["fingerprint"]
     assert set(reference["features"]) == {f["name"] for f in card["features"]}
     assert sum(reference["score"]["proportions"]) == pytest.approx(1.0, abs=1e-4)
     assert all(len(s["attribution"]) == len(s["labels"]) for s in reference["features"].values())
-    assert b"CUST_TRN" not in lake.model_reference_path("risk_model").read_bytes()   # no row, no id
+    assert b"CUST_TRN" not in lake.model_drift_profile_path("risk_model").read_bytes()   # no row, no id
 
 
 def test_the_training_population_is_stable_and_a_riskier_one_is_act(drift_lake):
@@ -128,7 +128,7 @@ def test_model_health_endpoint_for_analysts(drift_lake):
     assert client.get("/api/model-health", headers=auth(officer)).status_code == 403
     bad = client.get("/api/model-health?months=x", headers=auth(analyst))
     assert bad.status_code == 400 and bad.get_json()["field"] == "months"
-    lake.model_reference_path("risk_model").unlink()
+    lake.model_drift_profile_path("risk_model").unlink()
     missing = client.get("/api/model-health", headers=auth(analyst))
     assert missing.status_code == 404 and missing.get_json()["error"] == "no_reference_profile"
 

@@ -1,8 +1,8 @@
 """After erasure nothing in the lake names the customer or holds an identifier of theirs (issue 15, point 2).
 
-A lake of the ten demo customers, scored, with the demo loan book booked, the behavioural model trained on it,
-repayment events ingested, a batch job on record and the Parquet warehouse built, is erased of one customer through each path: ``python
--m pipeline erase``, the API's revocation, a DataLife that ran out (``enforce_data_life``), an AA notification
+A lake of the ten demo customers, scored, with the demo loan book booked, the behavioural model trained on it
+(tracked in the lake's MLflow store: sqlite database, run artefacts), repayment events ingested, a batch job on
+record and the Parquet warehouse built, is erased of one customer through each path: ``python -m pipeline erase``, the API's revocation, a DataLife that ran out (``enforce_data_life``), an AA notification
 (REVOKED, EXPIRED) and ``refresh``. Then every file of the lake is read as bytes: the customer's id, PAN, GSTIN,
 Udyam number, mobile numbers, e-mail, names, account numbers and loan ids appear only in the audit log (which
 holds ids and labels, never the PAN, mobile, e-mail or a name), the consent records are minimised (the AA
@@ -58,6 +58,7 @@ def booked_lake(tmp_path_factory, demo_models_lake, config):
     accept_demo_recommendations(lake, settings)
     loans = load_loans(lake, config=settings)
     ensure_behaviour_model(lake, settings)
+    _assert_tracked_in_the_lake(lake)
     target_loans = [loan for loan in loans if loan["customer_id"] == TARGET]
     assert any(loan["loan_id"].startswith("REC-") for loan in target_loans) and len(target_loans) >= 2
     other = next(loan for loan in loans if loan["customer_id"] != TARGET)
@@ -73,6 +74,17 @@ def booked_lake(tmp_path_factory, demo_models_lake, config):
                                                   "log": [f"{TARGET}: failed", f"{OTHER}: done"]})
     build_warehouse(lake)
     return lake, settings
+
+
+def _assert_tracked_in_the_lake(lake: Lake) -> None:
+    """The behavioural model's training is an MLflow run and a registered version in the lake's own store."""
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(tracking_uri=lake.mlflow_tracking_uri, registry_uri=lake.mlflow_tracking_uri)
+    (run,) = client.search_runs([client.get_experiment_by_name("msme-behaviour").experiment_id])
+    assert len(run.data.params["data.template_loans_sha256"]) == 64   # the loans by hash only
+    assert int(client.get_registered_model("msme-behaviour").aliases["champion"]) == 1
+    assert {a.path for a in client.list_artifacts(run.info.run_id)} >= {"model_card.json", "model", "reference"}
 
 
 @pytest.fixture()
@@ -187,7 +199,8 @@ def test_erasure_leaves_only_the_audit_log_and_a_minimised_consent(lake, path):
     after = warehouse_rows(lake)   # no row of the customer; every other customer's rows untouched
     assert after == {t: {cid: n for cid, n in rows.items() if cid != TARGET} for t, rows in before.items()}
 
-    hits = where(lake.root, needles)
+    hits = where(lake.root, needles)   # every file: the MLflow store (sqlite, artefacts) included
+    assert lake.mlflow_dir.joinpath("mlflow.db").is_file() and any(lake.mlflow_dir.rglob("*.joblib"))
     leaks = {n: sorted(files - shared_by_chance.get(n, set()) - {"audit/audit.ndjson"})
              for n, files in hits.items()}
     assert {n: files for n, files in leaks.items() if files} == {}
