@@ -19,6 +19,7 @@ from api_panel.auth import require_role
 from api_panel.compression import json_response
 from api_panel.declare import CustomerQuery, capped, declared, refusal
 from api_panel.errors import APIError, NotFoundError
+from pipeline.config import PROJECT_ROOT
 from pipeline.lake import Lake
 
 bp = Blueprint("analytics", __name__)

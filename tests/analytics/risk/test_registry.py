@@ -147,6 +147,9 @@ def test_promotion_changes_what_scoring_loads(compared, config):
         (before["model"]["registered_version"], new["version"], "risk-admin")
     assert entry["customer_id"] is None and entry["ts"]
     assert int(_client(lake).get_registered_model("msme-default-risk").aliases["champion"]) == new["version"]
+    champion = load_version(lake, "risk_model", new["version"])   # drift is now measured against the new champion
+    assert lake.read_json(lake.model_drift_profile_path("risk_model")) == champion["reference"]
+    assert champion["reference"]["model_version"] == champion["card"]["version"]
 
 
 def test_a_version_the_registry_does_not_know_is_one_line_and_exit_1(compared):
