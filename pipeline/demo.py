@@ -51,6 +51,7 @@ def prepare_demo(lake: Lake, config: dict, as_of: date | None, say, progress) ->
         return failed
     if not rebuilt:
         say("every demo customer reused: the loan book and behaviour model are the ones prepared with them")
+        _ensure_warehouse(lake, say, rebuild=False)
         return []
     from monitoring.booking import accept_demo_recommendations  # a thicker loan book for the portfolio
     from monitoring.loans import load_loans
@@ -58,6 +59,18 @@ def prepare_demo(lake: Lake, config: dict, as_of: date | None, say, progress) ->
     accept_demo_recommendations(lake, config, progress=lambda message: say(message))
     load_loans(lake, config=config)
     ensure_behaviour_model(lake, config, progress)
+    _ensure_warehouse(lake, say, rebuild=True)
     for customer_id, stamp in rebuilt.items():  # stamped only now: the whole demo is ready
         write_stamp(lake, customer_id, stamp)
     return []
+
+
+def _ensure_warehouse(lake: Lake, say, rebuild: bool) -> None:
+    """The warehouse the Portfolio view's SQL views read, built over the demo (again whenever a demo customer
+    was prepared again), so the dashboard shows them on the first start."""
+    from pipeline.warehouse.build import build_warehouse, warehouse_manifest
+
+    if rebuild or warehouse_manifest(lake) is None:
+        manifest = build_warehouse(lake)
+        say(f"warehouse built: {sum(manifest['rows'].values()):,} rows of {manifest['customers']} customers "
+            "(python -m pipeline warehouse build rebuilds it)")

@@ -11,6 +11,7 @@ from pipeline.aa.notifications import sync_registry
 from pipeline.aa.records import read_record, update_record
 from pipeline.consents import ConsentRegistry
 from pipeline.demo import prepare_demo
+from pipeline.warehouse.build import warehouse_manifest
 from pipeline.lake import Lake
 
 DEMO = {"CUST_MSM_00002": "high_seasonality", "CUST_MSM_00006": "fraud"}   # 00002 has a disbursed loan to book
@@ -47,6 +48,10 @@ def test_the_demo_arrives_through_the_local_aa(small_demo):
         assert lake.analytics_path(customer_id, "decision").exists()
         fetches = [e for e in lake.read_audit(customer_id) if e["action"] == "aa_fetch"]
         assert len(fetches) == 1 and fetches[0]["consent_id"] == journey["consent_id"]
+
+    manifest = warehouse_manifest(lake)   # the Portfolio view's SQL views have their warehouse from the start
+    assert manifest["customers"] == len(DEMO) and manifest["rows"]["transactions"] > 0
+    assert any(line.startswith("warehouse built: ") for line in said)
 
     said.clear()   # nothing changed: every customer is reused as it is, consents and all
     raw = {c: lake.raw_path(c, "credit_bureau").stat().st_mtime_ns for c in DEMO}
