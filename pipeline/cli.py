@@ -254,43 +254,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return EXIT_FAILURE if summary["failed"] else 0
 
 
-# ---- stream consumer (monitoring/stream.py) ----
-def cmd_consume(args: argparse.Namespace) -> int:
-    from monitoring.stream import StreamError, connect, consume, redact_url, resolve_redis_url
-
-    lake, config = _lake(args)
-    url = resolve_redis_url(config, args.redis)
-    try:
-        client = connect(url)
-    except StreamError as exc:
-        raise CommandError(str(exc)) from None
-
-    def ready(name: str) -> None:
-        print(f"consuming {args.stream!r} as {name} of group {args.group!r} from {redact_url(url)} "
-              f"(Ctrl-C or SIGTERM stops after the batch in hand)", flush=True)
-
-    from monitoring.stream import RiskUpdatePublisher
-
-    publish = RiskUpdatePublisher(lake, url)  # risk_update to the servers' portfolio rooms, through Redis
-
-    def alert(update: dict) -> None:
-        publish(update)
-        if update.get("alert"):
-            a = update["alert"]
-            reasons = [r.get("text", r) if isinstance(r, dict) else r for r in a.get("reasons") or []]
-            print(f"[warning] {update['loan_id']}: band {a.get('from_band')} -> {a.get('to_band')} "
-                  f"(PD {float(update.get('pd') or 0):.1%}): {'; '.join(map(str, reasons))}", flush=True)
-
-    try:
-        counts = consume(lake, config, url, stream=args.stream, group=args.group, consumer=args.consumer,
-                         batch=args.batch, block_ms=args.block_ms, stop_after=args.stop_after, on_update=alert,
-                         drain=args.drain, on_ready=ready, client=client)
-    except StreamError as exc:
-        raise CommandError(str(exc)) from None
-    print("consumed " + ", ".join(f"{n} {name}" for name, n in counts.items()), flush=True)
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command (also used to document them)."""
     parser = argparse.ArgumentParser(prog="python -m pipeline", description="MSME lending data lake pipeline")
@@ -346,18 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", help="comma-separated steps (default: generate,clean,analyze,score,models)")
     p.add_argument("--as-of", type=_as_of, help="as-of month for the generate step, YYYY-MM (default: this month)")
     p.add_argument("--progress-json", action="store_true", help="print progress as JSON lines {level, message}")
-    # ---- stream consumer (monitoring/stream.py) ----
-    p = command("consume", cmd_consume, "ingest repayment events from a Redis stream (consumer group, ack after "
-                "ingest)", customer=False)
-    p.add_argument("--redis", help="Redis URL (default: $REDIS_URL, config monitoring.redis_url, "
-                                   "or redis://127.0.0.1:6379/0)")
-    p.add_argument("--stream", default="repayments", help="stream name (default: repayments)")
-    p.add_argument("--group", default="monitoring", help="consumer group (default: monitoring)")
-    p.add_argument("--consumer", help="consumer name, stable across restarts (default: the host name)")
-    p.add_argument("--batch", type=int, default=500, help="entries per read and ingest (default: 500)")
-    p.add_argument("--block-ms", type=int, default=1000, help="how long a read waits for new entries (default 1000)")
-    p.add_argument("--stop-after", type=int, help="stop after reading N entries (re-deliveries included)")
-    p.add_argument("--drain", action="store_true", help="stop when the stream has nothing new")
+    # ---- stream consumer (monitoring/stream_cli.py owns the command) ----
+    from monitoring.stream_cli import add_consume_command
+    add_consume_command(sub)
     # ---- narration categoriser (analytics/bank/categorise/cli.py owns the command) ----
     from analytics.bank.categorise.cli import add_categorise_command
     add_categorise_command(sub)
