@@ -30,17 +30,26 @@ from pipeline.validation import Reason, SchemaValidator, validator_for
 
 @dataclass
 class CleanResult:
-    """What cleaning one source produced: clean records already serialised as NDJSON lines."""
+    """What cleaning one source produced: the clean records as one NDJSON text (each line ends in a newline).
+
+    One buffer, not a list of lines: keeping ~10^5 separately allocated lines alive cost more than
+    serialising them (``bench/SPEED.md``), and the stage writes the text as it is.
+    """
 
     source: str
-    clean_lines: list[bytes]
+    clean_ndjson: bytes
     quarantine: list[dict]
     report: dict = field(default_factory=dict)
 
     @property
+    def clean_lines(self) -> list[bytes]:
+        """The clean records' NDJSON lines, without their newlines (split on demand)."""
+        return self.clean_ndjson.splitlines()
+
+    @property
     def clean(self) -> list[dict]:
-        """The clean records as dicts (decoded on demand; the stage writes ``clean_lines``)."""
-        return [orjson.loads(line) for line in self.clean_lines]
+        """The clean records as dicts (decoded on demand)."""
+        return [orjson.loads(line) for line in self.clean_ndjson.splitlines()]
 
 
 class SourceCleaner:
@@ -70,17 +79,25 @@ class SourceCleaner:
                     if isinstance(container[key], dict) and leaf not in container[key]:
                         missing[path] += 1
 
-    def process(self, lines: list[bytes], first_line: int = 1) -> "_Partial":
-        """Parse, repair and validate lines (no de-duplication yet, so chunks can run in parallel).
+    def process(self, lines: list[bytes], first_line: int = 1, kept: "_Kept | None" = None) -> "_Partial":
+        """Parse, repair and validate lines, handing each valid record to ``kept``.
 
         The loop is the hot path of cleaning (``python -m bench speed``): a valid record costs one
         parse, the compiled normaliser, the compiled check, its key and one dump, and nothing else.
+        Without ``kept`` the valid records are collected undeduplicated in ``valid`` (a chunk of a
+        parallel clean); :meth:`clean` passes a :class:`_Kept` that de-duplicates as it goes.
         """
         part = _Partial(read=len(lines))
+        dumps = orjson.dumps
+        if kept is None:
+            add = part.valid.append
+            keep = lambda line_no, key, record: add((line_no, key, dumps(record)))  # noqa: E731
+        else:
+            keep = kept.keep
         # counted in plain (default)dicts, whose ``+= 1`` the interpreter runs 2-3x faster than a Counter's
         repairs, missing, by_reason = defaultdict(int), defaultdict(int), part.by_reason
-        quarantine, add_valid = part.quarantine, part.valid.append
-        key_of, dumps, loads, normalize = self.key_of, orjson.dumps, orjson.loads, self.normalize
+        quarantine = part.quarantine
+        key_of, loads, normalize = self.key_of, orjson.loads, self.normalize
         repair, errors, is_valid = self.repair, self.validator.errors, self.is_valid
         has_nested_droppable = any(kind is None and len(steps) > 1 for _, steps, kind in self.droppable)
         problems: list[Reason] = []
@@ -103,7 +120,7 @@ class SourceCleaner:
                 self._count_missing(record, missing)
             passes = is_valid(record)
             if passes and not problems:
-                add_valid((line_no, key_of(record), dumps(record)))
+                keep(line_no, key_of(record), record)
                 continue
             reasons = [] if passes else errors(record)
             if problems:
@@ -115,7 +132,7 @@ class SourceCleaner:
                 for code in {r.code for r in reasons}:
                     by_reason[code] += 1
                 continue
-            add_valid((line_no, key_of(record), dumps(record)))
+            keep(line_no, key_of(record), record)
         part.repairs.update(repairs)
         part.missing.update(missing)
         return part
@@ -157,6 +174,13 @@ class SourceCleaner:
                     continue
                 seen[key] = [line] if hashed else True
                 clean.append(line)
+        clean.append(b"")  # the last line's newline
+        written = len(clean) - 1
+        return self._result(b"\n".join(clean) if written else b"", written, repairs, missing, by_reason,
+                            quarantine, read, duplicates, duplicate_keys)
+
+    def _result(self, clean_ndjson: bytes, written: int, repairs: Counter, missing: Counter, by_reason: Counter,
+                quarantine: list[dict], read: int, duplicates: int, duplicate_keys: list) -> CleanResult:
         report = {
             "source": self.spec.name,
             "status": "ok",
@@ -166,17 +190,20 @@ class SourceCleaner:
             "duplicates": duplicates,
             "duplicate_examples": duplicate_keys,
             "quarantined": {"total": len(quarantine), "by_reason": dict(sorted(by_reason.items()))},
-            "written": len(clean),
-            "conserved": read == len(clean) + duplicates + len(quarantine),
+            "written": written,
+            "conserved": read == written + duplicates + len(quarantine),
         }
         if not report["conserved"]:  # a bug here would silently lose data; refuse loudly instead
             raise AssertionError(f"{self.spec.name}: read {read} != written + duplicates + quarantined")
-        return CleanResult(self.spec.name, clean, quarantine, report)
+        return CleanResult(self.spec.name, clean_ndjson, quarantine, report)
 
     def clean(self, lines: list[bytes]) -> CleanResult:
-        """Clean one source's raw lines; never raises on bad records, it quarantines them."""
+        """Clean one source's raw lines in this process; never raises on bad records, it quarantines them."""
         with _no_cyclic_gc():
-            return self.finish([self.process(lines)])
+            kept = _Kept()
+            part = self.process(lines, kept=kept)
+            return self._result(bytes(kept.buffer), kept.written, part.repairs, part.missing, part.by_reason,
+                                part.quarantine, part.read, kept.duplicates, kept.examples)
 
 
 @contextmanager
@@ -209,6 +236,28 @@ def _passes(validate: Callable[[Any], Any]) -> Callable[[Any], bool]:
         except JsonSchemaValueException:
             return False
     return passes
+
+
+class _Kept:
+    """The valid records of a one-process clean, de-duplicated as they come (first wins, as in
+    :meth:`SourceCleaner.finish`) and serialised straight into one buffer."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.seen: set[tuple] = set()
+        self.written = self.duplicates = 0
+        self.examples: list[list] = []
+
+    def keep(self, line_no: int, key: tuple, record: dict) -> None:
+        """Append ``record`` unless a record with the same natural key was kept before."""
+        if key in self.seen:
+            self.duplicates += 1
+            if len(self.examples) < 50:
+                self.examples.append([line_no, *key])
+            return
+        self.seen.add(key)
+        self.written += 1
+        self.buffer += orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
 
 
 @dataclass

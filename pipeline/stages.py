@@ -138,7 +138,7 @@ def clean_stage(lake: Lake, customer_id: str, config: dict, progress: Progress =
             progress("error", f"{source}: {exc}")
             continue
         result = clean_source(source, lines, workers=_clean_workers(config, len(lines)))
-        lake.write_lines(lake.clean_path(customer_id, source), result.clean_lines)
+        lake.write_bytes(lake.clean_path(customer_id, source), result.clean_ndjson)
         lake.write_ndjson(lake.quarantine_path(customer_id, source), result.quarantine)
         report["sources"][source] = result.report
         r = result.report
