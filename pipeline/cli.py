@@ -114,6 +114,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.overlap import can_overlap, run_overlapped
     from pipeline.runner import UnknownStepError, parse_steps, run_steps
 
     try:
@@ -121,10 +122,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     except UnknownStepError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if "generate" in steps and args.profile:
+        from generators.registry import PROFILE_NAMES
+
+        if args.profile not in PROFILE_NAMES:
+            raise CommandError(f"unknown profile {args.profile!r}; known: {', '.join(PROFILE_NAMES)}")
     options = {"generate": {"profile": args.profile, "as_of": args.as_of}}
     say = _printer(as_json=args.progress_json)
     with _working_lake(args, args.customer_id, models="score" in steps, say=say) as (lake, config, _):
-        outcome = run_steps(lake, args.customer_id, steps, config, say, options)
+        if can_overlap(steps) and not args.one_process:
+            outcome = run_overlapped(lake, args.customer_id, steps, config, say, options)
+        else:
+            outcome = run_steps(lake, args.customer_id, steps, config, say, options)
     if outcome["status"] != "done":
         raise CommandError(outcome["error"])
     if not args.progress_json:
@@ -274,10 +283,13 @@ def build_parser() -> argparse.ArgumentParser:
     command("clean", cmd_clean, "repair, de-duplicate and validate raw data into clean + quarantine")
     command("analyze", cmd_analyze, "compute the underwriting analytics from the clean layer")
     p = command("run", cmd_run, "run pipeline steps in order")
-    p.add_argument("--steps", help="comma-separated steps (default: generate,clean,analyze)")
+    p.add_argument("--steps", help="comma-separated steps (default: generate,clean,analyze,score,models)")
     p.add_argument("--profile", help="profile for the generate step")
     p.add_argument("--as-of", type=_as_of, help="as-of month for the generate step, YYYY-MM")
     p.add_argument("--progress-json", action="store_true", help="print progress as JSON lines {level, message}")
+    p.add_argument("--one-process", action="store_true",
+                   help="run every step in this process (by default a second process imports the analysis "
+                        "libraries while generate and clean run)")
     p = command("import-aa", cmd_import_aa, "import real AA FI data (JSON or ReBIT XML) into the raw layer")
     p.add_argument("--file", required=True, help="FI data file")
     p = command("aa-consent", cmd_aa_consent, "ask the customer's Account Aggregator for consent; prints the consent "

@@ -46,23 +46,37 @@ def run_steps(lake: Lake, customer_id: str, steps: list[str], config: dict,
     as-of month for ``generate``).
     """
     validate_customer_id(customer_id)
-    options = options or {}
-    results: dict[str, Any] = {}
     started = time.perf_counter()
+    outcome = walk_steps(lake, customer_id, steps, config, progress, options)
+    record_run(lake, customer_id, steps, outcome, time.perf_counter() - started)
+    return outcome
+
+
+def walk_steps(lake: Lake, customer_id: str, steps: list[str], config: dict, progress: Progress,
+               options: dict[str, dict[str, Any]] | None = None, first: int = 1,
+               total: int | None = None) -> dict[str, Any]:
+    """Run ``steps`` in order without recording the run; numbered ``first``.. of ``total`` in the progress lines
+    (a run split between two processes, :mod:`pipeline.overlap`, numbers its halves as one run)."""
+    options = options or {}
+    total = total or len(steps)
+    results: dict[str, Any] = {}
     status, error = "done", None
-    for index, name in enumerate(steps, start=1):
-        progress("info", f"[{index}/{len(steps)}] {name}: started")
+    for index, name in enumerate(steps, start=first):
+        progress("info", f"[{index}/{total}] {name}: started")
         t0 = time.perf_counter()
         try:
             results[name] = STEPS[name](lake, customer_id, config, progress, **options.get(name, {}))
         except StageError as exc:
             status, error = "error", f"{name}: {exc}"
-            progress("error", f"[{index}/{len(steps)}] {name}: failed: {exc}")
+            progress("error", f"[{index}/{total}] {name}: failed: {exc}")
             break
-        progress("success", f"[{index}/{len(steps)}] {name}: done in {time.perf_counter() - t0:.2f}s")
-    entry = {"ts": utc_now_iso(), "steps": steps, "status": status, "error": error,
-             "duration_s": round(time.perf_counter() - started, 3)}
-    if lake.has_customer(customer_id):
-        lake.append_line(lake.run_log_path(customer_id), entry)
+        progress("success", f"[{index}/{total}] {name}: done in {time.perf_counter() - t0:.2f}s")
     return {"status": status, "error": error, "results": results}
 
+
+def record_run(lake: Lake, customer_id: str, steps: list[str], outcome: dict[str, Any], seconds: float) -> None:
+    """Append the run to the customer's run log (once per run, however many processes it took)."""
+    entry = {"ts": utc_now_iso(), "steps": steps, "status": outcome["status"], "error": outcome["error"],
+             "duration_s": round(seconds, 3)}
+    if lake.has_customer(customer_id):
+        lake.append_line(lake.run_log_path(customer_id), entry)

@@ -1,0 +1,124 @@
+"""``python -m pipeline run`` split over two processes (pipeline/overlap.py): real subprocesses, real files.
+
+The split must be invisible except in time: the same documents as a one-process run, one numbering of the
+steps, one run-log entry, the first failure stopping the run, and no process left behind when the command
+is killed.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from pipeline.lake import Lake
+from tests.pipeline.test_cli import PROJECT_ROOT, run_cli
+
+CUSTOMER = "CUST_MSM_00002"
+VOLATILE = {"generated_at", "ts", "duration_s", "trained_at"}
+
+
+def _documents(lake: Lake, customer_id: str) -> dict[str, object]:
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in VOLATILE}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    folder = lake.customer_dir("analytics", customer_id)
+    return {path.name: strip(orjson.loads(path.read_bytes())) for path in sorted(folder.glob("*.json"))}
+
+
+@pytest.fixture(scope="module")
+def model_lakes(tmp_path_factory, small_risk_model):
+    """Two empty lakes holding the same small risk model."""
+    return [small_risk_model(Lake(tmp_path_factory.mktemp(name) / "lake")) for name in ("split", "single")]
+
+
+def test_split_run_writes_what_a_one_process_run_writes(model_lakes):
+    split, single = model_lakes
+    args = ("run", "--customer-id", CUSTOMER, "--profile", "high_seasonality", "--as-of", "2026-11")
+    first = run_cli(*args, lake=split.root)
+    second = run_cli(*args, "--one-process", lake=single.root)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+
+    numbered = [line.split("]", 2)[1].strip() for line in first.stdout.splitlines() if "started" in line]
+    assert numbered == ["[1/5", "[2/5", "[3/5", "[4/5", "[5/5"]
+    assert first.stdout.count("done in") == 5 and "run finished" in first.stdout
+
+    documents = _documents(split, CUSTOMER)
+    assert {"risk_model.json", "decision.json", "cashflow_forecast.json", "transaction_summary.json"} <= set(documents)
+    assert documents == _documents(single, CUSTOMER)
+    for layer in ("raw", "clean"):
+        for path in sorted(split.customer_dir(layer, CUSTOMER).iterdir()):
+            assert path.read_bytes() == (single.customer_dir(layer, CUSTOMER) / path.name).read_bytes(), path
+
+    runs = split.read_ndjson(split.run_log_path(CUSTOMER))
+    assert len(runs) == 1 and runs[0]["status"] == "done" and runs[0]["error"] is None
+    assert runs[0]["steps"] == ["generate", "clean", "analyze", "score", "models"]
+
+
+def test_a_failure_in_the_model_half_stops_the_run_and_is_recorded(model_lakes):
+    lake = model_lakes[0]
+    done = run_cli("run", "--customer-id", "CUST_MSM_00003", "--profile", "baseline", "--as-of", "2026-11",
+                   "--steps", "generate,clean,score,models", lake=lake.root)
+    assert done.returncode == 1
+    assert "error: score: no analytics for CUST_MSM_00003: run analyze first" in done.stderr
+    assert "[3/4] score: failed" in done.stdout and "[4/4] models" not in done.stdout
+    runs = lake.read_ndjson(lake.run_log_path("CUST_MSM_00003"))
+    assert [(r["status"], r["error"]) for r in runs] == [("error", "score: no analytics for CUST_MSM_00003: "
+                                                                   "run analyze first")]
+
+
+def test_a_failure_in_the_data_half_never_starts_the_model_half(model_lakes):
+    lake = model_lakes[1]
+    done = run_cli("run", "--customer-id", "CUST_MSM_00004", "--steps", "clean,analyze,score", lake=lake.root)
+    assert done.returncode == 1 and "no raw data for CUST_MSM_00004" in done.stderr
+    assert "[1/3] clean: failed" in done.stdout and "score" not in done.stdout
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running or sleeping: not gone, and not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[-1][:1]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal and /proc are Linux's")
+def test_killing_the_command_mid_model_steps_kills_its_second_process(tmp_path, small_risk_model):
+    lake = small_risk_model(Lake(tmp_path / "lake"))
+    command = [sys.executable, "-m", "pipeline", "run", "--customer-id", "CUST_MSM_00005", "--profile",
+               "baseline", "--as-of", "2026-11", "--lake", str(lake.root)]
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               text=True, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+    try:
+        assert "[1/5] generate: started" in process.stdout.readline()
+        children = _children(process.pid)
+        assert len(children) == 1  # forked before the first step: it imports the model steps' libraries
+        for line in process.stdout:
+            if "[4/5] score: started" in line:  # the second process is now running the model steps
+                break
+        assert _alive(children[0])
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 0.5  # the models step alone takes longer: only the kernel's signal is this quick
+        while _alive(children[0]) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not _alive(children[0]), "the second process outlived the killed command"
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.stdout.close()
