@@ -122,3 +122,27 @@ def test_killing_the_command_mid_model_steps_kills_its_second_process(tmp_path, 
         if process.poll() is None:
             process.kill()
         process.stdout.close()
+
+
+def test_the_categorisers_decisions_cross_to_the_second_process_through_the_go_pipe():
+    from analytics.bank.categorise import engine
+    from pipeline import overlap
+
+    saved = engine.decisions_memo()
+    try:
+        engine.categorise("UPI/SHARMA TRADERS/sharma@okicici/Payment", "CREDIT", 1500.0, "UPI")
+        memo = engine.decisions_memo()
+        assert memo  # decided once, remembered
+        key = next(iter(memo))
+        planted = ("planted_leaf", "PLANTED PARTY", 0.99, 7)  # not a real decision: shows the memo is what is used
+        read_end, write_end = os.pipe()
+        overlap._send(write_end, overlap._packed({"analytics.bank.categorise.engine": {key: planted}}))
+        os.close(write_end)
+        size = overlap._LENGTH.unpack(overlap._receive(read_end, overlap._LENGTH.size))[0]
+        engine._DECISIONS.clear()
+        overlap._adopt(__import__("pickle").loads(overlap._receive(read_end, size)))
+        os.close(read_end)
+        assert engine._decide(*key) == planted
+    finally:
+        engine._DECISIONS.clear()
+        engine.remember_decisions(saved)

@@ -183,8 +183,37 @@ def _party(entity_name: str | None, printed: str | None) -> str | None:
     return printed if entity_name in named and " " in printed else entity_name
 
 
-@lru_cache(maxsize=32768)
+_DECISIONS: dict[tuple[str, str, str, bool], tuple[str, str | None, float, int]] = {}
+_DECISIONS_KEPT = 32768
+
+
 def _decide(key: str, txn_type: str, mode: str, small: bool) -> tuple[str, str | None, float, int]:
+    """:func:`_decide_line`, remembered per distinct (folded narration, type, mode, small): a statement
+    repeats its narrations, and a process categorising many statements repeats them across customers."""
+    args = (key, txn_type, mode, small)
+    found = _DECISIONS.get(args)
+    if found is None:
+        found = _decide_line(key, txn_type, mode, small)
+        if len(_DECISIONS) >= _DECISIONS_KEPT:
+            _DECISIONS.clear()
+        _DECISIONS[args] = found
+    return found
+
+
+def decisions_memo() -> dict[tuple[str, str, str, bool], tuple[str, str | None, float, int]]:
+    """A copy of what this process has decided so far (pure results of the rules): a ``run`` split over two
+    processes (:mod:`pipeline.overlap`) hands it to the second, which categorises the same statement again."""
+    return dict(_DECISIONS)
+
+
+def remember_decisions(memo: dict[tuple[str, str, str, bool], tuple[str, str | None, float, int]]) -> None:
+    """Adopt decisions another process made with the same rules (see :func:`decisions_memo`)."""
+    if len(_DECISIONS) + len(memo) >= _DECISIONS_KEPT:
+        _DECISIONS.clear()
+    _DECISIONS.update(list(memo.items())[:_DECISIONS_KEPT])
+
+
+def _decide_line(key: str, txn_type: str, mode: str, small: bool) -> tuple[str, str | None, float, int]:
     text = read_text(key)
     features, context = _features(text, txn_type, mode, small)
     rules = tables().rules
