@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pipeline import normalize
+from pipeline import fastparse, normalize
 from pipeline.sources import SourceSpec, split_path
 from pipeline.validation import Reason
 
@@ -27,6 +27,8 @@ _FAST_CHECKS = {
 }
 
 
+# true when ``m = v * 100`` shows that the float ``v`` has at most two decimals (so round(v, 2) == v)
+_IN_PAISE = "m.is_integer() and -1e15 < m < 1e15 and m / 100 == v"
 _DATE_CACHE_SIZE = 100_000  # distinct date texts remembered per source (a few MB at most)
 
 
@@ -41,14 +43,14 @@ def _date_lines(read: str, write: str, code: str, field_name: str, pad: str) -> 
         f"{pad}v = {read}",
         f"{pad}if v is not None:",
         f"{pad}    c = v.__class__",
-        f"{pad}    hit = DATES.get(v) if c is str else None",
+        f"{pad}    hit = DATES.get(v) if c is str or c is int else None",
         f"{pad}    if hit is None:",
         f"{pad}        try:",
         f"{pad}            hit = parse_date(v)",
         f"{pad}        except NormalizeError as exc:",
         f"{pad}            problems.append(Reason({code!r}, {field_name!r}, str(exc)))",
         f"{pad}        else:",
-        f"{pad}            if c is str and len(DATES) < {_DATE_CACHE_SIZE}:",
+        f"{pad}            if (c is str or c is int) and len(DATES) < {_DATE_CACHE_SIZE}:",
         f"{pad}                DATES[v] = hit",
         f"{pad}    if hit is not None:",
         f"{pad}        {write}, k = hit",
@@ -73,16 +75,29 @@ def _parse_lines(read: str, write: str, field_name: str, parser: str, suffix: st
     """Parse the value ``read`` into ``write`` unless it is already canonical; a failure becomes a problem."""
     if parser == "parse_date":
         return _date_lines(read, write, f"{field_name}:{suffix}", field_name, pad)
-    head = [f"{pad}v = {read}", f"{pad}if v is not None:", f"{pad}    c = v.__class__",
-            f"{pad}    if not {_FAST_CHECKS[parser]}:"]
+    head = [f"{pad}v = {read}", f"{pad}if v is not None:", f"{pad}    c = v.__class__"]
+    if parser == "parse_timestamp":  # the usual repairs have a shortcut (pipeline.fastparse)
+        return head + [f"{pad}    if not {_FAST_CHECKS[parser]}:",
+                       *_call_parser(write, field_name, "timestamp_value", suffix, pad + "        ")]
     if parser != "parse_amount":
-        return head + _call_parser(write, field_name, parser, suffix, pad + "        ")
-    # the commonest repair, inlined: a plain number sent as a string
-    return head + [f"{pad}        if c is str and PLAIN_NUMBER(v) is not None:",
-                   f"{pad}            {write} = round(float(v), 2)",
-                   f"{pad}            repairs['amount_from_string'] += 1",
-                   f"{pad}        else:",
-                   *_call_parser(write, field_name, parser, suffix, pad + "            ")]
+        return head + [f"{pad}    if not {_FAST_CHECKS[parser]}:",
+                       *_call_parser(write, field_name, parser, suffix, pad + "        ")]
+    # a float with at most two decimals is already in paise: a whole m = v * 100 with m / 100 == v proves it
+    # without round()'s decimal conversion (pipeline.fastparse.amount_text says why), which decides otherwise;
+    # a plain number sent as a text is the commonest repair, the other texts take amount_text's shortcut
+    return head + [f"{pad}    if c is float:",
+                   f"{pad}        m = v * 100",
+                   f"{pad}        if not ({_IN_PAISE}) and round(v, 2) != v:",
+                   *_call_parser(write, field_name, parser, suffix, pad + "            "),
+                   f"{pad}    elif c is str and PLAIN_NUMBER(v) is not None:",
+                   f"{pad}        v = float(v)",
+                   f"{pad}        m = v * 100",
+                   f"{pad}        {write} = v if {_IN_PAISE} else round(v, 2)",
+                   f"{pad}        repairs['amount_from_string'] += 1",
+                   f"{pad}    elif c is str:",
+                   *_call_parser(write, field_name, "amount_text", suffix, pad + "        "),
+                   f"{pad}    else:",
+                   *_call_parser(write, field_name, parser, suffix, pad + "        ")]
 
 
 def _enum_lines(read: str, write: str, allowed: tuple[str, ...], pad: str) -> list[str]:
@@ -161,6 +176,7 @@ def compile_normalizer(spec: SourceSpec) -> Callable[[dict, dict, dict, list], b
     namespace = {
         "NormalizeError": normalize.NormalizeError, "Reason": Reason,
         "CANON_TS": normalize._CANON_TS.match, "PLAIN_NUMBER": normalize._PLAIN_NUMBER.match, "DATES": {},
+        "amount_text": fastparse.amount_text, "timestamp_value": fastparse.timestamp_value,
         **{name: getattr(normalize, name) for _, name, _ in _GROUPS},
     }
     source = "\n".join(lines)
