@@ -59,9 +59,11 @@ class _Compiler:
         name = f"check_{len(self.helpers)}"
         self.helpers.append("")  # reserve the slot: nested helpers are appended after it
         body: list[str] = []
-        self.emit(schema, "v", 1, body)
+        self.emit(schema, "v", 2, body)
         index = int(name.rsplit("_", 1)[1])
-        self.helpers[index] = "\n".join([f"def {name}(v):", *body, "    return True"])
+        # a required property is read without testing for it first: its absence fails the check here
+        self.helpers[index] = "\n".join([f"def {name}(v):", "    try:", *(body or ["        pass"]),
+                                         "    except KeyError:", "        return False", "    return True"])
         return name
 
     def emit(self, schema: Any, v: str, indent: int, out: list[str]) -> None:
@@ -147,15 +149,23 @@ def _object(comp: _Compiler, schema: dict, v: str, c: str, pad: str, indent: int
     extra = schema.get("additionalProperties", True)
     if extra not in (True, False):
         raise UnsupportedSchemaError("additionalProperties with a schema")
-    tests = []
-    if schema.get("required"):
-        tests.append(f"not {comp.constant(frozenset(schema['required']))} <= {v}.keys()")
+    required = list(dict.fromkeys(schema.get("required", ())))
+    checked = {key for key, sub in properties.items() if key in required and not (sub is True or sub == {})}
+    # a required property with a schema is read as v[key] below, which raises KeyError (caught by the
+    # function: the check fails) when it is absent; only the others need a test of their own
+    tests = [f"{key!r} not in {v}" for key in required if key not in checked]
     if extra is False:
-        tests.append(f"not {v}.keys() <= {comp.constant(frozenset(properties))}")
+        optional = [key for key in properties if key not in required]
+        if set(required) <= set(properties) and len(optional) <= 3:
+            # with every required key there (or a KeyError), no other key means: as many keys as those
+            # plus the optional ones present
+            count = " + ".join([str(len(required)), *(f"({key!r} in {v})" for key in optional)])
+            tests.append(f"len({v}) != {count}")
+        else:
+            tests.append(f"not {v}.keys() <= {comp.constant(frozenset(properties))}")
     wrap = bool(comp.guard("object", "wrap"))
     level = indent + wrap
     inner_pad = "    " * level
-    required = set(schema.get("required", ()))
     body: list[str] = []
     for key, sub in properties.items():
         if sub is True or sub == {}:
@@ -168,7 +178,7 @@ def _object(comp: _Compiler, schema: dict, v: str, c: str, pad: str, indent: int
         elif simple:
             body += [f"{inner_pad}if {key!r} in {v} and {v}[{key!r}].__class__ is not {simple}:",
                      f"{inner_pad}    return False"]
-        elif key in required:  # already known to be there
+        elif key in required:  # read without a test: KeyError when absent
             comp.emit(sub, item, level, inner)
             body += [f"{inner_pad}{item} = {v}[{key!r}]", *inner]
         else:
