@@ -22,9 +22,11 @@ from typing import Any
 import orjson
 from fastjsonschema import JsonSchemaValueException
 
+from pipeline.fastcheck import compile_check
 from pipeline.fastpath import compile_normalizer
+from pipeline.normalize import CANONICAL_PATTERNS
 from pipeline.slowpath import normalize_record
-from pipeline.sources import SOURCE_REPAIRS, SPECS, SourceSpec, compile_paths, iter_slots
+from pipeline.sources import SOURCE_REPAIRS, SPECS, SourceSpec, compile_paths, iter_slots, split_path
 from pipeline.validation import Reason, SchemaValidator, validator_for
 
 
@@ -62,9 +64,14 @@ class SourceCleaner:
         if compiled:
             self.normalize = compile_normalizer(spec)
             self.is_valid = validator.check or _passes(validator.fast)
+            # for a record just normalised (and not repaired further): its dates and timestamps are canonical
+            held = {tuple(split_path(path)): CANONICAL_PATTERNS[kind]
+                    for kind in CANONICAL_PATTERNS for path in getattr(spec, kind)}
+            self.is_valid_parsed = (compile_check(validator.schema, held) if validator.check else None) \
+                or self.is_valid
         else:
             self.normalize = partial(normalize_record, spec)
-            self.is_valid = _passes(validator.fast)
+            self.is_valid = self.is_valid_parsed = _passes(validator.fast)
         self.droppable = [(path, steps, kind) for (path, steps), kind
                           in zip(compile_paths(tuple(spec.droppable)), spec.droppable.values())]
         self.repair = SOURCE_REPAIRS.get(spec.name)
@@ -98,7 +105,7 @@ class SourceCleaner:
         repairs, missing, by_reason = defaultdict(int), defaultdict(int), part.by_reason
         quarantine = part.quarantine
         key_of, loads, normalize = self.key_of, orjson.loads, self.normalize
-        repair, errors, is_valid = self.repair, self.validator.errors, self.is_valid
+        repair, errors, is_valid, is_valid_parsed = self.repair, self.validator.errors, self.is_valid, self.is_valid_parsed
         count_missing = self._count_missing if any(kind is None and len(steps) > 1
                                                    for _, steps, kind in self.droppable) else None
         problems: list[Reason] = []
@@ -118,13 +125,16 @@ class SourceCleaner:
             if normalize(record, repairs, missing, problems) and repair is not None:
                 for kind in repair(record):
                     repairs[kind] += 1
+                check = is_valid
+            else:
+                check = is_valid_parsed
             if count_missing is not None:
                 count_missing(record, missing)
             if problems:
                 reasons = sorted({(r.code, r.message): r for r in problems + errors(record)}.values(),
                                  key=lambda r: (r.code, r.message))
                 problems = []
-            elif is_valid(record):
+            elif check(record):
                 reasons = None
             else:
                 reasons = errors(record)

@@ -39,11 +39,13 @@ class UnsupportedSchemaError(ValueError):
 
 
 class _Compiler:
-    def __init__(self) -> None:
+    def __init__(self, held: dict[tuple[str, ...], frozenset[str]]) -> None:
         self.constants: dict[str, Any] = {}
         self.helpers: list[str] = []
         self.depth = 0
         self.known: str | None = None  # the one type the schema being emitted declares: its guards can go
+        self.held = held
+        self.path: tuple[str, ...] = ()  # where the value being checked sits: property names and "[]"
 
     def guard(self, json_type: str, test: str) -> str:
         """``test`` for a value that may not be of ``json_type`` yet (a declared single type needs no guard)."""
@@ -116,7 +118,7 @@ def _length_tests(schema: dict, v: str, shortest: str, longest: str) -> list[str
 
 def _string_bounds(comp: _Compiler, schema: dict, v: str, c: str, pad: str, indent: int, out: list[str]) -> None:
     tests = _length_tests(schema, v, "minLength", "maxLength")
-    if "pattern" in schema:
+    if "pattern" in schema and schema["pattern"] not in comp.held.get(comp.path, ()):
         search = comp.constant(re.compile(_DOLLAR.sub(r"\\Z", schema["pattern"])).search)
         tests.append(f"not {search}({v})")
     if tests:
@@ -173,6 +175,7 @@ def _object(comp: _Compiler, schema: dict, v: str, c: str, pad: str, indent: int
         item = f"p{comp.depth}_{len(body)}"
         inner: list[str] = []
         simple = _class_only(sub)
+        comp.path += (key,)
         if simple and key in required:  # a bare type: one test, no variables
             body += [f"{inner_pad}if {v}[{key!r}].__class__ is not {simple}:", f"{inner_pad}    return False"]
         elif simple:
@@ -184,6 +187,7 @@ def _object(comp: _Compiler, schema: dict, v: str, c: str, pad: str, indent: int
         else:
             comp.emit(sub, item, level + 1, inner)
             body += [f"{inner_pad}if {key!r} in {v}:", f"{inner_pad}    {item} = {v}[{key!r}]", *inner]
+        comp.path = comp.path[:-1]
     if tests or body:
         if wrap:
             out.append(f"{pad}if {c} is dict:")
@@ -201,7 +205,9 @@ def _array(comp: _Compiler, schema: dict, v: str, c: str, pad: str, indent: int,
     inner_pad = "    " * (indent + wrap)
     inner: list[str] = []
     item = f"i{comp.depth}"
+    comp.path += ("[]",)
     comp.emit(items, item, indent + wrap + 1, inner)
+    comp.path = comp.path[:-1]
     if tests or inner:
         if wrap:
             out.append(f"{pad}if {c} is list:")
@@ -242,9 +248,16 @@ _GROUPS: list[tuple[tuple[str, ...], _Emitter]] = [
 _KNOWN = frozenset(k for keywords, _ in _GROUPS for k in keywords) | {"then", "else"}
 
 
-def compile_check(schema: dict) -> Callable[[Any], bool] | None:
-    """A function ``check(record) -> bool`` equivalent to the schema without formats; None when unsupported."""
-    comp = _Compiler()
+def compile_check(schema: dict, held: dict[tuple[str, ...], frozenset[str]] | None = None
+                  ) -> Callable[[Any], bool] | None:
+    """A function ``check(record) -> bool`` equivalent to the schema without formats; None when unsupported.
+
+    ``held`` names patterns the caller knows its values satisfy, by where they sit (``("a", "[]", "b")``
+    for ``a[].b``): the cleaner has just parsed its dates and timestamps into canonical text, so
+    re-matching them against the schema's date and date-time patterns would only repeat work. With
+    ``held`` the check is exact only for records that keep that promise.
+    """
+    comp = _Compiler(held or {})
     try:
         entry = comp.function(schema)
     except UnsupportedSchemaError:
