@@ -22,9 +22,11 @@ from typing import Any
 import orjson
 from fastjsonschema import JsonSchemaValueException
 
+from pipeline.fastcheck import compile_check
 from pipeline.fastpath import compile_normalizer
+from pipeline.normalize import CANONICAL_PATTERNS
 from pipeline.slowpath import normalize_record
-from pipeline.sources import SOURCE_REPAIRS, SPECS, SourceSpec, compile_paths, iter_slots
+from pipeline.sources import SOURCE_REPAIRS, SPECS, SourceSpec, compile_paths, iter_slots, split_path
 from pipeline.validation import Reason, SchemaValidator, validator_for
 
 
@@ -62,9 +64,14 @@ class SourceCleaner:
         if compiled:
             self.normalize = compile_normalizer(spec)
             self.is_valid = validator.check or _passes(validator.fast)
+            # for a record just normalised (and not repaired further): its dates and timestamps are canonical
+            held = {tuple(split_path(path)): CANONICAL_PATTERNS[kind]
+                    for kind in CANONICAL_PATTERNS for path in getattr(spec, kind)}
+            self.is_valid_parsed = (compile_check(validator.schema, held) if validator.check else None) \
+                or self.is_valid
         else:
             self.normalize = partial(normalize_record, spec)
-            self.is_valid = _passes(validator.fast)
+            self.is_valid = self.is_valid_parsed = _passes(validator.fast)
         self.droppable = [(path, steps, kind) for (path, steps), kind
                           in zip(compile_paths(tuple(spec.droppable)), spec.droppable.values())]
         self.repair = SOURCE_REPAIRS.get(spec.name)
@@ -83,24 +90,26 @@ class SourceCleaner:
         """Parse, repair and validate lines, handing each valid record to ``kept``.
 
         The loop is the hot path of cleaning (``python -m bench speed``): a valid record costs one
-        parse, the compiled normaliser, the compiled check, its key and one dump, and nothing else.
-        Without ``kept`` the valid records are collected undeduplicated in ``valid`` (a chunk of a
-        parallel clean); :meth:`clean` passes a :class:`_Kept` that de-duplicates as it goes.
+        parse, the compiled normaliser, the compiled check, its key and one dump, and nothing else,
+        all through local names. Without ``kept`` the valid records are collected undeduplicated in
+        ``valid`` (a chunk of a parallel clean); :meth:`clean` passes a :class:`_Kept`, which
+        de-duplicates as it goes (first wins) into one NDJSON buffer.
         """
         part = _Partial(read=len(lines))
-        dumps = orjson.dumps
-        if kept is None:
-            add = part.valid.append
-            keep = lambda line_no, key, record: add((line_no, key, dumps(record)))  # noqa: E731
-        else:
-            keep = kept.keep
+        dumps, newline = orjson.dumps, orjson.OPT_APPEND_NEWLINE
+        valid_append = part.valid.append
+        dedupe = kept is not None
+        if dedupe:
+            first_at, buffer, examples, seen_before = kept.first_at, kept.buffer, kept.examples, kept.seen_before
         # counted in plain (default)dicts, whose ``+= 1`` the interpreter runs 2-3x faster than a Counter's
         repairs, missing, by_reason = defaultdict(int), defaultdict(int), part.by_reason
         quarantine = part.quarantine
         key_of, loads, normalize = self.key_of, orjson.loads, self.normalize
-        repair, errors, is_valid = self.repair, self.validator.errors, self.is_valid
-        has_nested_droppable = any(kind is None and len(steps) > 1 for _, steps, kind in self.droppable)
+        repair, errors, is_valid, is_valid_parsed = self.repair, self.validator.errors, self.is_valid, self.is_valid_parsed
+        count_missing = self._count_missing if any(kind is None and len(steps) > 1
+                                                   for _, steps, kind in self.droppable) else None
         problems: list[Reason] = []
+        duplicates = 0
         for line_no, line in enumerate(lines, start=first_line):
             try:
                 record = loads(line)
@@ -116,23 +125,39 @@ class SourceCleaner:
             if normalize(record, repairs, missing, problems) and repair is not None:
                 for kind in repair(record):
                     repairs[kind] += 1
-            if has_nested_droppable:
-                self._count_missing(record, missing)
-            passes = is_valid(record)
-            if passes and not problems:
-                keep(line_no, key_of(record), record)
-                continue
-            reasons = [] if passes else errors(record)
+                check = is_valid
+            else:
+                check = is_valid_parsed
+            if count_missing is not None:
+                count_missing(record, missing)
             if problems:
-                reasons = sorted({(r.code, r.message): r for r in problems + reasons}.values(),
+                reasons = sorted({(r.code, r.message): r for r in problems + errors(record)}.values(),
                                  key=lambda r: (r.code, r.message))
                 problems = []
+            elif check(record):
+                reasons = None
+            else:
+                reasons = errors(record)
             if reasons:
                 quarantine.append(_quarantine_entry(line_no, line, reasons))
                 for code in {r.code for r in reasons}:
                     by_reason[code] += 1
                 continue
-            keep(line_no, key_of(record), record)
+            key = key_of(record)
+            if not dedupe:
+                valid_append((line_no, key, dumps(record)))
+                continue
+            digest = hash(key)
+            if digest not in first_at:
+                first_at[digest] = len(buffer)
+            elif seen_before(key, digest):
+                duplicates += 1
+                if len(examples) < 50:
+                    examples.append([line_no, *key])
+                continue
+            buffer += dumps(record, option=newline)
+        if dedupe:
+            kept.duplicates += duplicates
         part.repairs.update(repairs)
         part.missing.update(missing)
         return part
@@ -200,7 +225,7 @@ class SourceCleaner:
     def clean(self, lines: list[bytes]) -> CleanResult:
         """Clean one source's raw lines in this process; never raises on bad records, it quarantines them."""
         with _no_cyclic_gc():
-            kept = _Kept()
+            kept = _Kept(self.key_of)
             part = self.process(lines, kept=kept)
             return self._result(bytes(kept.buffer), kept.written, part.repairs, part.missing, part.by_reason,
                                 part.quarantine, part.read, kept.duplicates, kept.examples)
@@ -240,24 +265,36 @@ def _passes(validate: Callable[[Any], Any]) -> Callable[[Any], bool]:
 
 class _Kept:
     """The valid records of a one-process clean, de-duplicated as they come (first wins, as in
-    :meth:`SourceCleaner.finish`) and serialised straight into one buffer."""
+    :meth:`SourceCleaner.finish`) and serialised straight into one buffer by :meth:`SourceCleaner.process`.
 
-    def __init__(self) -> None:
+    Only the hashes of the natural keys are remembered, with where their records start in the buffer:
+    holding 10^5 key tuples (and the strings in them) alive cost ~1 µs a record (``bench/SPEED.md``).
+    When a hash comes again, the keys are compared for real, by decoding the earlier record, so a hash
+    collision can never drop a record.
+    """
+
+    def __init__(self, key_of: Callable[[dict], tuple]) -> None:
+        self.key_of = key_of
         self.buffer = bytearray()
-        self.seen: set[tuple] = set()
-        self.written = self.duplicates = 0
+        self.first_at: dict[int, int] = {}  # key hash -> offset of the first record kept with it
+        self.also_at: dict[int, list[int]] = {}  # key hash -> offsets of later records with other keys but that hash
+        self.duplicates = 0
         self.examples: list[list] = []
 
-    def keep(self, line_no: int, key: tuple, record: dict) -> None:
-        """Append ``record`` unless a record with the same natural key was kept before."""
-        if key in self.seen:
-            self.duplicates += 1
-            if len(self.examples) < 50:
-                self.examples.append([line_no, *key])
-            return
-        self.seen.add(key)
-        self.written += 1
-        self.buffer += orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+    @property
+    def written(self) -> int:
+        """How many records the buffer holds."""
+        return len(self.first_at) + sum(map(len, self.also_at.values()))
+
+    def seen_before(self, key: tuple, digest: int) -> bool:
+        """Whether a record with ``key`` (whose hash ``digest`` was kept before) is in the buffer already;
+        if not, the record about to be appended is remembered under that hash too."""
+        buffer = self.buffer
+        for offset in (self.first_at[digest], *self.also_at.get(digest, ())):
+            if self.key_of(orjson.loads(buffer[offset:buffer.index(b"\n", offset)])) == key:
+                return True
+        self.also_at.setdefault(digest, []).append(len(buffer))
+        return False
 
 
 @dataclass

@@ -39,11 +39,13 @@ class UnsupportedSchemaError(ValueError):
 
 
 class _Compiler:
-    def __init__(self) -> None:
+    def __init__(self, held: dict[tuple[str, ...], frozenset[str]]) -> None:
         self.constants: dict[str, Any] = {}
         self.helpers: list[str] = []
         self.depth = 0
         self.known: str | None = None  # the one type the schema being emitted declares: its guards can go
+        self.held = held
+        self.path: tuple[str, ...] = ()  # where the value being checked sits: property names and "[]"
 
     def guard(self, json_type: str, test: str) -> str:
         """``test`` for a value that may not be of ``json_type`` yet (a declared single type needs no guard)."""
@@ -59,9 +61,11 @@ class _Compiler:
         name = f"check_{len(self.helpers)}"
         self.helpers.append("")  # reserve the slot: nested helpers are appended after it
         body: list[str] = []
-        self.emit(schema, "v", 1, body)
+        self.emit(schema, "v", 2, body)
         index = int(name.rsplit("_", 1)[1])
-        self.helpers[index] = "\n".join([f"def {name}(v):", *body, "    return True"])
+        # a required property is read without testing for it first: its absence fails the check here
+        self.helpers[index] = "\n".join([f"def {name}(v):", "    try:", *(body or ["        pass"]),
+                                         "    except KeyError:", "        return False", "    return True"])
         return name
 
     def emit(self, schema: Any, v: str, indent: int, out: list[str]) -> None:
@@ -114,7 +118,7 @@ def _length_tests(schema: dict, v: str, shortest: str, longest: str) -> list[str
 
 def _string_bounds(comp: _Compiler, schema: dict, v: str, c: str, pad: str, indent: int, out: list[str]) -> None:
     tests = _length_tests(schema, v, "minLength", "maxLength")
-    if "pattern" in schema:
+    if "pattern" in schema and schema["pattern"] not in comp.held.get(comp.path, ()):
         search = comp.constant(re.compile(_DOLLAR.sub(r"\\Z", schema["pattern"])).search)
         tests.append(f"not {search}({v})")
     if tests:
@@ -147,15 +151,23 @@ def _object(comp: _Compiler, schema: dict, v: str, c: str, pad: str, indent: int
     extra = schema.get("additionalProperties", True)
     if extra not in (True, False):
         raise UnsupportedSchemaError("additionalProperties with a schema")
-    tests = []
-    if schema.get("required"):
-        tests.append(f"not {comp.constant(frozenset(schema['required']))} <= {v}.keys()")
+    required = list(dict.fromkeys(schema.get("required", ())))
+    checked = {key for key, sub in properties.items() if key in required and not (sub is True or sub == {})}
+    # a required property with a schema is read as v[key] below, which raises KeyError (caught by the
+    # function: the check fails) when it is absent; only the others need a test of their own
+    tests = [f"{key!r} not in {v}" for key in required if key not in checked]
     if extra is False:
-        tests.append(f"not {v}.keys() <= {comp.constant(frozenset(properties))}")
+        optional = [key for key in properties if key not in required]
+        if set(required) <= set(properties) and len(optional) <= 3:
+            # with every required key there (or a KeyError), no other key means: as many keys as those
+            # plus the optional ones present
+            count = " + ".join([str(len(required)), *(f"({key!r} in {v})" for key in optional)])
+            tests.append(f"len({v}) != {count}")
+        else:
+            tests.append(f"not {v}.keys() <= {comp.constant(frozenset(properties))}")
     wrap = bool(comp.guard("object", "wrap"))
     level = indent + wrap
     inner_pad = "    " * level
-    required = set(schema.get("required", ()))
     body: list[str] = []
     for key, sub in properties.items():
         if sub is True or sub == {}:
@@ -163,17 +175,19 @@ def _object(comp: _Compiler, schema: dict, v: str, c: str, pad: str, indent: int
         item = f"p{comp.depth}_{len(body)}"
         inner: list[str] = []
         simple = _class_only(sub)
+        comp.path += (key,)
         if simple and key in required:  # a bare type: one test, no variables
             body += [f"{inner_pad}if {v}[{key!r}].__class__ is not {simple}:", f"{inner_pad}    return False"]
         elif simple:
             body += [f"{inner_pad}if {key!r} in {v} and {v}[{key!r}].__class__ is not {simple}:",
                      f"{inner_pad}    return False"]
-        elif key in required:  # already known to be there
+        elif key in required:  # read without a test: KeyError when absent
             comp.emit(sub, item, level, inner)
             body += [f"{inner_pad}{item} = {v}[{key!r}]", *inner]
         else:
             comp.emit(sub, item, level + 1, inner)
             body += [f"{inner_pad}if {key!r} in {v}:", f"{inner_pad}    {item} = {v}[{key!r}]", *inner]
+        comp.path = comp.path[:-1]
     if tests or body:
         if wrap:
             out.append(f"{pad}if {c} is dict:")
@@ -191,7 +205,9 @@ def _array(comp: _Compiler, schema: dict, v: str, c: str, pad: str, indent: int,
     inner_pad = "    " * (indent + wrap)
     inner: list[str] = []
     item = f"i{comp.depth}"
+    comp.path += ("[]",)
     comp.emit(items, item, indent + wrap + 1, inner)
+    comp.path = comp.path[:-1]
     if tests or inner:
         if wrap:
             out.append(f"{pad}if {c} is list:")
@@ -232,9 +248,16 @@ _GROUPS: list[tuple[tuple[str, ...], _Emitter]] = [
 _KNOWN = frozenset(k for keywords, _ in _GROUPS for k in keywords) | {"then", "else"}
 
 
-def compile_check(schema: dict) -> Callable[[Any], bool] | None:
-    """A function ``check(record) -> bool`` equivalent to the schema without formats; None when unsupported."""
-    comp = _Compiler()
+def compile_check(schema: dict, held: dict[tuple[str, ...], frozenset[str]] | None = None
+                  ) -> Callable[[Any], bool] | None:
+    """A function ``check(record) -> bool`` equivalent to the schema without formats; None when unsupported.
+
+    ``held`` names patterns the caller knows its values satisfy, by where they sit (``("a", "[]", "b")``
+    for ``a[].b``): the cleaner has just parsed its dates and timestamps into canonical text, so
+    re-matching them against the schema's date and date-time patterns would only repeat work. With
+    ``held`` the check is exact only for records that keep that promise.
+    """
+    comp = _Compiler(held or {})
     try:
         entry = comp.function(schema)
     except UnsupportedSchemaError:

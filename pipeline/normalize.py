@@ -30,6 +30,15 @@ _EPOCH_MIN_MS = 946684800000      # 2000-01-01, below this a number is not an ep
 _EPOCH_MAX_MS = 4102444800000     # 2100-01-01
 
 
+# Schema patterns that every canonical value of a kind satisfies: the text ``parse_date`` and
+# ``parse_timestamp`` return (``YYYY-MM-DD``; ``YYYY-MM-DDTHH:MM:SS[.ffffff]+05:30``) always matches them, so
+# the cleaner's compiled check does not match a value it has just parsed against them again.
+CANONICAL_PATTERNS = {
+    "dates": frozenset({r"^\d{4}-\d{2}-\d{2}$"}),
+    "timestamps": frozenset({r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$"}),
+}
+
+
 class NormalizeError(ValueError):
     """A value that no repair can turn into its canonical form."""
 
