@@ -19,6 +19,7 @@ import orjson
 
 from pipeline.sources import SourceSpec, compile_paths, iter_slots
 
+from .gc_pause import without_cycle_collection
 from .mess_compiled import compile_mess
 from .mess_formats import (AMOUNT_FORMATS, DATE_FORMATS, MONTH_ABBR, Chooser, format_amount, format_date,
                            format_timestamp, indian_grouping)
@@ -137,6 +138,7 @@ def _kept(line: bytes) -> bytes:
     return bytes(memoryview(line))
 
 
+@without_cycle_collection
 def render_source(spec: SourceSpec, records: list[dict], mess: dict, rng: random.Random,
                   plant_unrepairable: bool = True, compiled: bool = True) -> tuple[list[bytes], dict]:
     """Turn canonical records into messy raw lines and an exact account of the damage.

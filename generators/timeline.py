@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 IST_OFFSET = "+05:30"
 DAY = 86400
+_TWO_DIGITS = tuple(f"{i:02d}" for i in range(60))
 MONTH_ABBR = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 
 
@@ -113,6 +114,5 @@ class Clock:
     def ts(self, instant: int) -> str:
         """``YYYY-MM-DDTHH:MM:SS+05:30`` for an instant (ordinal * 86400 + seconds)."""
         day, sec = divmod(instant, DAY)
-        h, rem = divmod(sec, 3600)
-        m, s = divmod(rem, 60)
-        return f"{self.date(day)}T{h:02d}:{m:02d}:{s:02d}{IST_OFFSET}"
+        date, two = self._dates.get(day) or self.date(day), _TWO_DIGITS
+        return f"{date}T{two[sec // 3600]}:{two[sec // 60 % 60]}:{two[sec % 60]}{IST_OFFSET}"
