@@ -12,19 +12,18 @@ slot by slot), so the random stream, and every raw byte, is unchanged: a test re
 identical stream state.
 
 Top-level fields are handled inline; a nested field calls a small generated helper instead, which keeps the
-source (and its compile time) small for GST returns' hundred-odd nested amounts. A source whose paths are all
-top-level is copied shallowly (only its top-level values are replaced); the others are deep-copied through
-JSON, as the plain form does. Records are JSON-native (a generator contract test holds them to it), so both
-copies see the same types.
+source (and its compile time) small for GST returns' hundred-odd nested amounts. Where the plain form
+deep-copies each record through JSON, this one copies on write: the record and each object a path goes into,
+nothing else. Records are JSON-native (a generator contract test holds them to it), so both see the same
+types and shapes.
 """
 from __future__ import annotations
 
 import random
+import functools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import orjson
 
 from pipeline.sources import SourceSpec, split_path
 
@@ -32,6 +31,8 @@ from .mess_formats import AMOUNT_FORMATS, DATE_FORMATS, Chooser, format_amount, 
 
 MessFunction = Callable[[dict, random.Random, Counter, Counter], dict]
 _CACHE: dict[tuple[str, str], MessFunction] = {}
+# a statement's 17,000 lines fall on about a thousand days: render each date in each shape once
+_dates_in_shape = functools.lru_cache(maxsize=8192)(format_date)
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,10 @@ def _leaf_lines(leaf: _Leaf, container: str, key: str, read: str, pad: str, top:
 def _walk(units: list[tuple[list[str], _Leaf]], parent: str, depth: int) -> list[str]:
     """Lines reaching every slot of each ``(steps, leaf)`` in turn, as :func:`~pipeline.sources.iter_slots` does.
 
-    ``parent`` is known to be the container the units' first steps need. Consecutive units going on through
-    the same key share the lookup (a leaf never replaces an object another path goes through, so the second
+    ``parent`` is known to be the container the units' first steps need, and to be the record's own copy.
+    Every object the walk goes on into is copied into its parent first (copy on write: the caller's record is
+    never changed, and what no path reaches is never copied). Consecutive units going on through the same key
+    share the lookup and the copy (a leaf never replaces an object another path goes through, so the second
     sees what a walk of its own would); a list is walked once per unit, so slots keep the plain order.
     """
     pad, lines, i = "    " * depth, [], 0
@@ -106,6 +109,7 @@ def _walk(units: list[tuple[list[str], _Leaf]], parent: str, depth: int) -> list
         kind = "list" if rest[0] == "[]" else "dict"
         if step == "[]":
             lines += [f"{pad}for j{depth}, x{depth} in enumerate({parent}):", f"{pad}    if x{depth}.__class__ is {kind}:",
+                      f"{pad}        x{depth} = {parent}[j{depth}] = x{depth}.copy()",
                       *_walk([(rest, leaf)], f"x{depth}", depth + 2)]
             i += 1
             continue
@@ -116,6 +120,7 @@ def _walk(units: list[tuple[list[str], _Leaf]], parent: str, depth: int) -> list
                 break
             group.append((more[1:], other))
         lines += [f"{pad}x{depth} = {parent}.get({step!r})", f"{pad}if x{depth}.__class__ is {kind}:",
+                  f"{pad}    x{depth} = {parent}[{step!r}] = x{depth}.copy()",
                   *_walk(group, f"x{depth}", depth + 1)]
         i += len(group)
     return lines
@@ -127,11 +132,17 @@ def _dropped(path: str, kind: str | None, rate: float) -> list[str]:
     count = f"repairs[{kind!r}] += 1" if kind else f"missing[{path!r}] += 1"
     if len(steps) == 1:   # the record itself is the parent
         return [f"    if random() < {rate!r} and {path!r} in out:", f"        del out[{path!r}]", f"        {count}"]
-    lines = [f"    if random() < {rate!r}:", "        p = out"]
-    for step in steps[:-1]:
-        lines.append(f"        p = p.get({step!r}) if p.__class__ is dict else None")
-    return lines + [f"        if p.__class__ is dict and {steps[-1]!r} in p:", f"            del p[{steps[-1]!r}]",
-                    f"            {count}"]
+    lines, parent = [f"    if random() < {rate!r}:"], "out"
+    for depth, step in enumerate(steps[:-1], start=1):
+        lines += [f"{'    ' * (depth + 1)}p{depth} = {parent}.get({step!r})"]
+        last = depth == len(steps) - 1
+        lines += [f"{'    ' * (depth + 1)}if p{depth}.__class__ is dict" + (f" and {steps[-1]!r} in p{depth}:" if last else ":")]
+        parent = f"p{depth}"
+    pad, parent = "    " * (len(steps) + 1), "out"
+    for depth, step in enumerate(steps[:-1], start=1):   # copy on write, down to the parent of the field
+        lines.append(f"{pad}p{depth} = {parent}[{step!r}] = p{depth}.copy()")
+        parent = f"p{depth}"
+    return lines + [f"{pad}del {parent}[{steps[-1]!r}]", f"{pad}{count}"]
 
 
 def mess_source(spec: SourceSpec, mess: dict) -> list[str]:
@@ -153,13 +164,11 @@ def mess_source(spec: SourceSpec, mess: dict) -> list[str]:
         if lowerable:   # a value already in lower case is left alone without a draw
             in_set = "v in {" + ", ".join(map(repr, lowerable)) + "}"
             units.append((split_path(path), _coin(in_set, lower_rate, "v.lower()", "enum_case")))
-    flat = all(len(steps) == 1 for steps, _ in units) and all("." not in p for p in spec.droppable)
     lines = []
     for leaf in {leaf.helper: leaf for steps, leaf in units if leaf.helper and len(steps) > 1}.values():
         lines += [f"def {leaf.helper}(c, k, v, random, repairs):", f"    if {leaf.check}:",
                   *("        " + line for line in leaf.body)]
-    lines += ["def mess(record, rng, repairs, missing):", "    random = rng.random",
-              "    out = record.copy()" if flat else "    out = loads(dumps(record))"]
+    lines += ["def mess(record, rng, repairs, missing):", "    random = rng.random", "    out = record.copy()"]
     for path, kind in spec.droppable.items():
         lines += _dropped(path, kind, float(mess.get("missing_optional_rate", 0)))
     return lines + _walk(units, "out", 1) + ["    return out"]
@@ -174,8 +183,8 @@ def compile_mess(spec: SourceSpec, mess: dict) -> MessFunction:
     function = _CACHE.get(key)
     if function is None:
         source = "\n".join(mess_source(spec, mess))
-        namespace = {"loads": orjson.loads, "dumps": orjson.dumps, "format_amount": format_amount,
-                     "format_date": format_date, "format_timestamp": format_timestamp}
+        namespace = {"format_amount": format_amount, "format_date": _dates_in_shape,
+                     "format_timestamp": format_timestamp}
         exec(compile(source, f"<mess:{spec.name}>", "exec"), namespace)  # noqa: S102 - generated from our own specs
         function = _CACHE[key] = namespace["mess"]
         function.source = source

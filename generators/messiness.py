@@ -127,6 +127,9 @@ def _corruptible(code: str, record: dict) -> bool:
     return True
 
 
+_COMPILE_FROM = 50   # records; compiling a source's mess takes about a millisecond, rendering a few records plain less
+
+
 def _kept(line: bytes) -> bytes:
     """``line`` copied into a buffer of its own size, to be kept among tens of thousands of others.
 
@@ -140,7 +143,7 @@ def _kept(line: bytes) -> bytes:
 
 @without_cycle_collection
 def render_source(spec: SourceSpec, records: list[dict], mess: dict, rng: random.Random,
-                  plant_unrepairable: bool = True, compiled: bool = True) -> tuple[list[bytes], dict]:
+                  plant_unrepairable: bool = True, compiled: bool | None = None) -> tuple[list[bytes], dict]:
     """Turn canonical records into messy raw lines and an exact account of the damage.
 
     Duplicates are re-sent copies (rendered again, so they may look different
@@ -149,10 +152,15 @@ def render_source(spec: SourceSpec, records: list[dict], mess: dict, rng: random
     survive cleaning. ``plant_unrepairable=False`` draws the same random
     stream but leaves those extra lines out: every other line is byte for byte
     what the default writes, which is how the local FIP serves the very data
-    the generate stage wrote, minus what nothing could import. ``compiled=False``
-    damages records with the plain :meth:`SourceMesser.mess` instead of its
-    compiled form (:mod:`generators.mess_compiled`), for tests.
+    the generate stage wrote, minus what nothing could import.
+
+    Records are damaged by the compiled form of :meth:`SourceMesser.mess`
+    (:mod:`generators.mess_compiled`) when there are enough of them to repay
+    compiling it (``compiled`` None), or as ``compiled`` says (tests run both):
+    the lines are the same either way.
     """
+    if compiled is None:
+        compiled = len(records) >= _COMPILE_FROM
     damage = compile_mess(spec, mess) if compiled else SourceMesser(spec, mess).mess
     repairs: Counter = Counter()
     missing: Counter = Counter()

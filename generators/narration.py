@@ -48,7 +48,7 @@ class Narrator:
     # references -------------------------------------------------------
     def rrn(self, ts: int) -> str:
         """12-digit UPI/IMPS RRN: last digit of year, day of year, hour, 6-digit serial."""
-        year, doy, _ = self._day(ts // DAY)
+        year, doy, _ = self._days.get(ts // DAY) or self._day(ts // DAY)
         return f"{year % 10}{doy:03d}{ts % DAY // 3600:02d}{self.rng.randrange(10 ** 6):06d}"
 
     def neft(self, ts: int, bank: str | None = None) -> str:

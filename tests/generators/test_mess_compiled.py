@@ -113,8 +113,8 @@ def _same_json(a, b) -> bool:
 
 
 def test_canonical_records_are_json_native(all_customers):
-    """The compiled mess copies top-level-only records shallowly, which sees the types the plain form's JSON
-    round trip would only if the records are JSON already: no tuples, dates or numpy numbers."""
+    """The compiled mess copies records on write where the plain form deep-copies them through JSON: the two
+    see the same types only if the records are JSON already (no tuples, dates or numpy numbers)."""
     for customer in all_customers:
         for source in SOURCES:
             for record in customer.records[source]:
