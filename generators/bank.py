@@ -130,7 +130,7 @@ def build_bank(plan, gst_payments: list, mf_flows: list) -> BankResult:
     last_day = plan.end_ord - 1
     txns, categories, leaves, by_seq, settlements = [], {}, {}, {}, []
     kinds = lender_kinds(plan.loans)
-    randint, timestamp, date, add = rng.randint, clock.ts, clock.date, txns.append   # 17,000 lines
+    randint, timestamp, date, dates, add = rng.randint, clock.ts, clock.date, clock.dates, txns.append   # 17,000 lines
     for ts, sign, paise, cat, mode, narr, ref, link, vdelay, bal, seq in posted.rows:
         serial += randint(1, 40)
         txn_id = f"{prefix}{serial}"
@@ -139,7 +139,7 @@ def build_bank(plan, gst_payments: list, mf_flows: list) -> BankResult:
         add({
             "linkedAccRef": linked, "txnId": txn_id, "type": "CREDIT" if sign > 0 else "DEBIT", "mode": mode,
             "amount": paise / 100, "currentBalance": bal / 100, "transactionTimestamp": timestamp(ts),
-            "valueDate": date(vday), "narration": narr, "reference": ref,
+            "valueDate": dates.get(vday) or date(vday), "narration": narr, "reference": ref,
         })
         categories[txn_id] = cat
         leaf = leaf_of(cat, sign, mode, narr, kinds)

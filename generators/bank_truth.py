@@ -37,6 +37,7 @@ def _lender_kind(lender: str) -> str:
 
 
 # each merchant with the shorter forms a narration may carry: its first 8 characters, its first 14 without spaces
+# (the whole name needs no test of its own: where it is, its first 8 characters are)
 _MERCHANT_FORMS = tuple((merchant, merchant[:8], merchant.replace(" ", "")[:14]) for merchant, _ in names.MERCHANTS)
 
 
@@ -44,7 +45,7 @@ def _merchant(text: str) -> str | None:
     upper = text.upper()
     squashed = upper.replace(" ", "")
     for merchant, head, squashed_head in _MERCHANT_FORMS:
-        if merchant in upper or head in upper or squashed_head in squashed:
+        if head in upper or squashed_head in squashed:
             return merchant
     return None
 

@@ -48,24 +48,34 @@ class _Leaf:
     helper: str | None = None
 
 
-def _pick(chooser: Chooser) -> str:
-    """An expression naming the format :meth:`Chooser.pick` returns for the draw ``r``."""
-    expression = repr(chooser.names[-1])
-    for name, edge in reversed(list(zip(chooser.names[:-1], chooser.cumulative[:-1]))):
+def _pick(names: list[str], edges: list[float]) -> str:
+    """An expression naming the format :meth:`Chooser.pick` returns for the draw ``r``, among ``names``."""
+    expression = repr(names[-1])
+    for name, edge in reversed(list(zip(names[:-1], edges[:-1]))):
         expression = f"{name!r} if r < {edge!r} else {expression}"
     return expression
 
 
 def _formatted(helper: str, check: str, chooser: Chooser, canonical: str, formatter: str) -> _Leaf:
-    """Draw a format and render the value in it; the canonical shape (the value itself, as a float) inline."""
+    """Draw a format and render the value in it; the canonical shape (the value itself, as a float) inline.
+
+    The canonical shape comes first among the known ones, so a draw under its edge picks it.
+    """
     value = "float(v)" if formatter == "format_amount" else "v"
-    render = (f"    c[k], kind = {formatter}({value}, f)", "    if kind:", "        repairs[kind] += 1")
-    head = ("r = random()", f"f = {_pick(chooser)}")
-    if canonical not in chooser.names:
-        return _Leaf(check, head + tuple(line[4:] for line in render), helper)
-    if formatter == "format_amount":   # a number stays a number, as a float
-        return _Leaf(check, head + (f"if f == {canonical!r}:", "    c[k] = float(v)", "else:") + render, helper)
-    return _Leaf(check, head + (f"if f != {canonical!r}:",) + render, helper)
+    keep = "c[k] = float(v)" if formatter == "format_amount" else None   # a number stays a number, as a float
+    names, edges = chooser.names, chooser.cumulative
+
+    def render(pad: str, among: slice) -> tuple[str, ...]:
+        return (f"{pad}c[k], kind = {formatter}({value}, {_pick(names[among], edges[among])})", f"{pad}if kind:",
+                f"{pad}    repairs[kind] += 1")
+    if names[0] != canonical:
+        return _Leaf(check, ("r = random()", *render("", slice(None))), helper)
+    if len(names) == 1:
+        return _Leaf(check, ("r = random()", keep or "pass"), helper)
+    if keep is None:
+        return _Leaf(check, ("r = random()", f"if r >= {edges[0]!r}:", *render("    ", slice(1, None))), helper)
+    return _Leaf(check, ("r = random()", f"if r < {edges[0]!r}:", f"    {keep}", "else:", *render("    ", slice(1, None))),
+                 helper)
 
 
 def _coin(check: str, rate: float, new_value: str, repair: str) -> _Leaf:

@@ -26,8 +26,9 @@ def _messes(config) -> dict[str, dict]:
     heavy = {**base, "enum_lowercase_rate": 0.5, "missing_optional_rate": 0.5, "duplicate_rate": 0.3,
              "unrepairable_rate": 0.2, "amount_formats": {k: 1 for k in base["amount_formats"]},
              "date_formats": {"iso": 0, "epoch_ms": 2, "dd/mm/yyyy": 1, "dd-mon-yyyy": 1}}
-    return {"configured": base, "heavy": heavy, "one_shape": {**base, "amount_formats": {"rs_prefix": 1},
-                                                              "date_formats": {"iso": 1}}}
+    return {"configured": base, "heavy": heavy,
+            "one_shape": {**base, "amount_formats": {"rs_prefix": 1}, "date_formats": {"iso": 1}},
+            "canonical_amounts": {**base, "amount_formats": {"number": 1}, "date_formats": {"epoch_ms": 1}}}
 
 
 def _both_ways(source: str, records: list[dict], mess: dict, seed: int, plant: bool = True):
