@@ -48,7 +48,7 @@ class Flows:
         if not (self.lo <= ts < self.hi) or paise <= 0:
             return False
         self.events.append([ts, len(self.events), sign, paise, cat, nmr[1], nmr[0], nmr[2], kind, link, vdelay])
-        i = self.month_of(ts)
+        i = bisect_right(self.starts, ts // DAY) - 1   # self.month_of(ts), inline: 17,000 calls
         if sign > 0:
             self.credits[i] += paise
         elif kind == FIXED:
@@ -139,6 +139,7 @@ def retail_income(f: Flows) -> None:
     first = names.FIRST_NAMES_MALE + names.FIRST_NAMES_FEMALE
     pool = [(f"{rng.choice(first)} {rng.choice(region_pool)}".upper(), rng.choice(names.UPI_HANDLES)) for _ in range(300)]
     own_circle = {plan.identity.owner_stmt_name} | {p["statement_name"] for p in related_parties(plan)}
+    random, randrange, add, upi_sale = rng.random, rng.randrange, f.add, nar.upi_sale   # 9,000 sales
     for m in plan.months:
         n = plan.counts["upi"][m.index]
         total = plan.gross(plan.channels["upi"][m.index])
@@ -149,14 +150,14 @@ def retail_income(f: Flows) -> None:
             secs = nrng.integers(9 * 3600, 22 * 3600, size=n).tolist()
             for amt, d, s in zip(amounts, days, secs):
                 ts = (m.start + d) * DAY + s
-                payer, handle = pool[rng.randrange(300)] if rng.random() < 0.7 else (
+                payer, handle = pool[randrange(300)] if random() < 0.7 else (
                     f"{rng.choice(first)} {rng.choice(region_pool)}".upper(), rng.choice(names.UPI_HANDLES))
                 if payer in own_circle:   # a walk-in customer named as the owner or a relative: another family
                     given, family = payer.rsplit(" ", 1)
                     surnames = [n.upper() for n in region_pool if n.upper() != family]
                     payer = f"{given} {surnames[len(given) % len(surnames)]}"
-                amt = max(10.0, round(amt) if rng.random() < 0.8 else round(amt, 2))
-                f.add(ts, 1, amt, "upi_sales", nar.upi_sale(ts, payer, handle))
+                amt = max(10.0, round(amt) if random() < 0.8 else round(amt, 2))
+                add(ts, 1, amt, "upi_sales", upi_sale(ts, payer, handle))
         n = plan.counts["cash"][m.index]
         total = plan.gross(plan.channels["cash"][m.index]) * plan.profile.cash_deposited
         if n and total > 0:

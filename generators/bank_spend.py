@@ -7,6 +7,8 @@ flexible debit the balance cannot carry.
 """
 from __future__ import annotations
 
+from itertools import accumulate
+
 from . import names
 from .bank_flows import ANOMALY, DRAW, FLEX, Flows
 from .seeding import random_for, rng_for
@@ -26,7 +28,8 @@ def spending(f: Flows) -> None:
     rng = random_for(plan.seed, "bank.spend")
     nrng = rng_for(plan.seed, "bank.spend.amounts")
     p = plan.profile
-    weights = [1.0 / (k + 1) for k in range(len(plan.suppliers))]
+    # cumulative once, as random.choices would add the weights up on every call
+    cum_weights = list(accumulate(1.0 / (k + 1) for k in range(len(plan.suppliers))))
     for m in plan.months:
         i = m.index
         budget = max(0.0, (f.credits[i] - f.fixed[i]) / 100.0)
@@ -35,7 +38,7 @@ def spending(f: Flows) -> None:
         total = min(purchases, 0.85 * budget)
         if n_sup and total > 1000:
             for amt in _split(nrng, total, n_sup, 0.6):
-                sup = rng.choices(plan.suppliers, weights=weights)[0]
+                sup = rng.choices(plan.suppliers, cum_weights=cum_weights)[0]
                 day = next_working_day(m.start + rng.randrange(m.days))
                 ts = day * DAY + rng.randint(10 * 3600, 18 * 3600)
                 amt = round(amt, 2) if amt > 20000 else round(amt)

@@ -36,11 +36,16 @@ def _lender_kind(lender: str) -> str:
     return "fintech" if lender in _FINTECH else "nbfc"
 
 
+# each merchant with the shorter forms a narration may carry: its first 8 characters, its first 14 without spaces
+# (the whole name needs no test of its own: where it is, its first 8 characters are)
+_MERCHANT_FORMS = tuple((merchant, merchant[:8], merchant.replace(" ", "")[:14]) for merchant, _ in names.MERCHANTS)
+
+
 def _merchant(text: str) -> str | None:
     upper = text.upper()
     squashed = upper.replace(" ", "")
-    for merchant, _ in names.MERCHANTS:
-        if merchant in upper or merchant[:8] in upper or merchant.replace(" ", "")[:14] in squashed:
+    for merchant, head, squashed_head in _MERCHANT_FORMS:
+        if head in upper or squashed_head in squashed:
             return merchant
     return None
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Callable
 
-from .bank_flows import ANOMALY, CAT, DRAW, FIXED, FLEX, KIND, LINK, MODE, NARR, PAISE, REF, SEQ, SIGN, TS, VDELAY
+from .bank_flows import ANOMALY, DRAW, FIXED, FLEX, KIND, PAISE, SEQ, SIGN, TS
 from .timeline import DAY
 
 Line = tuple[str, str, str]
@@ -93,16 +93,14 @@ def post(events: list[list], params: LedgerParams) -> Posted:
             add((ts, -1, interest, "od_interest", mode, text, ref, None, 0, bal, -1))
         bi += 1
 
-    for e in events:
-        ts = e[TS]
+    for ts, seq, sign, amount, cat, mode, narration, ref, kind, link, vdelay in events:
         if rate:
             while bi < len(bounds) and ts >= bounds[bi]:
                 close_month(bounds[bi])
             if last is not None and bal < 0:
                 area += -bal * (ts - last)
             last = ts
-        amount, kind = e[PAISE], e[KIND]
-        if e[SIGN] > 0:
+        if sign > 0:
             bal += amount
         else:
             if kind == FIXED:
@@ -117,12 +115,12 @@ def post(events: list[list], params: LedgerParams) -> Posted:
                         continue
                 else:
                     room = bal - floor - reserve - buffer
-                    if bal < comfort and e[CAT] == "supplier_payment":
+                    if bal < comfort and cat == "supplier_payment":
                         # cash is tight: pay suppliers less (never below a fifth), as real businesses defer
                         share = max(0.2, min(1.0, room / span))
                         amount = max(10_000, int(amount * share) // 100 * 100)
                     if room < amount:
-                        step = 50_000 if e[CAT] == "atm_withdrawal" else 100
+                        step = 50_000 if cat == "atm_withdrawal" else 100
                         amount = room // step * step
                         if amount < 10_000:
                             skipped += 1
@@ -136,7 +134,7 @@ def post(events: list[list], params: LedgerParams) -> Posted:
                     else:
                         infuse(ts, amount - room)
             bal -= amount
-        add((ts, e[SIGN], amount, e[CAT], e[MODE], e[NARR], e[REF], e[LINK], e[VDELAY], bal, e[SEQ]))
+        add((ts, sign, amount, cat, mode, narration, ref, link, vdelay, bal, seq))
     if rate:
         while bi < len(bounds):
             close_month(bounds[bi])

@@ -14,96 +14,24 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import Counter
-from datetime import date, datetime
-from typing import Any
 
 import orjson
 
-from pipeline.indian import grouped_decimal
-from pipeline.normalize import IST
 from pipeline.sources import SourceSpec, compile_paths, iter_slots
 
-MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-AMOUNT_FORMATS = ("number", "plain_string", "indian_grouped", "rupee_symbol", "rs_prefix")
-DATE_FORMATS = ("iso", "dd/mm/yyyy", "dd-mon-yyyy", "epoch_ms")
+from .gc_pause import without_cycle_collection
+from .mess_compiled import compile_mess
+from .mess_formats import (AMOUNT_FORMATS, DATE_FORMATS, MONTH_ABBR, Chooser, format_amount, format_date,
+                           format_timestamp, indian_grouping)
 
-
-def indian_grouping(value: float) -> str:
-    """``1234567.5`` -> ``12,34,567.50`` (the lakh/crore grouping Indian banks print)."""
-    return grouped_decimal(value, 2)
-
-
-def format_amount(value: float, fmt: str) -> tuple[Any, str | None]:
-    """Render a canonical amount in one of the formats sources use; return it and the repair it will need."""
-    if fmt == "number":
-        return value, None
-    if fmt == "plain_string" or (fmt == "indian_grouped" and abs(value) < 1000):
-        return f"{value:.2f}", "amount_from_string"
-    if fmt == "indian_grouped":
-        return indian_grouping(value), "amount_indian_grouping"
-    if fmt == "rupee_symbol":
-        return "₹" + indian_grouping(value), "amount_currency_prefix"
-    if fmt == "rs_prefix":
-        return "Rs. " + indian_grouping(value), "amount_currency_prefix"
-    raise ValueError(f"unknown amount format {fmt!r}")
-
-
-def format_date(value: str, fmt: str) -> tuple[Any, str | None]:
-    """Render a canonical ``YYYY-MM-DD`` date in one of the formats sources use."""
-    if fmt == "iso":
-        return value, None
-    day = date.fromisoformat(value)
-    if fmt == "dd/mm/yyyy":
-        return f"{day.day:02d}/{day.month:02d}/{day.year}", "date_dd/mm/yyyy"
-    if fmt == "dd-mon-yyyy":
-        return f"{day.day:02d}-{MONTH_ABBR[day.month - 1]}-{day.year}", "date_dd-mon-yyyy"
-    if fmt == "epoch_ms":
-        midnight = datetime(day.year, day.month, day.day, tzinfo=IST)
-        return int(midnight.timestamp()) * 1000, "date_epoch_ms"
-    raise ValueError(f"unknown date format {fmt!r}")
-
-
-def format_timestamp(value: str, fmt: str) -> tuple[Any, str | None]:
-    """Render a canonical IST timestamp in one of the formats sources use."""
-    if fmt == "iso":
-        return value, None
-    moment = datetime.fromisoformat(value).astimezone(IST)
-    clock = f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
-    if fmt == "dd/mm/yyyy":
-        return f"{moment.day:02d}/{moment.month:02d}/{moment.year} {clock}", "timestamp_dd/mm/yyyy"
-    if fmt == "dd-mon-yyyy":
-        return f"{moment.day:02d}-{MONTH_ABBR[moment.month - 1]}-{moment.year} {clock}", "timestamp_dd-mon-yyyy"
-    if fmt == "epoch_ms":
-        return int(moment.timestamp() * 1000), "timestamp_epoch_ms"
-    raise ValueError(f"unknown timestamp format {fmt!r}")
+__all__ = ["AMOUNT_FORMATS", "DATE_FORMATS", "MONTH_ABBR", "SourceMesser", "format_amount", "format_date",
+           "format_timestamp", "indian_grouping", "mess_rng", "render_source"]
 
 
 def mess_rng(seed: int, source: str) -> random.Random:
     """An independent, stable random stream for one source's mess."""
     digest = hashlib.sha256(f"{seed}:mess:{source}".encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
-
-
-class _Chooser:
-    """Weighted choice of a format name from ``messiness_config`` weights."""
-
-    def __init__(self, weights: dict[str, float], known: tuple[str, ...]):
-        unknown = set(weights) - set(known)
-        if unknown:
-            raise ValueError(f"unknown formats in messiness_config: {sorted(unknown)}")
-        self.names = [k for k in known if weights.get(k, 0) > 0]
-        total = sum(weights[k] for k in self.names)
-        acc, self.cumulative = 0.0, []
-        for name in self.names:
-            acc += weights[name] / total
-            self.cumulative.append(acc)
-
-    def pick(self, rng: random.Random) -> str:
-        r = rng.random()
-        for name, edge in zip(self.names, self.cumulative):
-            if r < edge:
-                return name
-        return self.names[-1]
 
 
 class SourceMesser:
@@ -121,8 +49,8 @@ class SourceMesser:
                            in zip(compile_paths(tuple(spec.enums)), spec.enums.values())]
         self.droppable = [(path, steps, kind) for (path, steps), kind
                           in zip(compile_paths(tuple(spec.droppable)), spec.droppable.values())]
-        self.amount_choice = _Chooser(mess["amount_formats"], AMOUNT_FORMATS)
-        self.date_choice = _Chooser(mess["date_formats"], DATE_FORMATS)
+        self.amount_choice = Chooser(mess["amount_formats"], AMOUNT_FORMATS)
+        self.date_choice = Chooser(mess["date_formats"], DATE_FORMATS)
         self.lower_rate = float(mess.get("enum_lowercase_rate", 0))
         self.missing_rate = float(mess.get("missing_optional_rate", 0))
 
@@ -199,8 +127,23 @@ def _corruptible(code: str, record: dict) -> bool:
     return True
 
 
+_COMPILE_FROM = 50   # records; compiling a source's mess takes about a millisecond, rendering a few records plain less
+
+
+def _kept(line: bytes) -> bytes:
+    """``line`` copied into a buffer of its own size, to be kept among tens of thousands of others.
+
+    orjson serialises into a buffer of about a kilobyte and shrinks it; holding 17,000 such shrunken
+    buffers alive made the C allocator several times slower than serialising them (measured: 45 ms
+    against 12 ms for one busy statement), while a short line copied here comes from Python's own
+    small-object allocator. Same bytes either way.
+    """
+    return bytes(memoryview(line))
+
+
+@without_cycle_collection
 def render_source(spec: SourceSpec, records: list[dict], mess: dict, rng: random.Random,
-                  plant_unrepairable: bool = True) -> tuple[list[bytes], dict]:
+                  plant_unrepairable: bool = True, compiled: bool | None = None) -> tuple[list[bytes], dict]:
     """Turn canonical records into messy raw lines and an exact account of the damage.
 
     Duplicates are re-sent copies (rendered again, so they may look different
@@ -210,8 +153,15 @@ def render_source(spec: SourceSpec, records: list[dict], mess: dict, rng: random
     stream but leaves those extra lines out: every other line is byte for byte
     what the default writes, which is how the local FIP serves the very data
     the generate stage wrote, minus what nothing could import.
+
+    Records are damaged by the compiled form of :meth:`SourceMesser.mess`
+    (:mod:`generators.mess_compiled`) when there are enough of them to repay
+    compiling it (``compiled`` None), or as ``compiled`` says (tests run both):
+    the lines are the same either way.
     """
-    messer = SourceMesser(spec, mess)
+    if compiled is None:
+        compiled = len(records) >= _COMPILE_FROM
+    damage = compile_mess(spec, mess) if compiled else SourceMesser(spec, mess).mess
     repairs: Counter = Counter()
     missing: Counter = Counter()
     bad_repairs, bad_missing = (repairs, missing) if plant_unrepairable else (Counter(), Counter())
@@ -234,7 +184,7 @@ def render_source(spec: SourceSpec, records: list[dict], mess: dict, rng: random
             else:
                 damaged = orjson.loads(orjson.dumps(base))
                 _CORRUPTORS[code](damaged)
-                line = orjson.dumps(messer.mess(damaged, rng, bad_repairs, bad_missing))
+                line = orjson.dumps(damage(damaged, rng, bad_repairs, bad_missing))
         unrepairable[code] += 1
         bad.append((rng.randrange(n + 1), line, code))
     if not plant_unrepairable:
@@ -242,15 +192,16 @@ def render_source(spec: SourceSpec, records: list[dict], mess: dict, rng: random
     bad.sort(key=lambda item: item[0])
     dup_set = Counter(dup_of)
     lines: list[bytes] = []
+    add, dumps = lines.append, orjson.dumps
     bad_iter = iter(bad)
     next_bad = next(bad_iter, None)
     for index, record in enumerate(records):
         while next_bad is not None and next_bad[0] == index:
-            lines.append(next_bad[1])
+            add(next_bad[1])
             next_bad = next(bad_iter, None)
-        lines.append(orjson.dumps(messer.mess(record, rng, repairs, missing)))
+        add(_kept(dumps(damage(record, rng, repairs, missing))))
         for _ in range(dup_set.get(index, 0)):
-            lines.append(orjson.dumps(messer.mess(record, rng, repairs, missing)))
+            add(_kept(dumps(damage(record, rng, repairs, missing))))
     while next_bad is not None:
         lines.append(next_bad[1])
         next_bad = next(bad_iter, None)

@@ -34,6 +34,7 @@ class Narrator:
         self.city = city.upper()
         self.card = f"{rng.randrange(10 ** 4):04d}"
         self._days: dict[int, tuple[int, int, str]] = {}
+        self._slugs: dict[str, str] = {}
         self._cheque = rng.randrange(100_000, 800_000)
 
     def _day(self, ordinal: int) -> tuple[int, int, str]:
@@ -47,7 +48,7 @@ class Narrator:
     # references -------------------------------------------------------
     def rrn(self, ts: int) -> str:
         """12-digit UPI/IMPS RRN: last digit of year, day of year, hour, 6-digit serial."""
-        year, doy, _ = self._day(ts // DAY)
+        year, doy, _ = self._days.get(ts // DAY) or self._day(ts // DAY)
         return f"{year % 10}{doy:03d}{ts % DAY // 3600:02d}{self.rng.randrange(10 ** 6):06d}"
 
     def neft(self, ts: int, bank: str | None = None) -> str:
@@ -89,7 +90,9 @@ class Narrator:
     def vpa(self, name: str, handle: str, business: bool = False) -> str:
         """A UPI address for a party: a person's name or mobile, or a merchant's QR/VPA (style stream only)."""
         r = self.style.rng
-        slug = "".join(ch for ch in name.lower() if ch.isalnum())[:14] or "merchant"
+        slug = self._slugs.get(name)
+        if slug is None:   # the same few hundred names come back thousands of times
+            slug = self._slugs[name] = "".join(ch for ch in name.lower() if ch.isalnum())[:14] or "merchant"
         if business:
             # a brand collects through its gateway's VPA; a shop or a supplier through a QR
             pattern = _BRAND_VPA[r.randrange(len(_BRAND_VPA))] if name in _BRANDS else _MERCHANT_VPA[r.randrange(3)]

@@ -201,6 +201,9 @@ def plan_invoices(plan) -> None:
     plan.invoices = invoices
 
 
+_FIRST_NAMES = names.FIRST_NAMES_MALE + names.FIRST_NAMES_FEMALE
+_REGIONS, _STATES = sorted(names.SURNAMES), sorted(names.STATES)   # the order every draw among them indexes
+_FINDER_FEES = {"paytm.com": 3.0, "mystore.in": 5.0, "magicpin.in": 4.0}
 _CANCEL = (("Cancelled", "Buyer changed mind", "buyer"), ("RTO-Delivered", "Delivery failed: customer unreachable", "seller"),
            ("RTO-Disposed", "Item damaged in transit", "seller"), ("Cancelled", "Item out of stock", "seller"))
 
@@ -220,9 +223,9 @@ def _order(rng, plan, created: int, value_target: float, catalogue, baps, cancel
     discount = -round(gross * 0.05, 2) if rng.random() < 0.15 else 0.0
     value = round(gross + delivery + packing + discount, 2)
     bap = rng.choice(baps)
-    fee = {"paytm.com": 3.0, "mystore.in": 5.0, "magicpin.in": 4.0}.get(bap[0], 3.5)
-    buyer = f"{rng.choice(names.FIRST_NAMES_MALE + names.FIRST_NAMES_FEMALE)} {rng.choice(names.SURNAMES[rng.choice(sorted(names.SURNAMES))])}"
-    city = rng.choice(names.STATES[rng.choice(sorted(names.STATES))][1])
+    fee = _FINDER_FEES.get(bap[0], 3.5)
+    buyer = f"{rng.choice(_FIRST_NAMES)} {rng.choice(names.SURNAMES[rng.choice(_REGIONS)])}"
+    city = rng.choice(names.STATES[rng.choice(_STATES)][1])
     order = Order("", created, bap, buyer, city, items, delivery, packing, discount, value, fee,
                   round(value - value * fee / 100.0, 2), "Completed", "Order-delivered", created)
     delivered = created + rng.randint(1, 4) * DAY + rng.randint(-3 * 3600, 3 * 3600)

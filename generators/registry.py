@@ -17,6 +17,7 @@ from .bank import build_bank
 from .related_parties import related_parties
 from .bureau import build_bureau
 from .consent import build_consent
+from .gc_pause import without_cycle_collection
 from .gst import build_gst
 from .gst2b import build_gstr2b
 from .insurance import build_insurance
@@ -115,6 +116,7 @@ def _truth(plan: Plan, bank, itc_excess: list[dict]) -> dict[str, Any]:
     }
 
 
+@without_cycle_collection
 def generate_customer(customer_id: str, profile: str | None, as_of: dt.date, config: dict,
                       spec: Profile | None = None) -> GeneratedCustomer:
     """Generate one customer's consent, canonical records of every source, and ground truth.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 IST_OFFSET = "+05:30"
 DAY = 86400
+_TWO_DIGITS = tuple(f"{i:02d}" for i in range(60))
 MONTH_ABBR = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 
 
@@ -100,19 +101,18 @@ class Clock:
     """Renders ordinals and instants as canonical strings, caching per day."""
 
     def __init__(self) -> None:
-        self._dates: dict[int, str] = {}
+        self.dates: dict[int, str] = {}   # the days rendered so far; a hot loop may look one up itself
 
     def date(self, ordinal: int) -> str:
         """``YYYY-MM-DD`` for an ordinal."""
-        s = self._dates.get(ordinal)
+        s = self.dates.get(ordinal)
         if s is None:
             s = dt.date.fromordinal(ordinal).isoformat()
-            self._dates[ordinal] = s
+            self.dates[ordinal] = s
         return s
 
     def ts(self, instant: int) -> str:
         """``YYYY-MM-DDTHH:MM:SS+05:30`` for an instant (ordinal * 86400 + seconds)."""
         day, sec = divmod(instant, DAY)
-        h, rem = divmod(sec, 3600)
-        m, s = divmod(rem, 60)
-        return f"{self.date(day)}T{h:02d}:{m:02d}:{s:02d}{IST_OFFSET}"
+        date, two = self.dates.get(day) or self.date(day), _TWO_DIGITS
+        return f"{date}T{two[sec // 3600]}:{two[sec // 60 % 60]}:{two[sec % 60]}{IST_OFFSET}"

@@ -93,8 +93,9 @@ class LakeFiles:
         self._atomic_write(path, [data])
 
     def write_lines(self, path: Path, lines: Iterable[bytes]) -> None:
-        """Write pre-serialised NDJSON lines atomically (each gets a trailing newline)."""
-        self._atomic_write(path, (line + b"\n" for line in lines))
+        """Write pre-serialised NDJSON lines atomically (each gets a trailing newline), in one write."""
+        lines = list(lines)
+        self._atomic_write(path, [b"\n".join(lines), b"\n"] if lines else [])
 
     def write_ndjson(self, path: Path, records: Iterable[Any]) -> None:
         """Write records as NDJSON atomically."""

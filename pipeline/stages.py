@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from generators.aa_fip import not_carried
+from generators.gc_pause import without_cycle_collection
 from generators.messiness import mess_rng, render_source
 from pipeline.branches import branch_for_new_customer
 from pipeline.cleaning import clean_source, validate_consent
@@ -35,6 +36,7 @@ def _simulated_consent(consent: dict, aa_sources: tuple[str, ...]) -> dict:
     return {**consent, "fiTypes": [t for t in consent["fiTypes"] if t not in by_aa]} if by_aa else consent
 
 
+@without_cycle_collection   # the generated records are freed before it resumes: no pass ever scans them
 def generate_stage(lake: Lake, customer_id: str, config: dict, progress: Progress = _quiet,
                    profile: str | None = None, as_of: date | None = None,
                    aa_sources: tuple[str, ...] = ()) -> dict[str, Any]:

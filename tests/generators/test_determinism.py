@@ -9,7 +9,9 @@ import sys
 
 import orjson
 
-from generators.registry import generate_customer
+from generators.messiness import mess_rng, render_source
+from generators.registry import SOURCES, generate_customer
+from pipeline.sources import SPECS
 
 from .conftest import AS_OF, ROOT
 
@@ -53,3 +55,22 @@ def test_a_forced_profile_changes_the_data_but_not_the_identity(config, demo_cus
     base = demo_customers["CUST_MSM_00005"]
     assert forced.profile == "fraud" and forced.customer["gstin"] == base.customer["gstin"]
     assert len(forced.records["transactions"]) != len(base.records["transactions"])
+
+
+# What two demo customers generate and the mess injector makes of them, frozen. A speed-up of the generators
+# must keep every draw in its place, which these digests hold it to. A change that is meant to alter the
+# data (a new field, another distribution) updates them, and says so in its commit.
+FROZEN = {"CUST_MSM_00001": "775e36d36b2e3c66903acced370d6aaef67075321b4a4ba48c8b3187ec036336",
+          "CUST_MSM_00006": "d648ba748d9a4fc9849378b3453c98760adc085c89e33ba73ca0bba1fd1b05da"}
+
+
+def test_generated_and_rendered_bytes_are_frozen(config, demo_customers):
+    for cid, expected in FROZEN.items():
+        g = demo_customers[cid]
+        digest = hashlib.sha256(dump(g))
+        for source in SOURCES:
+            lines, account = render_source(SPECS[source], g.records[source], config["messiness_config"],
+                                           mess_rng(g.customer["seed"], source))
+            digest.update(b"\n".join(lines))
+            digest.update(orjson.dumps(account, option=orjson.OPT_SORT_KEYS))
+        assert digest.hexdigest() == expected, f"{cid}: generated or rendered bytes changed"
