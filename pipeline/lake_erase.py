@@ -25,6 +25,7 @@ import orjson
 
 from pipeline.erasure import redact
 from pipeline.lake_io import LakeError
+from pipeline.reuse import forget_all
 
 
 _WAREHOUSE_TABLES_OF = {"transactions": "transactions", "gst_returns": "gst_returns", "credit_bureau": "bureau"}
@@ -38,7 +39,9 @@ class LakeErasure:
 
     def erase(self, customer_id: str) -> list[str]:
         """Remove a customer's files from every layer and make shared files forget them; return the layers
-        (and ``monitoring``) that held the customer's data."""
+        (and ``monitoring``) that held the customer's data. What a step kept in memory goes too
+        (:func:`pipeline.reuse.forget_all`)."""
+        forget_all()
         removed = []
         for layer in self.DATA_LAYERS:
             target = self.customer_dir(layer, customer_id)
@@ -52,11 +55,14 @@ class LakeErasure:
         self._forget_in_shared_files(customer_id, loan_ids)
         if self._erase_warehouse_rows(customer_id):
             removed.append("warehouse")
+        forget_all()   # again: a step that read the files while they were being removed kept them
         return removed
 
     def erase_sources(self, customer_id: str, sources: list[str]) -> list[str]:
         """Remove some sources of a customer (raw, clean, quarantine) and every analytics document, which were
-        derived from them; return ``layer/source`` for each file removed and ``analytics`` if it was there."""
+        derived from them; return ``layer/source`` for each file removed and ``analytics`` if it was there. What
+        a step kept in memory goes too (:func:`pipeline.reuse.forget_all`)."""
+        forget_all()
         removed = []
         for source in sources:
             for layer in ("raw", "clean", "quarantine"):
@@ -72,6 +78,7 @@ class LakeErasure:
             derived = tuple(_WAREHOUSE_TABLES_OF.get(source, "") for source in sources) + _ANALYTICS_TABLES
             if self._erase_warehouse_rows(customer_id, tuple(t for t in derived if t)):
                 removed.append("warehouse")
+        forget_all()
         return removed
 
     # ---- what erase does, step by step ---------------------------------------------------------------------

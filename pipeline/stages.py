@@ -17,6 +17,7 @@ from pipeline.branches import branch_for_new_customer
 from pipeline.cleaning import clean_source, validate_consent
 from pipeline.consents import SOURCE_FI_TYPES, ConsentRegistry
 from pipeline.lake import SOURCES, Lake, LakeError, utc_now_iso, validate_customer_id
+from pipeline.reuse import Remembered, file_identity
 from pipeline.sources import SPECS
 
 Progress = Callable[[str, str], None]
@@ -182,18 +183,32 @@ def _analysis_as_of(meta: dict, transactions: list[dict]) -> date:
     return date.today()
 
 
+_LOADED = Remembered("customer data")
+
+
 def load_customer_data(lake: Lake, customer_id: str):
-    """The clean layer, who the customer is, the consent and the as-of date, for the analytics steps."""
+    """The clean layer, who the customer is, the consent and the as-of date, for the analytics steps.
+
+    Read once per state of those files: while none has changed (same inode, modification time and size), a
+    later step of the run gets the object read before (:mod:`pipeline.reuse`), which every step only reads.
+    """
     from analytics.registry import CustomerData
 
     validate_customer_id(customer_id)
     if not lake.customer_dir("clean", customer_id).is_dir():
         raise StageError(f"no clean data for {customer_id}: run clean first")
-    records = {source: lake.read_clean(customer_id, source) for source in SOURCES}
     meta_path, consent_path = lake.customer_meta_path(customer_id), lake.consent_path(customer_id, "clean")
+    files = (*(lake.clean_path(customer_id, source) for source in SOURCES), meta_path, consent_path)
+    key = tuple(file_identity(path) for path in files)
+    found = _LOADED.get(key)
+    if found is not None:
+        return found
+    _LOADED.clear()   # the previous customer's data need not stay alive while this one is read
+    records = {source: lake.read_clean(customer_id, source) for source in SOURCES}
     meta = lake.read_json(meta_path) if meta_path.exists() else {}
     consent = lake.read_json(consent_path) if consent_path.exists() else None
-    return CustomerData(customer_id, _analysis_as_of(meta, records["transactions"]), records, meta, consent)
+    return _LOADED.put(key, CustomerData(customer_id, _analysis_as_of(meta, records["transactions"]), records, meta,
+                                         consent))
 
 
 def analyze_stage(lake: Lake, customer_id: str, config: dict, progress: Progress = _quiet) -> dict[str, Any]:

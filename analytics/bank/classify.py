@@ -14,6 +14,7 @@ from analytics.bank.categorise.engine import categorise
 from analytics.bank.categorise.frame import categorise_frame
 from analytics.bank.categorise.legacy import BUSINESS_CREDITS, legacy_category, legacy_table
 from analytics.bank.categorise.parties import extract_counterparty, normalise_party
+from pipeline.reuse import Remembered
 
 NON_BUSINESS_CREDITS = frozenset({"self_transfer_in", "loan_disbursal", "reversal", "refund", "interest", "bounce"})
 DEBIT_CATEGORIES = tuple(sorted({v for entry in legacy_table().values()
@@ -32,11 +33,22 @@ def classify_narration(narration: str, txn_type: str, mode: str | None = None,
     return legacy_category(result.category, (txn_type or "").upper()), result.counterparty
 
 
+_LAST_STATEMENT = Remembered("classified statement")
+
+
 def classify_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Classify every row of a frame with ``narration``, ``type`` and ``mode``: ``category`` (coarse),
     ``category_leaf``, ``group``, ``counterparty``, ``confidence`` and ``is_business_credit``, aligned to
-    ``df.index`` (see :func:`analytics.bank.categorise.frame.categorise_frame`)."""
-    return categorise_frame(df)
+    ``df.index`` (see :func:`analytics.bank.categorise.frame.categorise_frame`).
+
+    The last statement's result is remembered (:mod:`pipeline.reuse`) under the very columns it was computed
+    from, so the ``models`` step does not categorise again what ``analyze`` did; each caller gets its own copy.
+    """
+    key = [df[c].tolist() if c in df else None for c in ("narration", "type", "mode", "amount")]
+    found = _LAST_STATEMENT.get(key)
+    if found is None:
+        found = _LAST_STATEMENT.put(key, categorise_frame(df))
+    return found.set_axis(df.index).copy()
 
 
 def narration_words(narration: str) -> frozenset:

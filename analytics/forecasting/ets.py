@@ -22,7 +22,8 @@ sigma^2 * (1 + sum_{j<h} c_j^2)``, ``c_j = alpha * (1 + beta * (phi + ... + phi^
 log candidate's bounds are exponentiated and its point forecast is the back-transformed median; a multiplicative
 season's ``sigma^2`` is that of the relative errors (error / fitted), so its interval scales with the forecast.
 Fits are warm-started from the parameters a fit of the same candidate to a prefix of the series found (the
-back-test's earlier windows), which saves a good part of the optimiser's iterations.
+back-test's earlier windows), which saves a good part of the optimiser's iterations. The model is statsmodels'
+with a lean result (:mod:`.holt_winters`: the same numbers without its pandas tables).
 """
 from __future__ import annotations
 
@@ -33,9 +34,8 @@ from typing import Any
 
 import numpy as np
 from scipy.stats import norm
-from statsmodels.tsa.holtwinters import ExponentialSmoothing
-
 from analytics.forecasting.family import FamilyFitError, clean
+from analytics.forecasting.holt_winters import LeanExponentialSmoothing
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ class FittedModel:
             known["initial_seasonal"] = rp["initial_seasons"]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model = ExponentialSmoothing(
+            model = LeanExponentialSmoothing(
                 (z - self.center) / self.spread, trend="add" if c.trend else None, damped_trend=c.damped,
                 seasonal=_season(c), seasonal_periods=self.season_length if c.seasonal else None,
                 initialization_method="known",
@@ -155,7 +155,7 @@ def fit_config(y: np.ndarray, config: ModelConfig, season_length: int, start: di
     result = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = ExponentialSmoothing(
+        model = LeanExponentialSmoothing(
             (z - center) / spread, trend="add" if config.trend else None, damped_trend=config.damped,
             seasonal=_season(config), seasonal_periods=m if config.seasonal else None,
             initialization_method="estimated")

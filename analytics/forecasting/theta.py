@@ -75,11 +75,11 @@ class ThetaFamily:
         x = self._adjust(y)
         t = np.arange(n, dtype=float)
         self.b0_ = float(np.polyfit(t, x, 1)[0])
-        from statsmodels.tsa.holtwinters import ExponentialSmoothing
+        from analytics.forecasting.holt_winters import LeanExponentialSmoothing
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ses = ExponentialSmoothing(x, initial_level=x[0], initialization_method="known").fit()
+            ses = LeanExponentialSmoothing(x, initial_level=x[0], initialization_method="known").fit()
         self.alpha_, self.x0_, self.n_ = float(ses.params["smoothing_level"]), float(x[0]), n
         self.last_level_ = float(self._levels(x)[-1])
         x_pred = self._one_step_adjusted(x)
