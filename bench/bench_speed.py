@@ -99,7 +99,7 @@ def run_wall(lake_dir: str, repeat: int, extra: tuple[str, ...] = ()) -> None:
     The steps' times are the runner's own (``[i/5] step: done in X s``, lazy imports of the step included);
     what is left of the wall is interpreter start-up, the CLI's imports, writing the run log and, in a run
     split over two processes (the default, :mod:`pipeline.overlap`), waiting for the second process to
-    finish importing the model steps' libraries. ``--one-process`` is measured too, for comparison.
+    finish importing the model steps' libraries. ``--processes 1`` is measured too, for comparison.
     """
     # our modules' bytecode, as `make install` leaves it (else each command compiles ~160 modules first)
     subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0", *PACKAGES], check=True, cwd=PROJECT_ROOT,
@@ -132,7 +132,7 @@ def run_wall(lake_dir: str, repeat: int, extra: tuple[str, ...] = ()) -> None:
 
 def import_offenders(lake_dir: str, top: int = 12) -> None:
     """Print the slowest top-level imports of one ``run`` (cumulative microseconds from -X importtime)."""
-    command = [sys.executable, "-X", "importtime", *_run_command(lake_dir, "--one-process")[1:]]
+    command = [sys.executable, "-X", "importtime", *_run_command(lake_dir, "--processes", "1")[1:]]
     done = subprocess.run(command, check=True, cwd=PROJECT_ROOT, capture_output=True, text=True)
     rows = []
     for line in done.stderr.splitlines():
@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         clean_throughput(large_customer(Lake(tmp), config), args.repeat)
         if not args.skip_run:
             lake_dir = args.lake or str(Path(tmp) / "run")
-            run_wall(lake_dir, args.repeat)
-            run_wall(lake_dir, args.repeat, ("--one-process",))
+            run_wall(lake_dir, args.repeat, ("--processes", "2"))
+            run_wall(lake_dir, args.repeat, ("--processes", "1"))
             import_offenders(lake_dir)
     return 0

@@ -130,7 +130,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     options = {"generate": {"profile": args.profile, "as_of": args.as_of}}
     say = _printer(as_json=args.progress_json)
     with _working_lake(args, args.customer_id, models="score" in steps, say=say) as (lake, config, _):
-        if can_overlap(steps) and not args.one_process:
+        if can_overlap(steps, args.processes):
             outcome = run_overlapped(lake, args.customer_id, steps, config, say, options)
         else:
             outcome = run_steps(lake, args.customer_id, steps, config, say, options)
@@ -287,9 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", help="profile for the generate step")
     p.add_argument("--as-of", type=_as_of, help="as-of month for the generate step, YYYY-MM")
     p.add_argument("--progress-json", action="store_true", help="print progress as JSON lines {level, message}")
-    p.add_argument("--one-process", action="store_true",
-                   help="run every step in this process (by default a second process imports the analysis "
-                        "libraries while generate and clean run)")
+    p.add_argument("--processes", choices=("auto", "1", "2"), default="auto",
+                   help="2: a second process imports the model steps' libraries while generate, clean and analyze "
+                        "run; 1: every step in this process; auto (default): 2 when a core is idle")
     p = command("import-aa", cmd_import_aa, "import real AA FI data (JSON or ReBIT XML) into the raw layer")
     p.add_argument("--file", required=True, help="FI data file")
     p = command("aa-consent", cmd_aa_consent, "ask the customer's Account Aggregator for consent; prints the consent "

@@ -42,8 +42,8 @@ def model_lakes(tmp_path_factory, small_risk_model):
 def test_split_run_writes_what_a_one_process_run_writes(model_lakes):
     split, single = model_lakes
     args = ("run", "--customer-id", CUSTOMER, "--profile", "high_seasonality", "--as-of", "2026-11")
-    first = run_cli(*args, lake=split.root)
-    second = run_cli(*args, "--one-process", lake=single.root)
+    first = run_cli(*args, "--processes", "2", lake=split.root)
+    second = run_cli(*args, "--processes", "1", lake=single.root)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
 
     numbered = [line.split("]", 2)[1].strip() for line in first.stdout.splitlines() if "started" in line]
@@ -65,7 +65,7 @@ def test_split_run_writes_what_a_one_process_run_writes(model_lakes):
 def test_a_failure_in_the_model_half_stops_the_run_and_is_recorded(model_lakes):
     lake = model_lakes[0]
     done = run_cli("run", "--customer-id", "CUST_MSM_00003", "--profile", "baseline", "--as-of", "2026-11",
-                   "--steps", "generate,clean,score,models", lake=lake.root)
+                   "--steps", "generate,clean,score,models", "--processes", "2", lake=lake.root)
     assert done.returncode == 1
     assert "error: score: no analytics for CUST_MSM_00003: run analyze first" in done.stderr
     assert "[3/4] score: failed" in done.stdout and "[4/4] models" not in done.stdout
@@ -76,7 +76,8 @@ def test_a_failure_in_the_model_half_stops_the_run_and_is_recorded(model_lakes):
 
 def test_a_failure_in_the_data_half_never_starts_the_model_half(model_lakes):
     lake = model_lakes[1]
-    done = run_cli("run", "--customer-id", "CUST_MSM_00004", "--steps", "clean,analyze,score", lake=lake.root)
+    done = run_cli("run", "--customer-id", "CUST_MSM_00004", "--steps", "clean,analyze,score", "--processes", "2",
+                   lake=lake.root)
     assert done.returncode == 1 and "no raw data for CUST_MSM_00004" in done.stderr
     assert "[1/3] clean: failed" in done.stdout and "score" not in done.stdout
 
@@ -101,7 +102,7 @@ def _alive(pid: int) -> bool:
 def test_killing_the_command_mid_model_steps_kills_its_second_process(tmp_path, small_risk_model):
     lake = small_risk_model(Lake(tmp_path / "lake"))
     command = [sys.executable, "-m", "pipeline", "run", "--customer-id", "CUST_MSM_00005", "--profile",
-               "baseline", "--as-of", "2026-11", "--lake", str(lake.root)]
+               "baseline", "--as-of", "2026-11", "--processes", "2", "--lake", str(lake.root)]
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                text=True, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
     try:
@@ -146,3 +147,13 @@ def test_the_categorisers_decisions_cross_to_the_second_process_through_the_go_p
     finally:
         engine._DECISIONS.clear()
         engine.remember_decisions(saved)
+
+
+def test_auto_splits_only_with_a_core_idle():
+    from pipeline.overlap import can_overlap
+
+    steps = ["generate", "clean", "analyze", "score", "models"]
+    assert can_overlap(steps, "2") and not can_overlap(steps, "1")
+    assert not can_overlap(["score", "models"], "2") and not can_overlap(["generate", "clean"], "2")
+    idle = os.getloadavg()[0] + 1 <= (os.cpu_count() or 1)
+    assert can_overlap(steps, "auto") == idle
