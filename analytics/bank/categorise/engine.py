@@ -184,7 +184,10 @@ def _party(entity_name: str | None, printed: str | None) -> str | None:
 
 
 @lru_cache(maxsize=32768)
-def _decide(key: str, txn_type: str, mode: str, small: bool) -> tuple[str, str | None, float, int]:
+def decide(key: str, txn_type: str, mode: str, small: bool) -> tuple[str, str | None, float, int]:
+    """``(leaf, counterparty, confidence, rule)`` of a line key: a narration folded by
+    :func:`~analytics.bank.categorise.parties.party_key`, the upper-case type and mode, and whether the amount
+    is small (cached: a statement repeats a few thousand keys)."""
     text = read_text(key)
     features, context = _features(text, txn_type, mode, small)
     rules = tables().rules
@@ -214,5 +217,5 @@ def categorise(narration: str | None, txn_type: str, amount: float | None = None
     txn = (txn_type or "").upper()
     small = amount is not None and abs(float(amount)) < SMALL_AMOUNT
     key = party_key((narration or "").upper())
-    leaf, party, conf, rule = _decide(key, txn, (mode or "").upper(), small)
+    leaf, party, conf, rule = decide(key, txn, (mode or "").upper(), small)
     return Categorisation(group_of(leaf), leaf, party, conf, rule)

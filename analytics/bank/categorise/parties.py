@@ -91,6 +91,22 @@ def party_key(upper: str) -> str:
     return _UNSLASH.sub(lambda m: m.group(0).replace("/", ""), _DIGITS.sub("9", _MS.sub("", upper)))
 
 
+_NINE = str.maketrans("012345678", "999999999")
+_SEPARATOR = "\x00"
+
+
+def party_keys(uppers: list[str]) -> list[str]:
+    """:func:`party_key` of many upper-cased narrations at once (a statement). Most lines have nothing to
+    unslash, so their key is the digit folding alone: one translation of all the lines joined (exact for ASCII
+    text, whose only digits are 0-9); the few that print M/S, A/C, O/W or I/W take the full :func:`party_key`."""
+    joined = _SEPARATOR.join(uppers)
+    if not uppers or not joined.isascii() or joined.count(_SEPARATOR) != len(uppers) - 1:
+        return [party_key(upper) for upper in uppers]
+    folded = joined.translate(_NINE).split(_SEPARATOR)
+    return [party_key(upper) if "M/S" in upper or "A/C" in upper or "O/W" in upper or "I/W" in upper else key
+            for upper, key in zip(uppers, folded)]
+
+
 def _skip(part: str) -> bool:
     return (not part or part in _STOP or "@" in part or part in _BANK_CODES or _IFSC.fullmatch(part) is not None
             or _BANK_FIELD.fullmatch(part) is not None)
