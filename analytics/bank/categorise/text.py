@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^A-Z0-9]+")
 _NON_ALPHA = re.compile(r"[^A-Z]+")
@@ -30,6 +31,7 @@ class Text:
     squashed: str
 
 
+@lru_cache(maxsize=65536)
 def read_text(narration: str | None) -> Text:
     """Upper-case the narration and build its spaced and squashed views."""
     upper = (narration or "").upper()
@@ -43,6 +45,27 @@ def _words(upper: str) -> str:
 
 def _squash(pattern: str) -> str:
     return _NON_ALPHA.sub("", pattern.upper())
+
+
+def _longest_at_each_position(patterns) -> re.Pattern:
+    """A regex whose matches are, at every position of a text where one of ``patterns`` starts, the longest
+    such pattern (group 1): the patterns as a trie of nested groups, each complete pattern an optional longer
+    continuation tried first, inside a look-ahead so that matches may overlap."""
+    trie: dict = {}
+    for pattern in patterns:
+        node = trie
+        for ch in pattern:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        alternatives = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return re.compile(f"(?=({branch(trie)}))")
 
 
 class PatternTable:
@@ -75,12 +98,8 @@ class PatternTable:
         for p in words:
             first = p.split()[0]
             self._longest[first] = max(self._longest.get(first, 0), len(p.split()))
-        # patterns found anywhere, indexed by their first k letters (k = the shortest pattern), longest first
-        self._k = min((len(p) for p in anywhere), default=0)
-        index: dict[str, list[str]] = {}
-        for pattern in sorted(anywhere, key=len, reverse=True):
-            index.setdefault(pattern[:self._k], []).append(pattern)
-        self._index = index
+        # patterns found anywhere: one regex over the squashed text finds, at every position, the longest
+        self._scan = _longest_at_each_position(anywhere) if anywhere else None
 
     def _hits(self, text: Text) -> list[tuple[float, str]]:
         """(relative position, label) of every match; at one position only the longest pattern counts, so
@@ -99,13 +118,10 @@ class PatternTable:
                     if labels:
                         hits += [(i / n_tokens, lab) for lab in labels]
                         break
-        if self._index:
-            squashed, k, size = text.squashed, self._k, max(len(text.squashed), 1)
-            for i in range(len(squashed) - k + 1):
-                for pattern in self._index.get(squashed[i:i + k], ()):
-                    if squashed.startswith(pattern, i):
-                        hits += [(i / size, lab) for lab in self._anywhere[pattern]]
-                        break
+        if self._scan is not None:
+            size, anywhere = max(len(text.squashed), 1), self._anywhere
+            for found in self._scan.finditer(text.squashed):
+                hits += [(found.start() / size, lab) for lab in anywhere[found.group(1)]]
         return hits
 
     def labels(self, text: Text) -> frozenset[str]:
