@@ -27,6 +27,7 @@ first, then a bunched window, then a single large credit.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Any
 
@@ -120,8 +121,11 @@ def _case(date: pd.Timestamp, amount: float, credit_ids: list[str], related: lis
 def _routine(lines: pd.DataFrame, months: int) -> np.ndarray:
     """Whether each line's counterparty (its category when unnamed) appears in ``months`` or more calendar months
     of ``lines``: the business's regular buyers and payees, whose money is ordinary trade."""
-    party = lines["counterparty"].fillna(lines["category"])
-    return party.map(lines.groupby(party)["month"].nunique()).to_numpy() >= months
+    party, _ = pd.factorize(lines["counterparty"].fillna(lines["category"]))
+    month, labels = pd.factorize(lines["month"])
+    seen = np.unique(party[(party >= 0) & (month >= 0)] * len(labels) + month[(party >= 0) & (month >= 0)])
+    per_party = np.bincount(seen // max(len(labels), 1), minlength=party.max(initial=-1) + 1)
+    return (per_party[party] >= months) & (party >= 0)
 
 
 def _accounts_in_order(account: np.ndarray) -> list:
@@ -188,17 +192,18 @@ def _window_rows(money_in: pd.DataFrame, counted: pd.DataFrame, start: pd.Timest
                  s: dict) -> list[tuple]:
     """Per window: (kind, month, first, last, leave_by, inside, outside, expected, ratio, month_total), the
     rates from the ``counted`` credits and the month's total from every credit of ``money_in``."""
-    month_total = money_in.groupby("month")["amount"].sum()
+    month_total = money_in.groupby("month")["amount"].sum().to_dict()
     daily = counted.groupby("date")["amount"].sum()   # by day, sorted: a window is a slice of it
     days, per_day = daily.index.to_numpy(), daily.to_numpy()
-    span = lambda a, b: per_day[np.searchsorted(days, a.to_datetime64(), "left"):  # noqa: E731
-                                np.searchsorted(days, b.to_datetime64(), "right")]
+    span = lambda a, b: per_day[days.searchsorted(a.to_datetime64(), "left"):  # noqa: E731
+                                days.searchsorted(b.to_datetime64(), "right")]
     bounds: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = {}
     rows = []
     for kind, month, first, last, leave_by in _windows(start, end, s):
         if month not in bounds:
-            bounds[month] = (max(start, pd.Timestamp(month + "-01")),
-                             min(end, pd.Period(month, freq="M").end_time.normalize()))
+            year, number = int(month[:4]), int(month[5:7])
+            bounds[month] = (max(start, pd.Timestamp(year, number, 1)),
+                             min(end, pd.Timestamp(year, number, calendar.monthrange(year, number)[1])))
         m0, m1 = bounds[month]
         inside = float(span(first, last).sum())
         outside = float(span(m0, m1).sum()) - inside
