@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.bank.statement import month_range
+from analytics.bank.statement import lines_before, month_range
 from analytics.metric import metric, missing, ratio_metric
 
 INR, RATIO = "INR", "ratio"
@@ -71,7 +71,7 @@ def summarize_earnings_spendings(df: pd.DataFrame, as_of: dt.date, config: dict[
     the owner's own accounts (own money moved, not spent). Lines on or after
     ``as_of`` are ignored.
     """
-    df = df[df["date"] < pd.Timestamp(as_of)]
+    df = lines_before(df, as_of)
     if df.empty:
         reason = "no transactions before the as-of date"
         return {"metrics": {k: missing(u, "not computed", reason) for k, u in METRIC_UNITS.items()},

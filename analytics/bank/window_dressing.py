@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analytics.bank.statement import lines_before
 from analytics.metric import metric
 
 DEFAULTS: dict[str, Any] = {
@@ -326,8 +327,7 @@ def detect_window_dressing(txns: pd.DataFrame, as_of: dt.date, config: dict,
     account's EMI looks short when it was not. Thresholds: ``analytics.window_dressing`` over :data:`DEFAULTS`.
     """
     s = _settings(config)
-    before = (txns["date"] < pd.Timestamp(as_of)).to_numpy() if len(txns) else None
-    lines = _Lines(txns if before is None or before.all() else txns[before])
+    lines = _Lines(lines_before(txns, as_of))
     found = {"cash_before_emi": _cash_before_emi(lines, s, _limits(accounts)) if len(lines.frame) else []}
     found["credits_bunched"] = _credits_bunched(lines, s)
     found["large_credit_withdrawn"] = _large_credit_withdrawn(lines, s) if len(lines.frame) else []

@@ -113,7 +113,7 @@ def _features(text: Text, txn_type: str, mode: str, small: bool) -> tuple[frozen
     return read | ({f"mode:{mode}", "small"} if small else {f"mode:{mode}"}), context
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=8192)   # a statement's distinct texts
 def _text_features(text: Text) -> tuple[frozenset, dict[str, Any]]:
     """The features and context the narration's text alone gives (cached: one text recurs with other types, modes
     and amounts); the context is only ever read."""

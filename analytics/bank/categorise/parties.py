@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from analytics.bank.categorise.text import trie_pattern
+
 _SPLIT = re.compile(r"\s*[/*|:\\_]\s*|\s*-+\s*|\s{2,}")
 _MS = re.compile(r"\bM/S\.?\s*")
 _IFSC = re.compile(r"[A-Z]{4}[09][A-Z0-9]{6}")  # IFSC, before or after digit folding
@@ -54,8 +56,8 @@ BUSINESS_WORDS = frozenset(
 
 BUSINESS_PREFIXES = frozenset({"SHREE", "SHRE", "M/S"})
 # trade words long enough to find inside squashed names ("RAJESHMOTORSAUTOP VTLTD", "INFRACONMAHBH")
-_LONG_BUSINESS = re.compile("|".join(sorted((w for w in BUSINESS_WORDS if len(w) >= 6), key=len, reverse=True))
-                            + "|PVTLTD|VTLTD|PVTL$")
+_LONG_BUSINESS = re.compile(trie_pattern(sorted(w for w in BUSINESS_WORDS if len(w) >= 6) + ["PVTLTD", "VTLTD"])
+                            + "|PVTL$")   # a trie: whether any word occurs, at a fraction of trying each in turn
 
 
 def narration_names_business(squashed: str) -> bool:
@@ -164,6 +166,7 @@ def _cut_business_word(word: str) -> bool:
 _COMMON_CUT_WORDS = frozenset({"SON", "RAM", "DEV", "PAL", "ROY", "JAI", "RAJ", "SAI", "BAL", "LAL", "DAS"})
 
 
+@lru_cache(maxsize=65536)
 def party_kind(name: str | None) -> str:
     """``business`` when the name carries a trade word (TRADERS, PVT LTD, STORES, ...), ``person`` when it
     looks like one to four name words, ``none`` without a name."""

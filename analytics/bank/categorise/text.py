@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^A-Z0-9]+")
 _NON_ALPHA = re.compile(r"[^A-Z]+")
@@ -31,7 +30,6 @@ class Text:
     squashed: str
 
 
-@lru_cache(maxsize=65536)
 def read_text(narration: str | None) -> Text:
     """Upper-case the narration and build its spaced and squashed views."""
     upper = (narration or "").upper()
@@ -47,14 +45,14 @@ def _squash(pattern: str) -> str:
     return _NON_ALPHA.sub("", pattern.upper())
 
 
-def _longest_at_each_position(patterns) -> re.Pattern:
-    """A regex whose matches are, at every position of a text where one of ``patterns`` starts, the longest
-    such pattern (group 1): the patterns as a trie of nested groups, each complete pattern an optional longer
-    continuation tried first, inside a look-ahead so that matches may overlap."""
+def trie_pattern(words) -> str:
+    """A regex (source) matching any of ``words`` (literal text), the longest one first where several start at
+    one position: the words as a trie of nested groups, each complete word an optional longer continuation tried
+    first. The regex engine then reads a text once per position instead of trying every word in turn."""
     trie: dict = {}
-    for pattern in patterns:
+    for word in words:
         node = trie
-        for ch in pattern:
+        for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
 
@@ -65,7 +63,13 @@ def _longest_at_each_position(patterns) -> re.Pattern:
         body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
         return f"(?:{body})?" if "" in node else body
 
-    return re.compile(f"(?=({branch(trie)}))")
+    return branch(trie)
+
+
+def _longest_at_each_position(patterns) -> re.Pattern:
+    """A regex whose matches are, at every position of a text where one of ``patterns`` starts, the longest
+    such pattern (group 1), inside a look-ahead so that matches may overlap."""
+    return re.compile(f"(?=({trie_pattern(patterns)}))")
 
 
 class PatternTable:
