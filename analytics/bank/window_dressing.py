@@ -122,11 +122,12 @@ def _case(date: pd.Timestamp, amount: float, credit_ids: list[str], related: lis
 def _routine(lines: pd.DataFrame, months: int) -> np.ndarray:
     """Whether each line's counterparty (its category when unnamed) appears in ``months`` or more calendar months
     of ``lines``: the business's regular buyers and payees, whose money is ordinary trade."""
-    party, _ = pd.factorize(lines["counterparty"].fillna(lines["category"]))
+    party, _ = pd.factorize(lines["counterparty"].fillna(lines["category"]))   # -1: no party at all
     month, labels = pd.factorize(lines["month"])
-    seen = np.unique(party[(party >= 0) & (month >= 0)] * len(labels) + month[(party >= 0) & (month >= 0)])
-    per_party = np.bincount(seen // max(len(labels), 1), minlength=party.max(initial=-1) + 1)
-    return (per_party[party] >= months) & (party >= 0)
+    known = (party >= 0) & (month >= 0)
+    pairs = np.unique(party[known] * len(labels) + month[known])                # each (party, month) once
+    months_seen = np.append(np.bincount(pairs // max(len(labels), 1), minlength=party.max(initial=-1) + 1), 0)
+    return (months_seen[party] >= months) & (party >= 0)
 
 
 def _accounts_in_order(account: np.ndarray) -> list:
