@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.bank.statement import month_range
+from analytics.bank.statement import lines_before, month_range
 from analytics.metric import metric, missing, ratio_metric
 
 INR, RATIO = "INR", "ratio"
@@ -38,14 +38,15 @@ def _top_parties(rows: pd.DataFrame, total: float) -> list[dict[str, Any]]:
 
 
 def _monthly_table(df: pd.DataFrame, months: list[str]) -> tuple[list[dict], list[str], list[str]]:
-    pivot = df.pivot_table(index="month", columns=["type", "category"], values="amount", aggfunc="sum",
-                           fill_value=0.0).reindex(months, fill_value=0.0)
-    inflow_cats = sorted(c for t, c in pivot.columns if t == "CREDIT")
-    outflow_cats = sorted(c for t, c in pivot.columns if t == "DEBIT")
+    # one sum per (month, type, category) that occurs, as a pivot table would hold them, read from a dict
+    sums = df.groupby(["month", "type", "category"])["amount"].sum()
+    cells = dict(zip(sums.index, sums.to_numpy().tolist()))
+    inflow_cats = sorted({c for _, t, c in cells if t == "CREDIT"})
+    outflow_cats = sorted({c for _, t, c in cells if t == "DEBIT"})
     rows = []
-    for month, r in pivot.iterrows():
-        inflow = {c: round(float(r[("CREDIT", c)]), 2) for c in inflow_cats}
-        outflow = {c: round(float(r[("DEBIT", c)]), 2) for c in outflow_cats}
+    for month in months:
+        inflow = {c: round(cells.get((month, "CREDIT", c), 0.0), 2) for c in inflow_cats}
+        outflow = {c: round(cells.get((month, "DEBIT", c), 0.0), 2) for c in outflow_cats}
         rows.append({"month": month, "inflow_total": round(sum(inflow.values()), 2),
                      "outflow_total": round(sum(outflow.values()), 2), "inflow": inflow, "outflow": outflow})
     return rows, inflow_cats, outflow_cats
@@ -70,7 +71,7 @@ def summarize_earnings_spendings(df: pd.DataFrame, as_of: dt.date, config: dict[
     the owner's own accounts (own money moved, not spent). Lines on or after
     ``as_of`` are ignored.
     """
-    df = df[df["date"] < pd.Timestamp(as_of)]
+    df = lines_before(df, as_of)
     if df.empty:
         reason = "no transactions before the as-of date"
         return {"metrics": {k: missing(u, "not computed", reason) for k, u in METRIC_UNITS.items()},

@@ -198,6 +198,13 @@ def prepare_transactions(records: list[dict[str, Any]], accounts: list[dict[str,
     return df[list(COLUMNS)]
 
 
+def lines_before(df: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The lines dated before ``as_of`` (an as-of analysis never sees the future): the frame itself when that is
+    every line, as it usually is, rather than a copy; callers only read it."""
+    before = (df["date"] < pd.Timestamp(as_of)).to_numpy()
+    return df if before.all() else df[before]
+
+
 def opening_balances(df: pd.DataFrame) -> pd.Series:
     """Balance before each account's first line: first currentBalance minus its signed amount."""
     first = df.groupby("linkedAccRef", sort=True).head(1).set_index("linkedAccRef")

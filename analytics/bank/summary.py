@@ -22,7 +22,7 @@ import pandas as pd
 
 from analytics.bank.circular import find_circular_flows
 from analytics.bank.obligations import detect_bounces, detect_emis, regular_inflows
-from analytics.bank.statement import balance_tally_breaks, eod_by_account, month_range, opening_balances
+from analytics.bank.statement import balance_tally_breaks, eod_by_account, lines_before, month_range, opening_balances
 from analytics.bank.facility import facility_metrics
 from analytics.bank.window_dressing import KINDS as DRESSING_KINDS, detect_window_dressing
 from analytics.metric import metric, missing, month_window, not_applicable, ratio_metric, with_window
@@ -140,14 +140,14 @@ def _top_counterparties(df: pd.DataFrame, n: int) -> list[dict[str, Any]]:
              "share": round(float(r["sum"]) / total, 4) if total else None} for name, r in g.iterrows()]
 
 
-def _flow_metrics(df: pd.DataFrame, monthly: pd.DataFrame, cfg: dict) -> dict[str, dict]:
+def _flow_metrics(df: pd.DataFrame, monthly: pd.DataFrame, top: list[dict[str, Any]]) -> dict[str, dict]:
+    """Turnover, cash and concentration metrics; ``top`` is the largest payer (:func:`_top_counterparties`)."""
     n = len(monthly)
     credit = df["type"] == "CREDIT"
     bc_total = float(monthly["business_credits"].sum())
     cash = df[df["is_business_credit"] & (df["category"] == "cash_deposit")]
     atm = df[~credit & (df["category"] == "atm_withdrawal")]
     non_business = df[credit & ~df["is_business_credit"]].groupby("category")["amount"].sum().round(2)
-    top = _top_counterparties(df, 1)
     return {
         "total_credits": metric(float(monthly["credit_value"].sum()), INR, "sum(credit amounts)",
                                 _series_inputs(monthly, "credit_value"), "Every credit, before exclusions."),
@@ -326,7 +326,7 @@ def summarize_transactions(df: pd.DataFrame, accounts: list[dict[str, Any]], as_
     :func:`analytics.bank.window_dressing.detect_window_dressing`.
     """
     cfg = config.get("analytics", {})
-    df = df[df["date"] < pd.Timestamp(as_of)]
+    df = lines_before(df, as_of)
     if df.empty:
         reason = "no transactions before the as-of date"
         return {"metrics": {k: missing(u, "not computed", reason) for k, u in METRIC_UNITS.items()},
@@ -347,12 +347,14 @@ def summarize_transactions(df: pd.DataFrame, accounts: list[dict[str, Any]], as_
     metrics = _balance_metrics(eod, abb_dates, cfg)
     conduct, od_cc = facility_metrics(df, wide, accounts, months)
     metrics.update(conduct)
-    metrics.update(_flow_metrics(df, monthly, cfg))
+    n_top = int(cfg.get("top_counterparties", 10))
+    party = _top_counterparties(df, max(n_top, 1))   # the largest payer first, as the concentration metric reads
+    metrics.update(_flow_metrics(df, monthly, party[:1]))
     metrics.update(_obligation_metrics(df, monthly, emis, bounces, bureau_emi))
     metrics.update(_stability_metrics(monthly, months, breaks, inflows))
     with_window(metrics, statement_window(start, end))
     dressing = with_window(detect_window_dressing(df, as_of, config, accounts), statement_window(start, end))
-    party = _top_counterparties(df, int(cfg.get("top_counterparties", 10)))
+    party = party[:n_top] if n_top >= 1 else _top_counterparties(df, n_top)
     rows = monthly.drop(columns=["surplus_debits", "operating_debits"]).round(2).reset_index()
     return {
         "metrics": metrics,

@@ -27,12 +27,14 @@ first, then a bunched window, then a single large credit.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from analytics.bank.statement import lines_before
 from analytics.metric import metric
 
 DEFAULTS: dict[str, Any] = {
@@ -84,47 +86,90 @@ def _limits(accounts: list[dict] | None) -> dict[str, float]:
     return out
 
 
-def _case(date: pd.Timestamp, amount: float, credits: pd.DataFrame, related: list[str], explanation: str) -> dict:
+class _Lines:
+    """The statement's columns as numpy arrays, indexed by position: the detectors mask these per EMI, window
+    and large credit (pandas masks, sorts and copies there were most of the analyze step's time)."""
+
+    def __init__(self, df: pd.DataFrame):
+        kind, category = df["type"].to_numpy(), df["category"]
+        self.frame = df
+        self.credit, self.debit = kind == "CREDIT", kind == "DEBIT"
+        self.category = category.to_numpy()
+        self.account, self.txn_id = df["linkedAccRef"].to_numpy(), df["txnId"].to_numpy()
+        self.amount, self.balance = df["amount"].to_numpy(), df["balance"].to_numpy()
+        self.date, self.ts = df["date"].to_numpy(), _naive_utc(df["ts"])
+        self.returned = df["returned"].to_numpy()
+        self.not_money_in = category.isin(NOT_MONEY_IN).to_numpy()
+        self.own_money_in = category.isin(OWN_MONEY_IN).to_numpy()
+        self.obligation = category.isin(OBLIGATIONS).to_numpy()
+        self.used = np.zeros(len(df), dtype=bool)   # lines already in a case: a credit belongs to one case at most
+
+    def ids(self, rows: np.ndarray) -> list[str]:
+        """The txnIds of the lines at ``rows``, in that order."""
+        return self.txn_id[rows].tolist()
+
+    def routine(self, rows: np.ndarray, months: int) -> np.ndarray:
+        """:func:`_routine` of the lines at ``rows``."""
+        return _routine(self.frame.iloc[rows], months)
+
+
+def _case(date: pd.Timestamp, amount: float, credit_ids: list[str], related: list[str], explanation: str) -> dict:
     return {"date": date.date().isoformat(), "amount": round(float(amount), 2),
-            "credit_txn_id": credits["txnId"].iloc[0], "credit_txn_ids": credits["txnId"].tolist(),
+            "credit_txn_id": credit_ids[0], "credit_txn_ids": credit_ids,
             "related_txn_ids": related, "explanation": explanation}
 
 
 def _routine(lines: pd.DataFrame, months: int) -> np.ndarray:
     """Whether each line's counterparty (its category when unnamed) appears in ``months`` or more calendar months
     of ``lines``: the business's regular buyers and payees, whose money is ordinary trade."""
-    party = lines["counterparty"].fillna(lines["category"])
-    return party.map(lines.groupby(party)["month"].nunique()).to_numpy() >= months
+    party, _ = pd.factorize(lines["counterparty"].fillna(lines["category"]))   # -1: no party at all
+    month, labels = pd.factorize(lines["month"])
+    known = (party >= 0) & (month >= 0)
+    pairs = np.unique(party[known] * len(labels) + month[known])                # each (party, month) once
+    months_seen = np.append(np.bincount(pairs // max(len(labels), 1), minlength=party.max(initial=-1) + 1), 0)
+    return (months_seen[party] >= months) & (party >= 0)
 
 
-def _cash_before_emi(df: pd.DataFrame, s: dict, limits: dict[str, float], used: set) -> list[dict]:
+def _accounts_in_order(account: np.ndarray) -> list:
+    """The accounts present, sorted (as ``groupby(sort=True)`` visits them; lines without one are skipped)."""
+    return sorted(pd.unique(account[pd.notna(account)]))
+
+
+def _cash_before_emi(lines: _Lines, s: dict, limits: dict[str, float]) -> list[dict]:
     out: list[dict] = []
-    lookback = pd.Timedelta(days=int(s["emi_lookback_days"]))
-    for ref, g in df.groupby("linkedAccRef", sort=True):
+    lookback = np.timedelta64(int(s["emi_lookback_days"]), "D")
+    amount, balance, date, used = lines.amount, lines.balance, lines.date, lines.used
+    emi = lines.debit & (lines.category == "emi") & ~lines.returned
+    own = lines.credit & lines.own_money_in
+    for ref in _accounts_in_order(lines.account):
         limit = limits.get(ref, 0.0)
-        own = (g["type"] == "CREDIT") & g["category"].isin(OWN_MONEY_IN)
-        for idx, emi in g[(g["type"] == "DEBIT") & (g["category"] == "emi") & ~g["returned"]].iterrows():
-            prior = g.loc[: idx].iloc[:-1]
-            cand = prior[own.loc[prior.index] & (prior["date"] >= emi["date"] - lookback) & ~prior.index.isin(used)]
-            need = float(emi["amount"])
+        in_account = lines.account == ref
+        deposits = np.flatnonzero(in_account & own)
+        for row in np.flatnonzero(in_account & emi):
+            emi_date = date[row]
+            cand = deposits[(deposits < row) & (date[deposits] >= emi_date - lookback)]
+            cand = cand[~used[cand]]
+            need = float(amount[row])
             # the deposits that rescued it: walking back, those paid in while the account was short of the EMI
-            short = (cand["balance"] - cand["amount"] + limit < need).to_numpy()
+            short = balance[cand] - amount[cand] + limit < need
             keep = len(short) - int(np.argmin(short[::-1])) if len(short) and not short.all() else 0
-            cand = cand.iloc[keep:]
-            if cand.empty:
+            cand = cand[keep:]
+            if not len(cand):
                 continue
-            pre_emi = float(emi["balance"]) + need + limit
-            first = cand.iloc[0]
-            before_first = float(first["balance"]) - float(first["amount"]) + limit
-            without = pre_emi - float(cand["amount"].sum())
-            if pre_emi < need or without >= need \
-                    or cand["amount"].sum() < float(s["rescue_share"]) * (need - before_first):
+            pre_emi = float(balance[row]) + need + limit
+            first = cand[0]
+            before_first = float(balance[first]) - float(amount[first]) + limit
+            paid_in = amount[cand].sum()
+            without = pre_emi - float(paid_in)
+            if pre_emi < need or without >= need or paid_in < float(s["rescue_share"]) * (need - before_first):
                 continue  # paid anyway, not needed, or mostly carried by the business's own receipts
-            used.update(cand.index)
-            out.append(_case(emi["date"], cand["amount"].sum(), cand, [emi["txnId"]],
-                             f"INR {need:,.0f} EMI on {emi['date'].date()}: INR {max(before_first, 0):,.0f} "
-                             f"available before INR {cand['amount'].sum():,.0f} was paid in "
-                             f"({', '.join(cand['category'].unique())}); without it only INR {max(without, 0):,.0f}."))
+            used[cand] = True
+            day = pd.Timestamp(emi_date)
+            out.append(_case(day, paid_in, lines.ids(cand), [lines.txn_id[row]],
+                             f"INR {need:,.0f} EMI on {day.date()}: INR {max(before_first, 0):,.0f} "
+                             f"available before INR {paid_in:,.0f} was paid in "
+                             f"({', '.join(dict.fromkeys(lines.category[cand]))}); without it only "
+                             f"INR {max(without, 0):,.0f}."))
     return out
 
 
@@ -145,54 +190,73 @@ def _windows(start: pd.Timestamp, end: pd.Timestamp, s: dict) -> list[tuple[str,
     return out
 
 
-def _credits_bunched(df: pd.DataFrame, s: dict, used: set) -> list[dict]:
-    if df.empty:
-        return []
-    start, end = df["date"].min(), df["date"].max()
-    money_in = df[(df["type"] == "CREDIT") & ~df["category"].isin(NOT_MONEY_IN) & ~df["returned"]]
-    month_total = money_in.groupby("month")["amount"].sum()
-    # regular buyers' payments are trade, however they fall; cash and own money are never a buyer's
-    money_in = money_in[~_routine(money_in, int(s["regular_payee_months"])) | money_in["category"].isin(OWN_MONEY_IN)]
-    out_debits = df[(df["type"] == "DEBIT") & ~df["category"].isin(OBLIGATIONS)]
-    daily = money_in.groupby("date")["amount"].sum()
+def _window_rows(money_in: pd.DataFrame, counted: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
+                 s: dict) -> list[tuple]:
+    """Per window: (kind, month, first, last, leave_by, inside, outside, expected, ratio, month_total), the
+    rates from the ``counted`` credits and the month's total from every credit of ``money_in``."""
+    month_total = money_in.groupby("month")["amount"].sum().to_dict()
+    daily = counted.groupby("date")["amount"].sum()   # by day, sorted: a window is a slice of it
+    days, per_day = daily.index.to_numpy(), daily.to_numpy()
+    span = lambda a, b: per_day[days.searchsorted(a.to_datetime64(), "left"):  # noqa: E731
+                                days.searchsorted(b.to_datetime64(), "right")]
+    bounds: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = {}
     rows = []
     for kind, month, first, last, leave_by in _windows(start, end, s):
-        m0 = max(start, pd.Timestamp(month + "-01"))
-        m1 = min(end, pd.Period(month, freq="M").end_time.normalize())
-        inside = float(daily[(daily.index >= first) & (daily.index <= last)].sum())
-        outside = float(daily[(daily.index >= m0) & (daily.index <= m1)].sum()) - inside
+        if month not in bounds:
+            year, number = int(month[:4]), int(month[5:7])
+            bounds[month] = (max(start, pd.Timestamp(year, number, 1)),
+                             min(end, pd.Timestamp(year, number, calendar.monthrange(year, number)[1])))
+        m0, m1 = bounds[month]
+        inside = float(span(first, last).sum())
+        outside = float(span(m0, m1).sum()) - inside
         n_in, n_out = (last - first).days + 1, (m1 - m0).days + 1 - ((last - first).days + 1)
         expected = outside / n_out * n_in if n_out > 0 else 0.0
         ratio = inside / expected if expected > 0 else (np.inf if inside > 0 else 0.0)
         rows.append((kind, month, first, last, leave_by, inside, outside, expected, ratio,
                      float(month_total.get(month, 0.0))))
+    return rows
+
+
+def _credits_bunched(lines: _Lines, s: dict) -> list[dict]:
+    df = lines.frame
+    if df.empty:
+        return []
+    start, end = df["date"].min(), df["date"].max()
+    money_in = np.flatnonzero(lines.credit & ~lines.not_money_in & ~lines.returned)
+    # regular buyers' payments are trade, however they fall; cash and own money are never a buyer's
+    money = money_in[~lines.routine(money_in, int(s["regular_payee_months"])) | lines.own_money_in[money_in]]
+    rows = _window_rows(df.iloc[money_in], df.iloc[money], start, end, s)
+    out_debits = np.flatnonzero(lines.debit & ~lines.obligation)
     if not rows:
         return []
     table = pd.DataFrame(rows, columns=["kind", "month", "first", "last", "leave_by", "inside", "outside", "expected",
                                         "ratio", "month_total"])
     finite = table["ratio"].replace(np.inf, np.nan)
-    baseline = finite.groupby(table["kind"]).median().fillna(0.0)
+    baseline = finite.groupby(table["kind"]).median().fillna(0.0).to_dict()
+    amount, date, ts, used = lines.amount, lines.date, lines.ts, lines.used
     cases = []
-    for r in table.itertuples(index=False):
-        bar = max(float(s["bunch_min_ratio"]), float(s["bunch_baseline_multiple"]) * float(baseline[r.kind]))
-        excess = r.inside - r.expected
-        if r.ratio < bar or excess < float(s["bunch_min_amount"]) \
-                or excess < float(s["bunch_min_share"]) * r.month_total:
+    for kind, _, first, last, leave_by, inside, _, expected, ratio, month_total in rows:
+        bar = max(float(s["bunch_min_ratio"]), float(s["bunch_baseline_multiple"]) * float(baseline[kind]))
+        excess = inside - expected
+        if ratio < bar or excess < float(s["bunch_min_amount"]) or excess < float(s["bunch_min_share"]) * month_total:
             continue
-        window = money_in[(money_in["date"] >= r.first) & (money_in["date"] <= r.last) & ~money_in.index.isin(used)]
-        material = window[window["amount"] >= 0.1 * excess].sort_values(["ts", "txnId"], kind="mergesort")
-        if len(material) < int(s["bunch_min_credits"]):
+        window = money[(date[money] >= first.to_datetime64()) & (date[money] <= last.to_datetime64())]
+        window = window[~used[window]]
+        material = window[amount[window] >= 0.1 * excess]
+        material = material[np.lexsort((lines.txn_id[material], ts[material]))]
+        if len(material) < int(s["bunch_min_credits"]) or not len(window):
             continue
-        leaving = out_debits[(out_debits["ts"] > window["ts"].max()) & (out_debits["date"] <= r.leave_by)]
-        if float(leaving["amount"].sum()) < float(s["bunch_leave_share"]) * excess:
+        leaving = out_debits[(ts[out_debits] > ts[window].max()) & (date[out_debits] <= leave_by.to_datetime64())]
+        taken = amount[leaving].sum()
+        if float(taken) < float(s["bunch_leave_share"]) * excess:
             continue
-        used.update(material.index)
-        used.update(leaving.index)
-        cases.append(_case(r.first, material["amount"].sum(), material, leaving["txnId"].tolist(),
-                           f"INR {r.inside:,.0f} credited {r.first.date()} to {r.last.date()} ({r.kind}: "
-                           f"{r.inside / r.month_total:.0%} of the month's credits, {r.ratio:.1f}x the "
-                           f"month's usual rate, usually {baseline[r.kind]:.1f}x); INR {leaving['amount'].sum():,.0f} "
-                           f"out by {r.leave_by.date()}."))
+        used[material] = True
+        used[leaving] = True
+        cases.append(_case(first, amount[material].sum(), lines.ids(material), lines.ids(leaving),
+                           f"INR {inside:,.0f} credited {first.date()} to {last.date()} ({kind}: "
+                           f"{inside / month_total:.0%} of the month's credits, {ratio:.1f}x the "
+                           f"month's usual rate, usually {baseline[kind]:.1f}x); INR {taken:,.0f} "
+                           f"out by {leave_by.date()}."))
     return cases
 
 
@@ -203,43 +267,44 @@ def _naive_utc(when):
     return (when.tz_convert("UTC").tz_localize(None) if when.tzinfo is not None else when).to_datetime64()
 
 
-def _large_credit_withdrawn(df: pd.DataFrame, s: dict, used: set) -> list[dict]:
-    credits = df[df["type"] == "CREDIT"]
-    if credits.empty:
+def _large_credit_withdrawn(lines: _Lines, s: dict) -> list[dict]:
+    if not lines.credit.any():
         return []
-    bar = max(float(s["large_credit_min"]), float(s["large_credit_multiple"]) * float(credits["amount"].median()))
-    debits = df[(df["type"] == "DEBIT") & ~df["category"].isin(OBLIGATIONS)]
-    routine = _routine(debits, int(s["regular_payee_months"]))
-    cash = (debits["category"] == "atm_withdrawal").to_numpy()
-    debits = debits[~routine | cash]
+    amount, date, ts, used = lines.amount, lines.date, lines.ts, lines.used
+    bar = max(float(s["large_credit_min"]),
+              float(s["large_credit_multiple"]) * float(pd.Series(amount[lines.credit]).median()))
+    debits = np.flatnonzero(lines.debit & ~lines.obligation)
+    cash = lines.category[debits] == "atm_withdrawal"
+    debits = debits[~lines.routine(debits, int(s["regular_payee_months"])) | cash]
     cases = []
-    large = credits[(credits["amount"] >= bar) & ~credits["category"].isin(NOT_MONEY_IN) & ~credits["returned"]]
-    # the debits' columns as numpy arrays, masked once per large credit (pandas masks were most of analyze's time)
-    account, amount = debits["linkedAccRef"].to_numpy(), debits["amount"].to_numpy()
-    ts, day = _naive_utc(debits["ts"]), debits["date"].to_numpy()
-    atm = (debits["category"] == "atm_withdrawal").to_numpy()
-    free = ~debits.index.isin(used)  # this loop adds only credits to ``used``, and the debits it takes to ``free``
-    position = pd.Series(np.arange(len(debits)), index=debits.index)
-    for idx, c in large.iterrows():
-        if idx in used:
+    large = np.flatnonzero(lines.credit & (amount >= bar) & ~lines.not_money_in & ~lines.returned)
+    account, paid, paid_ts, day = lines.account[debits], amount[debits], ts[debits], date[debits]
+    atm = lines.category[debits] == "atm_withdrawal"
+    free = ~used[debits]  # this loop adds only credits to ``used``, and the debits it takes to ``free``
+    window = np.timedelta64(int(s["withdraw_days"]), "D")
+    share, most = float(s["withdraw_share"]), int(s["withdraw_max_debits"])
+    for row in large:
+        if used[row]:
             continue
-        near = debits[free & (account == c["linkedAccRef"]) & (ts > _naive_utc(c["ts"]))
-                      & (day <= (c["date"] + pd.Timedelta(days=int(s["withdraw_days"]))).to_datetime64())
-                      & (~atm | (amount >= float(s["cash_min_share"]) * c["amount"]))
-                      & (amount <= float(s["withdraw_max_part"]) * c["amount"])]
-        top = near.sort_values(["amount", "ts"], ascending=[False, True], kind="mergesort")
-        top = top.head(int(s["withdraw_max_debits"]))
-        if float(top["amount"].sum()) < float(s["withdraw_share"]) * float(c["amount"]):
+        credited = amount[row]
+        near = np.flatnonzero(free & (account == lines.account[row]) & (paid_ts > ts[row])
+                              & (day <= date[row] + window)
+                              & (~atm | (paid >= float(s["cash_min_share"]) * credited))
+                              & (paid <= float(s["withdraw_max_part"]) * credited))
+        # the largest first (the earliest of equal amounts), then the first ``most`` of them
+        top = near[np.lexsort((paid_ts[near], -paid[near]))][:most]
+        if float(paid[top].sum()) < share * float(credited):
             continue
-        top = top.sort_values("ts", kind="mergesort")
-        top = top.iloc[: int(np.searchsorted(top["amount"].cumsum().to_numpy(),
-                                             float(s["withdraw_share"]) * float(c["amount"]))) + 1]
-        free[position[top.index].to_numpy()] = False
-        used.add(idx)
-        cases.append(_case(c["date"], c["amount"], c.to_frame().T, top["txnId"].tolist(),
-                           f"INR {c['amount']:,.0f} credited on {c['date'].date()} ({c['category']}"
-                           f"{', ' + c['counterparty'] if isinstance(c['counterparty'], str) else ''}); "
-                           f"INR {top['amount'].sum():,.0f} out by {top['date'].max().date()} in {len(top)} "
+        top = top[np.argsort(paid_ts[top], kind="stable")]
+        top = top[: int(np.searchsorted(np.cumsum(paid[top]), share * float(credited))) + 1]
+        free[top] = False
+        used[row] = True
+        party = lines.frame["counterparty"].iat[row]
+        when = pd.Timestamp(date[row])
+        cases.append(_case(when, credited, [lines.txn_id[row]], lines.ids(debits[top]),
+                           f"INR {credited:,.0f} credited on {when.date()} ({lines.category[row]}"
+                           f"{', ' + party if isinstance(party, str) else ''}); "
+                           f"INR {paid[top].sum():,.0f} out by {pd.Timestamp(day[top].max()).date()} in {len(top)} "
                            f"debit{'s' if len(top) > 1 else ''} to non-routine payees or cash."))
     return cases
 
@@ -263,11 +328,10 @@ def detect_window_dressing(txns: pd.DataFrame, as_of: dt.date, config: dict,
     account's EMI looks short when it was not. Thresholds: ``analytics.window_dressing`` over :data:`DEFAULTS`.
     """
     s = _settings(config)
-    df = txns[txns["date"] < pd.Timestamp(as_of)] if len(txns) else txns
-    used: set = set()
-    found = {"cash_before_emi": _cash_before_emi(df, s, _limits(accounts), used) if len(df) else []}
-    found["credits_bunched"] = _credits_bunched(df, s, used)
-    found["large_credit_withdrawn"] = _large_credit_withdrawn(df, s, used) if len(df) else []
+    lines = _Lines(lines_before(txns, as_of))
+    found = {"cash_before_emi": _cash_before_emi(lines, s, _limits(accounts)) if len(lines.frame) else []}
+    found["credits_bunched"] = _credits_bunched(lines, s)
+    found["large_credit_withdrawn"] = _large_credit_withdrawn(lines, s) if len(lines.frame) else []
     out = {kind: _metric(kind, sorted(found[kind], key=lambda c: (c["date"], c["credit_txn_id"])), s)
            for kind in KINDS}
     total = sum(out[k]["value"] for k in KINDS)

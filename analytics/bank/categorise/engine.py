@@ -109,11 +109,17 @@ def _specificity(entity: dict, text: Text) -> int:
 
 
 def _features(text: Text, txn_type: str, mode: str, small: bool) -> tuple[frozenset, dict[str, Any]]:
+    read, context = _text_features(text)
+    return read | ({f"mode:{mode}", "small"} if small else {f"mode:{mode}"}), context
+
+
+@lru_cache(maxsize=8192)   # a statement's distinct texts
+def _text_features(text: Text) -> tuple[frozenset, dict[str, Any]]:
+    """The features and context the narration's text alone gives (cached: one text recurs with other types, modes
+    and amounts); the context is only ever read."""
     t = tables()
     words = t.lexicon.labels(text)
-    features = set(words) | {f"mode:{mode}"}
-    if small:
-        features.add("small")
+    features = set(words)
     context: dict[str, Any] = {}
     lender = _lender(t, text, words)
     if lender:
@@ -171,6 +177,7 @@ def _resolve(leaf: str, context: dict[str, Any], txn_type: str) -> tuple[str | N
     return entity[side], entity["name"]
 
 
+@lru_cache(maxsize=32768)
 def _party(entity_name: str | None, printed: str | None) -> str | None:
     """The printed name when it names the entity the rule rests on (it is the more specific:
     ``TATA CAPITAL FINANCIAL SERVICES``), else the entity's own name (``FIBE`` behind ``CTRAZORPAY``)."""
@@ -245,3 +252,10 @@ def categorise(narration: str | None, txn_type: str, amount: float | None = None
     key = party_key((narration or "").upper())
     leaf, party, conf, rule = _decide(key, txn, (mode or "").upper(), small)
     return Categorisation(group_of(leaf), leaf, party, conf, rule)
+
+
+def decide(key: str, txn_type: str, mode: str, small: bool) -> tuple[str, str | None, float, int]:
+    """``(leaf, counterparty, confidence, rule)`` of a line key: a narration folded by
+    :func:`~analytics.bank.categorise.parties.party_key`, the upper-case type and mode, and whether the amount
+    is small (:func:`categorise` without the folding; remembered per key, as a statement repeats its keys)."""
+    return _decide(key, txn_type, mode, small)

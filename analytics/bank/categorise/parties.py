@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from analytics.bank.categorise.text import trie_pattern
+
 _SPLIT = re.compile(r"\s*[/*|:\\_]\s*|\s*-+\s*|\s{2,}")
 _MS = re.compile(r"\bM/S\.?\s*")
 _IFSC = re.compile(r"[A-Z]{4}[09][A-Z0-9]{6}")  # IFSC, before or after digit folding
@@ -54,8 +56,8 @@ BUSINESS_WORDS = frozenset(
 
 BUSINESS_PREFIXES = frozenset({"SHREE", "SHRE", "M/S"})
 # trade words long enough to find inside squashed names ("RAJESHMOTORSAUTOP VTLTD", "INFRACONMAHBH")
-_LONG_BUSINESS = re.compile("|".join(sorted((w for w in BUSINESS_WORDS if len(w) >= 6), key=len, reverse=True))
-                            + "|PVTLTD|VTLTD|PVTL$")
+_LONG_BUSINESS = re.compile(trie_pattern(sorted(w for w in BUSINESS_WORDS if len(w) >= 6) + ["PVTLTD", "VTLTD"])
+                            + "|PVTL$")   # a trie: whether any word occurs, at a fraction of trying each in turn
 
 
 def narration_names_business(squashed: str) -> bool:
@@ -89,6 +91,22 @@ def party_key(upper: str) -> str:
     numbers of one length look alike and many lines share one key, while a 10-digit mobile VPA still looks
     like one) and ``M/S``, ``A/C`` are unslashed."""
     return _UNSLASH.sub(lambda m: m.group(0).replace("/", ""), _DIGITS.sub("9", _MS.sub("", upper)))
+
+
+_NINE = str.maketrans("012345678", "999999999")
+_SEPARATOR = "\x00"
+
+
+def party_keys(uppers: list[str]) -> list[str]:
+    """:func:`party_key` of many upper-cased narrations at once (a statement). Most lines have nothing to
+    unslash, so their key is the digit folding alone: one translation of all the lines joined (exact for ASCII
+    text, whose only digits are 0-9); the few that print M/S, A/C, O/W or I/W take the full :func:`party_key`."""
+    joined = _SEPARATOR.join(uppers)
+    if not uppers or not joined.isascii() or joined.count(_SEPARATOR) != len(uppers) - 1:
+        return [party_key(upper) for upper in uppers]
+    folded = joined.translate(_NINE).split(_SEPARATOR)
+    return [party_key(upper) if "M/S" in upper or "A/C" in upper or "O/W" in upper or "I/W" in upper else key
+            for upper, key in zip(uppers, folded)]
 
 
 def _skip(part: str) -> bool:
@@ -148,6 +166,7 @@ def _cut_business_word(word: str) -> bool:
 _COMMON_CUT_WORDS = frozenset({"SON", "RAM", "DEV", "PAL", "ROY", "JAI", "RAJ", "SAI", "BAL", "LAL", "DAS"})
 
 
+@lru_cache(maxsize=65536)
 def party_kind(name: str | None) -> str:
     """``business`` when the name carries a trade word (TRADERS, PVT LTD, STORES, ...), ``person`` when it
     looks like one to four name words, ``none`` without a name."""

@@ -18,6 +18,7 @@ The rules only ever move a line from a person-to-person leaf to a more specific 
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 
@@ -29,6 +30,18 @@ PAYEE_LEAVES = ("salary_paid", "rent_paid")
 MIN_PREFIX = 5
 MIN_CANONICAL_PREFIX = 8
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]")
+
+
+def _starting_with(names: list[str], prefix: str) -> list[str]:
+    """The names of a sorted list that begin with ``prefix`` but are longer, in order: they sit together from
+    where ``prefix`` would be inserted, so a binary search finds them without scanning the list."""
+    out = []
+    for name in names[bisect.bisect_left(names, prefix):]:
+        if not name.startswith(prefix):
+            break
+        if name != prefix:
+            out.append(name)
+    return out
 
 
 class StatementContext:
@@ -52,10 +65,10 @@ class StatementContext:
     def _full_business_name(self, party: str, txn_type: str) -> str | None:
         if len(party) < MIN_PREFIX:
             return None
-        names = [n for n in self.business[txn_type] if n != party and n.startswith(party)]
+        names = _starting_with(self.business[txn_type], party)
         if not names:  # a buyer may also be paid (returns), a supplier may pay us: try the other side
             other = "DEBIT" if txn_type == "CREDIT" else "CREDIT"
-            names = [n for n in self.business[other] if n != party and n.startswith(party)]
+            names = _starting_with(self.business[other], party)
         return names[0] if len(set(names)) == 1 else None
 
     def resolve(self, leaf: str, txn_type: str, party: str | None) -> tuple[str, str | None]:
@@ -81,11 +94,19 @@ def canonical_parties(parties: list[str | None]) -> list[str | None]:
     characters cut short (``SHREE BALAJI AGR``) joins the one longer name it begins, when that name is seen
     more often (``RAVI KUMAR`` once and ``RAVI KUMARAN`` once are two people). Why: a PDF line wrap or a narration cut must not turn a regular buyer into a stranger for
     concentration, circular flows, window dressing or reconciliation."""
-    keys = [_NOT_ALNUM.sub("", p.upper()) if isinstance(p, str) and p else "" for p in parties]
+    spelling = canonical_spellings(Counter(parties))
+    return [spelling.get(p, p) if isinstance(p, str) else p for p in parties]
+
+
+def canonical_spellings(counts: Counter) -> dict[str, str]:
+    """:func:`canonical_parties` as a table: each named party (counted by its lines) -> the spelling it takes."""
     spellings: dict[str, Counter] = defaultdict(Counter)
-    for key, party in zip(keys, parties):
+    keys = {}
+    for party, n in counts.items():
+        key = _NOT_ALNUM.sub("", party.upper()) if isinstance(party, str) and party else ""
         if key:
-            spellings[key][party] += 1
+            spellings[key][party] += n
+            keys[party] = key
     sizes = {key: sum(c.values()) for key, c in spellings.items()}
     target = {key: key for key in spellings}
     ordered = sorted(spellings)
@@ -100,4 +121,4 @@ def canonical_parties(parties: list[str | None]) -> list[str | None]:
         if len(longer) == 1 and sizes[longer[0]] > sizes[key]:
             target[key] = longer[0]
     spelled = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in spellings.items()}
-    return [spelled[target[key]] if key else party for key, party in zip(keys, parties)]
+    return {party: spelled[target[key]] for party, key in keys.items()}

@@ -45,6 +45,33 @@ def _squash(pattern: str) -> str:
     return _NON_ALPHA.sub("", pattern.upper())
 
 
+def trie_pattern(words) -> str:
+    """A regex (source) matching any of ``words`` (literal text), the longest one first where several start at
+    one position: the words as a trie of nested groups, each complete word an optional longer continuation tried
+    first. The regex engine then reads a text once per position instead of trying every word in turn."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        alternatives = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(trie)
+
+
+def _longest_at_each_position(patterns) -> re.Pattern:
+    """A regex whose matches are, at every position of a text where one of ``patterns`` starts, the longest
+    such pattern (group 1), inside a look-ahead so that matches may overlap."""
+    return re.compile(f"(?=({trie_pattern(patterns)}))")
+
+
 class PatternTable:
     """Labels whose patterns occur in a narration.
 
@@ -75,12 +102,8 @@ class PatternTable:
         for p in words:
             first = p.split()[0]
             self._longest[first] = max(self._longest.get(first, 0), len(p.split()))
-        # patterns found anywhere, indexed by their first k letters (k = the shortest pattern), longest first
-        self._k = min((len(p) for p in anywhere), default=0)
-        index: dict[str, list[str]] = {}
-        for pattern in sorted(anywhere, key=len, reverse=True):
-            index.setdefault(pattern[:self._k], []).append(pattern)
-        self._index = index
+        # patterns found anywhere: one regex over the squashed text finds, at every position, the longest
+        self._scan = _longest_at_each_position(anywhere) if anywhere else None
 
     def _hits(self, text: Text) -> list[tuple[float, str]]:
         """(relative position, label) of every match; at one position only the longest pattern counts, so
@@ -99,13 +122,10 @@ class PatternTable:
                     if labels:
                         hits += [(i / n_tokens, lab) for lab in labels]
                         break
-        if self._index:
-            squashed, k, size = text.squashed, self._k, max(len(text.squashed), 1)
-            for i in range(len(squashed) - k + 1):
-                for pattern in self._index.get(squashed[i:i + k], ()):
-                    if squashed.startswith(pattern, i):
-                        hits += [(i / size, lab) for lab in self._anywhere[pattern]]
-                        break
+        if self._scan is not None:
+            size, anywhere = max(len(text.squashed), 1), self._anywhere
+            for found in self._scan.finditer(text.squashed):
+                hits += [(found.start() / size, lab) for lab in anywhere[found.group(1)]]
         return hits
 
     def labels(self, text: Text) -> frozenset[str]:
