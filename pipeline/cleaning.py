@@ -87,11 +87,12 @@ class SourceCleaner:
                         missing[path] += 1
 
     def process(self, lines: list[bytes], first_line: int = 1, kept: "_Kept | None" = None) -> "_Partial":
-        """Parse, repair and validate lines, handing each valid record to ``kept``.
+        """Parse, repair and validate lines; the valid records go into ``kept`` (or the part's ``valid``).
 
         The loop is the hot path of cleaning (``python -m bench speed``): a valid record costs one
         parse, the compiled normaliser, the compiled check, its key and one dump, and nothing else,
-        all through local names. Without ``kept`` the valid records are collected undeduplicated in
+        all through local names. A record the source's repair function did not touch is checked by
+        ``is_valid_parsed``, which does not re-match its just-parsed dates and timestamps. Without ``kept`` the valid records are collected undeduplicated in
         ``valid`` (a chunk of a parallel clean); :meth:`clean` passes a :class:`_Kept`, which
         de-duplicates as it goes (first wins) into one NDJSON buffer.
         """

@@ -6,9 +6,12 @@ does for schemas, this turns a :class:`~pipeline.sources.SourceSpec` into the
 source code of one function with the canonical case inlined and everything
 else handed to the real parsers in :mod:`pipeline.normalize`, so behaviour is
 defined in one place and only the cheap checks are repeated here: nested
-paths become nested loops, a plain number sent as a string is converted
-inline, and each distinct date text is parsed once. :mod:`pipeline.slowpath`
-is the same behaviour written plainly; a test requires identical output.
+paths become nested loops (one walk for the paths sharing a prefix), a float
+is shown to be in paise without ``round``, a plain number sent as a string is
+converted inline, the other usual amount and timestamp repairs take
+:mod:`pipeline.fastparse`'s shortcuts, and each distinct date text (or epoch)
+is parsed once. :mod:`pipeline.slowpath` is the same behaviour written
+plainly; a test requires identical output.
 """
 from __future__ import annotations
 

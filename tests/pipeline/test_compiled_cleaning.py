@@ -11,7 +11,7 @@ from datetime import date
 import orjson
 import pytest
 
-from pipeline.cleaning import SourceCleaner, _passes
+from pipeline.cleaning import SourceCleaner, _Kept, _passes
 from pipeline.config import load_config
 from pipeline.fastcheck import compile_check
 from pipeline.lake import SOURCES, Lake
@@ -163,6 +163,72 @@ def test_every_kind_of_damage_is_cleaned_identically(heavily_messed, source):
                 "timestamp_dd-mon-yyyy", "date_epoch_ms", "date_dd/mm/yyyy", "date_dd-mon-yyyy"} <= planted
 
 
+# values the compiled normaliser has shortcuts for (pipeline.fastparse, floats in paise, cached dates), and near misses
+EDGE_AMOUNTS = ["250.00", "-250.5", "0.015", "4,13,232.14", "-4,13,232.14", "1,00", "12,34,567.891", "Rs. 89.00",
+                "Rs. -1,000.00", "₹1,136.00", "₹ -100", "-Rs. 5", "₹-1,000.5", "INR 5", "१२३.४५", "250.00\n", "1e5",
+                0.07, 0.285, 2.675, -0.0, 1e15 + 0.125, 1e300, 99999999999999.99, 5, -5, True]
+EDGE_STAMPS = [1698806993000, 1698806993123, 946684799999, 4102444801000, True, "01/11/2023 11:06:28",
+               "29/02/2023 10:00:00", "01/02/2024 24:00:00", "01-NOV-2023 10:00:00", "01-Xyz-2023 10:00:00",
+               "1/2/2024 10:00:00", "०१/११/२०२३ ११:०६:२८", " 01/11/2023 11:06:28", "2023-11-01T09:17:46Z"]
+EDGE_DATES = [1698777000000, 1698806993000, 946684799999, True, "01/11/2023", "29/02/2023", "01-Nov-2023",
+              "1698806993000", " 2023-11-01", "2023-11-01T10:00:00+05:30"]
+# where each source takes them: (path to the slot, values)
+EDGE_SLOTS = {
+    "transactions": [(("amount",), EDGE_AMOUNTS), (("currentBalance",), EDGE_AMOUNTS),
+                     (("transactionTimestamp",), EDGE_STAMPS), (("valueDate",), EDGE_DATES + EDGE_STAMPS)],
+    "ondc_orders": [(("quote", "price", "value"), EDGE_AMOUNTS), (("items", 0, "price", "value"), EDGE_AMOUNTS),
+                    (("created_at",), EDGE_STAMPS)],
+    "gst_returns": [(("b2b", 0, "inv", 0, "val"), EDGE_AMOUNTS), (("b2b", 0, "inv", 0, "idt"), EDGE_DATES),
+                    (("due_date",), EDGE_DATES)],
+}
+
+
+@pytest.mark.parametrize("source", sorted(EDGE_SLOTS))
+def test_shortcut_values_and_near_misses_are_cleaned_identically(raw_lines, source):
+    """Every edge value in every slot, and a missing value date repaired from an edge timestamp, both ways."""
+    template = next(r for r in _decoded(raw_lines[source]) if all(_has(r, path) for path, _ in EDGE_SLOTS[source]))
+    records = []
+    for path, values in EDGE_SLOTS[source]:
+        for value in values:
+            record = copy.deepcopy(template)
+            _put(record, path, value)
+            records.append(record)
+            if path == ("transactionTimestamp",):
+                records.append({k: v for k, v in record.items() if k != "valueDate"})
+    key = {"transactions": "txnId", "ondc_orders": "id", "gst_returns": "ret_prd"}[source]
+    for number, record in enumerate(records):
+        record[key] = f"{number % 12 + 1:02d}{2000 + number // 12}" if source == "gst_returns" else f"EDGE{number}"
+    lines = [orjson.dumps(r) for r in records]
+    fast = _cleaned_both_ways(source, lines + lines[:5])  # and a few duplicates
+    assert fast.quarantine and fast.report["written"]
+
+
+def _has(record, path) -> bool:
+    for step in path:
+        if not isinstance(record, (dict, list)) or (isinstance(record, dict) and step not in record) \
+                or (isinstance(record, list) and len(record) <= step):
+            return False
+        record = record[step]
+    return True
+
+
+def _put(record, path, value) -> None:
+    for step in path[:-1]:
+        record = record[step]
+    record[path[-1]] = value
+
+
+def test_a_key_hash_collision_never_drops_a_record():
+    """One-process de-duplication remembers key hashes only: a record whose hash was seen with another key is kept."""
+    kept = _Kept(lambda record: (record["k"],))
+    kept.first_at[7] = len(kept.buffer)
+    kept.buffer += orjson.dumps({"k": "a"}, option=orjson.OPT_APPEND_NEWLINE)
+    assert not kept.seen_before(("b",), 7)  # same hash, other key: not a duplicate, and remembered
+    kept.buffer += orjson.dumps({"k": "b"}, option=orjson.OPT_APPEND_NEWLINE)
+    assert kept.seen_before(("a",), 7) and kept.seen_before(("b",), 7)
+    assert kept.written == 2
+
+
 @pytest.mark.parametrize("source", (*SOURCES, "consent"))
 def test_every_schema_is_a_valid_draft_2020_12_schema(source):
     """The validators check their schema only when a record first fails: the schemas themselves are checked here."""
@@ -201,9 +267,28 @@ def test_unknown_keywords_are_left_to_fastjsonschema():
     ({"if": {"properties": {"k": {"const": "A"}}}, "then": {"required": ["a"]}, "else": {"required": ["b"]}},
      [{"k": "A", "a": 1}, {"k": "B", "b": 1}], [{"k": "A", "b": 1}, {"k": "B", "a": 1}, {"b": 1}]),
     ({"type": "array", "minItems": 1, "items": {"enum": ["x", None]}}, [["x", None]], [[], ["y"], "x"]),
+    # required properties are read without a test (a KeyError fails the check); no other key: counted, or a subset
+    ({"type": "object", "required": ["a", "b"], "properties": {"a": {"type": "string"}, "b": True, "c": {}},
+      "additionalProperties": False}, [{"a": "x", "b": 1}, {"a": "x", "b": 1, "c": 2}],
+     [{"a": "x"}, {"b": 1}, {"a": "x", "b": 1, "d": 1}, {"a": 1, "b": 1}, {"a": "x", "c": 2, "d": 3}]),
+    ({"type": "object", "required": ["a", "z"], "properties": {"a": {"type": "integer"}}},
+     [{"a": 1, "z": 1}, {"a": 1.0, "z": None, "y": 2}], [{"a": 1}, {"z": 1}, {"a": "x", "z": 1}]),
+    ({"required": ["a"], "properties": {"a": {"minimum": 1}, "o": {"type": "object", "required": ["p"]}}},
+     [{"a": 1}, {"a": "x"}, {"a": 1, "o": {"p": None}}, 5], [{}, {"a": 0}, {"a": 1, "o": {}}]),
 ])
 def test_keywords_follow_fastjsonschema(schema, good, bad):
     import fastjsonschema
 
     check, reference = compile_check(schema), _passes(fastjsonschema.compile(without_formats(schema)))
     assert [check(v) for v in good + bad] == [reference(v) for v in good + bad] == [True] * len(good) + [False] * len(bad)
+
+
+def test_held_patterns_are_skipped_only_where_held():
+    """A pattern the caller holds at a place is not matched there (the cleaner's parsed dates), and still is elsewhere."""
+    date = r"^\d{4}-\d{2}-\d{2}$"
+    schema = {"type": "object", "properties": {"d": {"type": "string", "pattern": date},
+                                               "l": {"type": "array", "items": {"type": "string", "pattern": date}}}}
+    held = compile_check(schema, {("d",): frozenset({date}), ("l", "[]"): frozenset({"^other$"})})
+    assert held({"d": "not a date", "l": ["2024-01-02"]})
+    assert not held({"d": 5}) and not held({"d": "2024-01-02", "l": ["not a date"]})
+    assert not compile_check(schema)({"d": "not a date"})
