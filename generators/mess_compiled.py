@@ -19,11 +19,11 @@ types and shapes.
 """
 from __future__ import annotations
 
-import random
 import functools
+import random
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipeline.sources import SourceSpec, split_path
 
@@ -35,8 +35,7 @@ _CACHE: dict[tuple[str, str], MessFunction] = {}
 _dates_in_shape = functools.lru_cache(maxsize=8192)(format_date)
 
 
-@dataclass(frozen=True)
-class _Leaf:
+class _Leaf(NamedTuple):
     """What happens at one slot: ``body`` (lines, with the value in ``v``) runs when ``check`` holds.
 
     ``body`` writes through ``c[k]``; a leaf with a ``helper`` name is compiled once as
