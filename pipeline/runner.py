@@ -12,6 +12,7 @@ from typing import Any
 
 from pipeline.lake import Lake, utc_now_iso, validate_customer_id
 from pipeline.model_stages import models_stage, score_stage
+from pipeline.reuse import forget_all
 from pipeline.stages import Progress, StageError, analyze_stage, clean_stage, generate_stage
 
 StageFn = Callable[..., dict[str, Any]]
@@ -60,6 +61,7 @@ def run_steps(lake: Lake, customer_id: str, steps: list[str], config: dict,
             progress("error", f"[{index}/{len(steps)}] {name}: failed: {exc}")
             break
         progress("success", f"[{index}/{len(steps)}] {name}: done in {time.perf_counter() - t0:.2f}s")
+    forget_all()   # what the steps kept in memory for one another (pipeline.reuse) does not outlive the run
     entry = {"ts": utc_now_iso(), "steps": steps, "status": status, "error": error,
              "duration_s": round(time.perf_counter() - started, 3)}
     if lake.has_customer(customer_id):
