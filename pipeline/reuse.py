@@ -6,11 +6,11 @@ again. A :class:`Remembered` keeps the last value computed under a key that says
 from (the clean files' identity; the lines categorised), so a later step with the same inputs takes it instead,
 and anything changed is computed afresh.
 
-Bounded: each keeps ONE value (the latest customer's), so a long-lived process (a batch worker, the API
-server) holds at most one customer's data per memo. Erasure: :func:`forget_all` drops every memo, and
-:meth:`pipeline.lake.Lake.erase` / ``erase_sources`` call it, so the memory forgets an erased customer with the
-disk (other processes never serve it again either: their keys name files that no longer exist). Thread-safe
-without a lock: an entry is one tuple, replaced in one assignment.
+Bounded: each keeps ONE value (the latest customer's), and :func:`pipeline.runner.run_steps` drops them all
+(:func:`forget_all`) when a run ends, so a long-lived process (a batch worker) holds nothing of a customer
+between runs. Erasure: :meth:`pipeline.lake.Lake.erase` / ``erase_sources`` call :func:`forget_all` too, so the
+memory forgets an erased customer with the disk (and a key names files that no longer exist, so no process
+could serve it again). Thread-safe without a lock: an entry is one tuple, replaced in one assignment.
 
 Values are shared, not copied: whoever takes one treats it as read-only (or copies it, as
 :func:`analytics.bank.classify.classify_frame` does).

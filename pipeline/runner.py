@@ -12,6 +12,7 @@ from typing import Any
 
 from pipeline.lake import Lake, utc_now_iso, validate_customer_id
 from pipeline.model_stages import models_stage, score_stage
+from pipeline.reuse import forget_all
 from pipeline.stages import Progress, StageError, analyze_stage, clean_stage, generate_stage
 
 StageFn = Callable[..., dict[str, Any]]
@@ -47,7 +48,10 @@ def run_steps(lake: Lake, customer_id: str, steps: list[str], config: dict,
     """
     validate_customer_id(customer_id)
     started = time.perf_counter()
-    outcome = walk_steps(lake, customer_id, steps, config, progress, options)
+    try:
+        outcome = walk_steps(lake, customer_id, steps, config, progress, options)
+    finally:
+        forget_all()   # what the steps kept in memory for one another (pipeline.reuse) does not outlive the run
     record_run(lake, customer_id, steps, outcome, time.perf_counter() - started)
     return outcome
 

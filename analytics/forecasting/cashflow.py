@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from analytics.forecasting.backtest import error_summary, rolling_origin_backtest
-from analytics.forecasting.models import SeriesForecaster
+from analytics.forecasting.models import SeriesForecaster, one_blas_thread
 from analytics.forecasting.outlook import MONTHS as OUTLOOK_MONTHS
 from analytics.forecasting.outlook import annual_outlook
 from analytics.forecasting.scenarios import build_scenarios, risk_flags, runway_metric, suggested_emi
@@ -212,8 +212,10 @@ def forecast_cashflow(monthly_rows: list[dict], as_of: date, config: dict, horiz
     if history[-1]["month"] < _month_label(as_of.year * 12 + as_of.month - 2):
         notes.append(f"history ends {history[-1]['month']}, before the month preceding {as_of.isoformat()}")
     memory: dict[str, dict] = {"inflow": {}, "outflow": {}}  # fits shared by the forecast and its back-test
-    fitted = {k: SeriesForecaster(m, level, memory=memory[k]).fit([x[k] for x in history])
-              for k in ("inflow", "outflow")}
+    with one_blas_thread():   # every fit of the forecast and its back-test
+        fitted = {k: SeriesForecaster(m, level, memory=memory[k]).fit([x[k] for x in history])
+                  for k in ("inflow", "outflow")}
+        backtest = _backtests(history, cfg, memory)
     steps = max(h, OUTLOOK_MONTHS)  # one forecast serves the horizon and the year ahead
     fcs = {k: f.predict(steps) for k, f in fitted.items()}
     rho = _residual_correlation(fitted["inflow"], fitted["outflow"])
@@ -223,7 +225,6 @@ def forecast_cashflow(monthly_rows: list[dict], as_of: date, config: dict, horiz
     plans = build_scenarios(rows, funds)
     runway = {s: runway_metric(s, plans[s], funds, funds_inputs) for s in SCENARIOS}
     emi = suggested_emi(rows, level, cfg)
-    backtest = _backtests(history, cfg, memory)
     for k, fc in fcs.items():
         notes.extend(f"{k}: {n}" for n in fc["notes"])
     model = {k: {**fc["model"], "params": fc["params"]} for k, fc in fcs.items()}

@@ -17,6 +17,9 @@ random walk (none from a single point). A constant series: that constant with a 
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -29,6 +32,23 @@ from analytics.forecasting.seasonality import seasonality_test
 
 MIN_MODEL_POINTS = 4
 MIN_WEIGHT = 1e-3
+_ONE_THREAD = threading.local()
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """BLAS on one thread inside the block: the optimisers' tiny LAPACK calls are 10-20x slower when OpenBLAS
+    spins threads. Inside an outer such block (same thread) it does nothing, so a forecast of several series
+    looks the loaded libraries up once, not once per series (each look-up costs some 5 ms)."""
+    if getattr(_ONE_THREAD, "on", False):
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        _ONE_THREAD.on = True
+        try:
+            yield
+        finally:
+            _ONE_THREAD.on = False
 
 
 def prepare_values(values: list[float | None]) -> tuple[np.ndarray, int, list[str], int]:
@@ -89,8 +109,7 @@ class SeriesForecaster:
         self.seasonal_, positive = self.seasonality_["seasonal"], log_scale_ok(y)
         names = [n for n in (self.families or tuple(FAMILIES)) if not self.weights or self.weights.get(n, 0) > 0]
         start: dict = {}
-        # one BLAS thread: the optimisers' tiny LAPACK calls are 10-20x slower when OpenBLAS spins threads
-        with threadpool_limits(limits=1, user_api="blas"):
+        with one_blas_thread():
             if self.weights is None:
                 windows = backtest_windows(len(y), m, self.seasonal_, self.max_windows)
                 errors, start = family_backtest(y, names, m, self.seasonal_, positive, windows, self.level,

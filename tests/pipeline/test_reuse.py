@@ -62,15 +62,21 @@ def test_erasing_drops_what_the_steps_kept_in_memory(lake, erase):
 
 def test_the_models_step_writes_the_same_after_analyze_as_on_its_own(lake, config, small_risk_model):
     small_risk_model(lake)
-    shared = load_customer_data(lake, CUSTOMER)
-    outcome = run_steps(lake, CUSTOMER, ["analyze", "score", "models"], config, lambda level, msg: None)
+    seen = {}
+
+    def progress(level, message):
+        if "models: started" in message:
+            seen["held"], seen["data"] = held(), load_customer_data(lake, CUSTOMER)
+
+    outcome = run_steps(lake, CUSTOMER, ["analyze", "score", "models"], config, progress)
     assert outcome["status"] == "done", outcome
-    assert load_customer_data(lake, CUSTOMER) is shared   # the steps took the data read once ...
+    assert {"customer data", "classified statement"} <= set(seen["held"])   # models starts from analyze's work
+    assert held() == []   # and nothing outlives the run
     names = ("cashflow_forecast", "reconciliation", "enhanced_anomalies", "recommendations", "decision")
     reused = {n: strip_times(lake.read_json(lake.analytics_path(CUSTOMER, n))) for n in names}
-    forget_all()
     fresh = load_customer_data(lake, CUSTOMER)
-    assert fresh is not shared and fresh == shared   # ... and left it as they found it
+    assert fresh is not seen["data"] and fresh == seen["data"]   # the steps left the shared data as they read it
+    forget_all()
     assert run_steps(lake, CUSTOMER, ["models"], config, lambda level, msg: None)["status"] == "done"
     alone = {n: strip_times(lake.read_json(lake.analytics_path(CUSTOMER, n))) for n in names}
     assert alone == reused
