@@ -72,8 +72,12 @@ def parse_amount(value: object) -> tuple[float, str | None]:
         text = stripped.strip()
         if text.startswith("-") and not sign:
             sign, text = "-", text[1:]
+        if text.startswith("-") and sign:   # "-₹-5", "₹--5": two signs are not an amount
+            raise NormalizeError(f"{value!r} is not an amount")
         if _PLAIN_NUMBER.match(text):
             return round(float(sign + text), 2), kind
+    if sign and text.startswith("-"):   # "--1,234", "- -1,234"
+        raise NormalizeError(f"{value!r} is not an amount")
     if _GROUPED_NUMBER.match(text):
         return round(float(sign + text.replace(",", "")), 2), kind
     raise NormalizeError(f"{value!r} is not an amount")

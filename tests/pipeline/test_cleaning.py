@@ -73,6 +73,13 @@ def test_unparseable_amount_is_named_in_the_reason():
     assert "amount:unparseable_amount" in codes
 
 
+@pytest.mark.parametrize("amount", ["-₹-5", "₹--5", "--1,234"])
+def test_an_amount_with_two_signs_is_quarantined_not_a_crash(amount):
+    result = clean_source("transactions", lines(txn("T1", amount=amount), txn("T2")))
+    assert [r["txnId"] for r in result.clean] == ["T2"]
+    assert "amount:unparseable_amount" in [r["code"] for r in result.quarantine[0]["reasons"]]
+
+
 def test_nested_paths_are_repaired_in_gst_returns():
     gstr1 = {"gstin": "29ABCDE1234F1Z5", "return_type": "gstr1", "ret_prd": "042024", "due_date": "11/05/2024",
              "dof": "10-May-2024", "status": "FILED",

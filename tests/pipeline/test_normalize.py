@@ -47,7 +47,8 @@ def test_amount_formats_seen_in_real_feeds(text, expected):
     assert parse_amount(text)[0] == expected
 
 
-@pytest.mark.parametrize("bad", ["", "abc", "1,2,3", "12.3.4", "₹", None, True, [], float("nan")])
+@pytest.mark.parametrize("bad", ["", "abc", "1,2,3", "12.3.4", "₹", None, True, [], float("nan"),
+                                 "--5", "-₹-5", "₹--5", "-Rs. -5", "--1,234"])
 def test_amount_garbage_is_refused(bad):
     with pytest.raises(NormalizeError):
         parse_amount(bad)
