@@ -8,6 +8,7 @@ everything before writing anything, so a failure leaves the previous outputs.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pipeline.lake import Lake, LakeError, utc_now_iso
@@ -59,8 +60,12 @@ def score_stage(lake: Lake, customer_id: str, config: dict, progress: Progress =
     return {"documents": written, "probability_of_default": pd_value}
 
 
-def models_stage(lake: Lake, customer_id: str, config: dict, progress: Progress = _quiet) -> dict[str, Any]:
-    """Cash-flow forecast, reconciliation, ML anomalies and product recommendations for one customer."""
+def models_stage(lake: Lake, customer_id: str, config: dict, progress: Progress = _quiet,
+                 computed_elsewhere: Callable[[str], dict | None] | None = None) -> dict[str, Any]:
+    """Cash-flow forecast, reconciliation, ML anomalies and product recommendations for one customer.
+
+    ``computed_elsewhere`` may give bodies another process computed with :func:`independent_model_outputs`
+    (see :func:`analytics.models_registry.run_models`)."""
     from analytics.models_registry import run_models
     from analytics.registry import OUTPUT_NAMES
 
@@ -70,7 +75,7 @@ def models_stage(lake: Lake, customer_id: str, config: dict, progress: Progress 
         raise StageError(f"no analytics for {customer_id}: run analyze first")
     if "risk_model" not in docs:
         progress("warning", "no risk model output yet: recommendations price from the credit-score band")
-    bodies = run_models(data, docs, config)
+    bodies = run_models(data, docs, config, computed_elsewhere)
     written = _write(lake, data, bodies, config)
     recs = bodies["recommendations"]["metrics"]["eligible_products"]["value"]
     recon = bodies["reconciliation"]["metrics"]
@@ -78,3 +83,15 @@ def models_stage(lake: Lake, customer_id: str, config: dict, progress: Progress 
     progress("success", f"models: forecast, reconciliation (rate {rate}), ML anomalies, "
                         f"{recs} eligible product(s)")
     return {"documents": written}
+
+
+def independent_model_outputs(lake: Lake, customer_id: str, config: dict) -> dict[str, dict]:
+    """The ``models`` step's outputs that need no risk model (:data:`analytics.independent_outputs.INDEPENDENT_OUTPUTS`),
+    computed from the clean layer and the ``analyze`` documents as that step would, without importing the model
+    libraries: a split ``run`` (:mod:`pipeline.overlap`) computes them in its first process while the second scores."""
+    from analytics.independent_outputs import INDEPENDENT_OUTPUTS, independent_output
+    from analytics.registry import OUTPUT_NAMES
+
+    data = load_customer_data(lake, customer_id)
+    docs = _analytics_documents(lake, customer_id, tuple(OUTPUT_NAMES))
+    return {name: independent_output(name, data, docs, config) for name in INDEPENDENT_OUTPUTS}

@@ -157,3 +157,62 @@ def test_auto_splits_only_with_a_core_idle():
     assert not can_overlap(["score", "models"], "2") and not can_overlap(["generate", "clean"], "2")
     idle = os.getloadavg()[0] + 1 <= (os.cpu_count() or 1)
     assert can_overlap(steps, "auto") == idle
+
+
+def _as_written(body: dict) -> dict:
+    """A body as the lake stores it (orjson) and reads it back."""
+    return orjson.loads(orjson.dumps(body, option=orjson.OPT_SORT_KEYS))
+
+
+def test_the_first_process_sends_the_reconciliation_the_models_step_wrote(demo_models_lake, config):
+    from analytics.models_registry import ENVELOPE
+    from pipeline import overlap
+
+    customer = "CUST_MSM_00003"
+    read_end, write_end = os.pipe()
+    sender = __import__("threading").Thread(target=overlap._send_independent_outputs,
+                                            args=(write_end, demo_models_lake, customer, config, True))
+    sender.start()   # a reconciliation is larger than a pipe's buffer: read while it is written
+    elsewhere = overlap._Elsewhere(read_end)
+    sent = elsewhere("reconciliation")
+    sender.join()
+    written = demo_models_lake.read_json(demo_models_lake.analytics_path(customer, "reconciliation"))
+    assert sent is not None and sent["matches"]
+    assert _as_written(sent) == {k: v for k, v in written.items() if k not in ENVELOPE}
+    assert elsewhere("cashflow_forecast") is None   # not one of the independent outputs: the step computes it
+
+
+def test_nothing_sent_means_the_models_step_computes_it_itself(demo_models_lake, config):
+    from pipeline import overlap
+
+    read_end, write_end = os.pipe()
+    overlap._send_independent_outputs(write_end, demo_models_lake, "CUST_MSM_00003", config, False)  # run failed
+    assert overlap._Elsewhere(read_end)("reconciliation") is None
+    read_end, write_end = os.pipe()
+    os.close(write_end)   # the first process died before sending
+    assert overlap._Elsewhere(read_end)("reconciliation") is None
+    read_end, write_end = os.pipe()
+    overlap._send_independent_outputs(write_end, demo_models_lake, "CUST_XYZ_00404", config, True)  # no data: {}
+    assert overlap._Elsewhere(read_end)("reconciliation") is None
+
+
+def test_run_models_takes_what_was_computed_elsewhere_and_computes_the_rest(demo_models_lake, config):
+    from analytics.independent_outputs import independent_output
+    from analytics.models_registry import run_models
+    from analytics.registry import OUTPUT_NAMES
+    from pipeline.model_stages import _analytics_documents
+    from pipeline.stages import load_customer_data
+
+    customer = "CUST_MSM_00003"
+    data = load_customer_data(demo_models_lake, customer)
+    docs = _analytics_documents(demo_models_lake, customer, (*OUTPUT_NAMES, "risk_model"))
+    planted = {"metrics": {}, "planted": True}
+    asked = []
+    given = run_models(data, docs, config, lambda name: asked.append(name) or (planted if name == "reconciliation"
+                                                                               else None))
+    assert asked == ["reconciliation"] and given["reconciliation"] is planted
+    alone = run_models(data, docs, config, lambda name: None)
+    assert alone["reconciliation"] == independent_output("reconciliation", data, docs, config)
+    assert _as_written(alone["cashflow_forecast"]) == _as_written(given["cashflow_forecast"])
+    assert list(alone) == ["cashflow_forecast", "reconciliation", "enhanced_anomalies", "recommendations",
+                           "decision", "overall_summary"]
