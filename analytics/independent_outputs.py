@@ -1,10 +1,11 @@
 """Model outputs that need neither the risk model nor another model output.
 
 The ``models`` step computes them with the rest (:func:`analytics.models_registry.run_models`), but because they
-depend only on the clean records and the ``analyze`` documents, another process may compute them at the same
-time as this one scores: a ``run`` split over two processes (:mod:`pipeline.overlap`) has its first process,
-idle once the data steps are done, compute them while the second scores. This module imports only what they
-need (pandas, no scikit-learn, shap or statsmodels), so that first process never pays for the model libraries.
+depend only on the clean records and the ``analyze`` documents, other processes may compute them at the same
+time as one scores: a ``run`` split over processes (:mod:`pipeline.overlap`) has its first process, idle once
+the data steps are done, compute the reconciliation, and a third compute the ML anomalies, while the second
+scores and forecasts. Each output imports its libraries only when computed, so importing this module costs
+only pandas: the first process never pays for scikit-learn or statsmodels.
 """
 from __future__ import annotations
 
@@ -14,12 +15,32 @@ from typing import Any
 import pandas as pd
 
 from analytics.bank.statement import prepare_transactions
-from analytics.reconciliation.report import reconcile
 from analytics.registry import CustomerData
+
+
+def _forecast(data: CustomerData, txns: pd.DataFrame, docs: dict, config: dict) -> dict[str, Any]:
+    from analytics.forecasting.cashflow import forecast_from_summary   # statsmodels
+
+    return forecast_from_summary(docs.get("transaction_summary", {}), data.as_of, config)
+
+
+def _reconciliation(data: CustomerData, txns: pd.DataFrame, docs: dict, config: dict) -> dict[str, Any]:
+    from analytics.reconciliation.report import reconcile   # pandas only
+
+    return reconcile(data.records, txns, docs, config)
+
+
+def _ml_anomalies(data: CustomerData, txns: pd.DataFrame, docs: dict, config: dict) -> dict[str, Any]:
+    from analytics.anomalies.ml import detect_ml_anomalies   # scikit-learn
+
+    return detect_ml_anomalies(txns, docs, config)
+
 
 # name -> its body from the clean records, the statement as the model outputs read it, and the analytics documents
 INDEPENDENT_OUTPUTS: dict[str, Callable[[CustomerData, pd.DataFrame, dict, dict], dict[str, Any]]] = {
-    "reconciliation": lambda data, txns, docs, config: reconcile(data.records, txns, docs, config),
+    "cashflow_forecast": _forecast,
+    "reconciliation": _reconciliation,
+    "enhanced_anomalies": _ml_anomalies,
 }
 
 
@@ -30,7 +51,9 @@ def model_transactions(data: CustomerData) -> pd.DataFrame:
     return prepare_transactions(records.get("transactions", []), records.get("accounts", []))
 
 
-def independent_output(name: str, data: CustomerData, docs: dict[str, dict], config: dict) -> dict[str, Any]:
-    """The body of one of :data:`INDEPENDENT_OUTPUTS`, exactly as :func:`~analytics.models_registry.run_models`
-    computes it from the same inputs."""
-    return INDEPENDENT_OUTPUTS[name](data, model_transactions(data), docs, config)
+def independent_outputs(names: tuple[str, ...], data: CustomerData, docs: dict[str, dict],
+                        config: dict) -> dict[str, dict[str, Any]]:
+    """The bodies of ``names`` (of :data:`INDEPENDENT_OUTPUTS`), exactly as
+    :func:`~analytics.models_registry.run_models` computes them from the same inputs."""
+    txns = model_transactions(data)
+    return {name: INDEPENDENT_OUTPUTS[name](data, txns, docs, config) for name in names}

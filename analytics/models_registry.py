@@ -7,14 +7,11 @@ stage loads and writes.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
-from analytics.anomalies.ml import detect_ml_anomalies
 from analytics.decision.capacity import repayment_capacity
 from analytics.decision.decide import as_recommendation, decide
 from analytics.decision.policy import load_policy
-from analytics.forecasting.cashflow import forecast_from_summary
 from analytics.independent_outputs import INDEPENDENT_OUTPUTS, model_transactions
 from analytics.recommendations.receivables import summarize_receivables
 from analytics.recommendations.recommend import recommend_products
@@ -24,21 +21,32 @@ MODEL_OUTPUTS = ("cashflow_forecast", "reconciliation", "enhanced_anomalies", "r
 ENVELOPE = ("customer_id", "as_of", "generated_at", "code_version", "name")
 
 
+class ComputedElsewhere(Protocol):
+    """Outputs other processes are computing from the same inputs (:mod:`pipeline.overlap`)."""
+
+    names: frozenset[str]
+
+    def __call__(self, name: str) -> dict | None:
+        """The body of ``name`` when it arrives; None if it did not (the caller computes it)."""
+
+
 def run_models(data: CustomerData, docs: dict[str, dict], config: dict,
-               computed_elsewhere: Callable[[str], dict | None] | None = None) -> dict[str, dict[str, Any]]:
+               computed_elsewhere: ComputedElsewhere | None = None) -> dict[str, dict[str, Any]]:
     """Bodies of :data:`MODEL_OUTPUTS`, plus ``overall_summary`` with the final decision as its recommendation.
 
-    ``computed_elsewhere(name)`` may give the body of an :data:`INDEPENDENT_OUTPUTS` entry computed by another
-    process from the same inputs (None: compute it here); it is asked only after everything else that does not
-    need it, so the other process has had the most time.
+    ``computed_elsewhere`` names :data:`INDEPENDENT_OUTPUTS` other processes are computing: those are taken from
+    it after everything computed here (so they have had the most time), and computed here if they never came.
     """
     records = data.records
     txns = model_transactions(data)
-    forecast = forecast_from_summary(docs.get("transaction_summary", {}), data.as_of, config)
-    bodies = {"cashflow_forecast": forecast, "enhanced_anomalies": detect_ml_anomalies(txns, docs, config)}
+    away = computed_elsewhere.names if computed_elsewhere is not None else frozenset()
+    bodies = {name: compute(data, txns, docs, config)
+              for name, compute in INDEPENDENT_OUTPUTS.items() if name not in away}
     for name, compute in INDEPENDENT_OUTPUTS.items():
-        given = computed_elsewhere(name) if computed_elsewhere else None
-        bodies[name] = given if given is not None else compute(data, txns, docs, config)
+        if name in away:
+            given = computed_elsewhere(name)
+            bodies[name] = given if given is not None else compute(data, txns, docs, config)
+    forecast = bodies["cashflow_forecast"]
     receivables = summarize_receivables(records.get("gst_returns", []), data.as_of, config)
     policy = load_policy(config)
     capacity = repayment_capacity(docs, forecast, policy, data.as_of)

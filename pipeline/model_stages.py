@@ -8,7 +8,6 @@ everything before writing anything, so a failure leaves the previous outputs.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from pipeline.lake import Lake, LakeError, utc_now_iso
@@ -61,11 +60,11 @@ def score_stage(lake: Lake, customer_id: str, config: dict, progress: Progress =
 
 
 def models_stage(lake: Lake, customer_id: str, config: dict, progress: Progress = _quiet,
-                 computed_elsewhere: Callable[[str], dict | None] | None = None) -> dict[str, Any]:
+                 computed_elsewhere: Any = None) -> dict[str, Any]:
     """Cash-flow forecast, reconciliation, ML anomalies and product recommendations for one customer.
 
-    ``computed_elsewhere`` may give bodies another process computed with :func:`independent_model_outputs`
-    (see :func:`analytics.models_registry.run_models`)."""
+    ``computed_elsewhere`` (:class:`analytics.models_registry.ComputedElsewhere`) gives bodies other processes
+    computed with :func:`independent_model_outputs`."""
     from analytics.models_registry import run_models
     from analytics.registry import OUTPUT_NAMES
 
@@ -85,13 +84,14 @@ def models_stage(lake: Lake, customer_id: str, config: dict, progress: Progress 
     return {"documents": written}
 
 
-def independent_model_outputs(lake: Lake, customer_id: str, config: dict) -> dict[str, dict]:
-    """The ``models`` step's outputs that need no risk model (:data:`analytics.independent_outputs.INDEPENDENT_OUTPUTS`),
-    computed from the clean layer and the ``analyze`` documents as that step would, without importing the model
-    libraries: a split ``run`` (:mod:`pipeline.overlap`) computes them in its first process while the second scores."""
-    from analytics.independent_outputs import INDEPENDENT_OUTPUTS, independent_output
+def independent_model_outputs(lake: Lake, customer_id: str, config: dict, names: tuple[str, ...]) -> dict[str, dict]:
+    """Those of the ``models`` step's outputs that need no risk model
+    (:data:`analytics.independent_outputs.INDEPENDENT_OUTPUTS`) named in ``names``, computed from the clean layer
+    and the ``analyze`` documents as that step would: a split ``run`` (:mod:`pipeline.overlap`) computes them in
+    other processes while one scores. Imports only the libraries those outputs need."""
+    from analytics.independent_outputs import independent_outputs
     from analytics.registry import OUTPUT_NAMES
 
     data = load_customer_data(lake, customer_id)
     docs = _analytics_documents(lake, customer_id, tuple(OUTPUT_NAMES))
-    return {name: independent_output(name, data, docs, config) for name in INDEPENDENT_OUTPUTS}
+    return independent_outputs(names, data, docs, config)

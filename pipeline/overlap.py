@@ -34,7 +34,7 @@ LIGHT_STEPS = frozenset({"generate", "clean", "analyze"})
 WARM_IMPORTS = {
     "analyze": ("analytics.registry",),
     "score": ("analytics.risk.model", "analytics.risk.registry", "analytics.score.credit_score", "shap"),
-    "models": ("analytics.models_registry",),
+    "models": ("analytics.models_registry", "analytics.forecasting.cashflow", "analytics.anomalies.ml"),
 }
 # what the data steps leave in this process that the model steps would compute again: handed to the second
 # process with the go, as (module, function giving it, function adopting it); the models step categorises the
@@ -43,6 +43,10 @@ HANDOVER = (("analytics.bank.categorise.engine", "decisions_memo", "remember_dec
 # what a data step imports that the model steps import too (pandas, the analytics): loaded before the fork, so
 # the two processes share one import of it instead of each paying for it (~0.35 s of CPU)
 SHARED_IMPORTS = {"analyze": ("analytics.registry",)}
+# the models outputs that need no risk model and no model library (analytics.independent_outputs): computed by the
+# first process, idle once the data steps are done, while the second scores (a third process, forked from the
+# warm second for the ML anomalies, was measured too: +0.35 s of CPU and no sooner on two shared cores)
+FIRST_PROCESS_OUTPUTS = ("reconciliation",)
 _PR_SET_PDEATHSIG = 1
 _LENGTH = struct.Struct("<Q")
 
@@ -83,7 +87,8 @@ def run_overlapped(lake, customer_id: str, steps: list[str], config: dict, progr
         heavy_options = dict(options or {})
         if parts_read >= 0:
             os.close(parts_write)
-            heavy_options["models"] = {**heavy_options.get("models", {}), "computed_elsewhere": _Elsewhere(parts_read)}
+            heavy_options["models"] = {**heavy_options.get("models", {}),
+                                       "computed_elsewhere": _Elsewhere(parts_read, FIRST_PROCESS_OUTPUTS)}
         _heavy_child(parent, go_read, result_write, lambda: walk_steps(
             lake, customer_id, heavy, config, progress, heavy_options, first=split + 1, total=len(steps)), heavy)
     os.close(go_read)
@@ -102,7 +107,8 @@ def run_overlapped(lake, customer_id: str, steps: list[str], config: dict, progr
     _send(go_write, b"1" + _packed(_handover()) if outcome["status"] == "done" else b"0")
     os.close(go_write)
     if parts_write >= 0:
-        _send_independent_outputs(parts_write, lake, customer_id, config, outcome["status"] == "done")
+        _send_independent_outputs(parts_write, lake, customer_id, config, outcome["status"] == "done",
+                                  FIRST_PROCESS_OUTPUTS)
     if outcome["status"] == "done":
         outcome = _merge(outcome, _read_child(result_read, pid))
     else:
@@ -163,16 +169,17 @@ def _import_shared(light: list[str]) -> None:
                     pass
 
 
-def _send_independent_outputs(fd: int, lake, customer_id: str, config: dict, wanted: bool) -> None:
-    """While the second process scores, compute the ``models`` outputs that need no risk model and send them
-    (:func:`pipeline.model_stages.independent_model_outputs`); on any failure send none, and the models step
-    computes them itself."""
+def _send_independent_outputs(fd: int, lake, customer_id: str, config: dict, wanted: bool,
+                              names: tuple[str, ...]) -> None:
+    """While the second process scores, compute the ``models`` outputs ``names`` (which need no risk model) and
+    send them (:func:`pipeline.model_stages.independent_model_outputs`); on any failure send none, and the models
+    step computes them itself."""
     bodies: dict[str, Any] = {}
     try:
         if wanted:
             from pipeline.model_stages import independent_model_outputs
 
-            bodies = independent_model_outputs(lake, customer_id, config)
+            bodies = independent_model_outputs(lake, customer_id, config, names)
     except Exception:  # noqa: BLE001 - the models step computes them again and reports its own error
         bodies = {}
     try:
@@ -184,11 +191,13 @@ def _send_independent_outputs(fd: int, lake, customer_id: str, config: dict, wan
 
 
 class _Elsewhere:
-    """The ``models`` step's ``computed_elsewhere`` in the second process: the first process's bodies, read
-    (waiting for them) on the first request; None for any it did not send, and the step computes those."""
+    """The ``models`` step's ``computed_elsewhere`` in the second process
+    (:class:`analytics.models_registry.ComputedElsewhere`): the first process's bodies of ``names``, read (waiting
+    for them) on the first request; None for any it did not send, and the step computes those."""
 
-    def __init__(self, fd: int):
+    def __init__(self, fd: int, names: tuple[str, ...]):
         self._fd = fd
+        self.names = frozenset(names)
         self._bodies: dict[str, Any] | None = None
 
     def __call__(self, name: str) -> dict | None:

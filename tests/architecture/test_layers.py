@@ -12,7 +12,7 @@ from pathlib import Path
 from tests.conftest import PROJECT_ROOT
 
 PACKAGES = ("analytics", "pipeline", "generators", "api_panel", "monitoring", "bench")
-SHARED_ANALYTICS_MODULES = {"__init__.py", "metric.py", "registry.py", "models_registry.py"}
+SHARED_ANALYTICS_MODULES = {"__init__.py", "metric.py", "registry.py", "models_registry.py", "independent_outputs.py"}
 
 
 def project_modules() -> dict[str, Path]:

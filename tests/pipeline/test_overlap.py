@@ -171,9 +171,10 @@ def test_the_first_process_sends_the_reconciliation_the_models_step_wrote(demo_m
     customer = "CUST_MSM_00003"
     read_end, write_end = os.pipe()
     sender = __import__("threading").Thread(target=overlap._send_independent_outputs,
-                                            args=(write_end, demo_models_lake, customer, config, True))
+                                            args=(write_end, demo_models_lake, customer, config, True,
+                                                  overlap.FIRST_PROCESS_OUTPUTS))
     sender.start()   # a reconciliation is larger than a pipe's buffer: read while it is written
-    elsewhere = overlap._Elsewhere(read_end)
+    elsewhere = overlap._Elsewhere(read_end, overlap.FIRST_PROCESS_OUTPUTS)
     sent = elsewhere("reconciliation")
     sender.join()
     written = demo_models_lake.read_json(demo_models_lake.analytics_path(customer, "reconciliation"))
@@ -185,19 +186,33 @@ def test_the_first_process_sends_the_reconciliation_the_models_step_wrote(demo_m
 def test_nothing_sent_means_the_models_step_computes_it_itself(demo_models_lake, config):
     from pipeline import overlap
 
+    NAMES = overlap.FIRST_PROCESS_OUTPUTS
     read_end, write_end = os.pipe()
-    overlap._send_independent_outputs(write_end, demo_models_lake, "CUST_MSM_00003", config, False)  # run failed
-    assert overlap._Elsewhere(read_end)("reconciliation") is None
+    overlap._send_independent_outputs(write_end, demo_models_lake, "CUST_MSM_00003", config, False, NAMES)  # failed
+    assert overlap._Elsewhere(read_end, NAMES)("reconciliation") is None
     read_end, write_end = os.pipe()
     os.close(write_end)   # the first process died before sending
-    assert overlap._Elsewhere(read_end)("reconciliation") is None
+    assert overlap._Elsewhere(read_end, NAMES)("reconciliation") is None
     read_end, write_end = os.pipe()
-    overlap._send_independent_outputs(write_end, demo_models_lake, "CUST_XYZ_00404", config, True)  # no data: {}
-    assert overlap._Elsewhere(read_end)("reconciliation") is None
+    overlap._send_independent_outputs(write_end, demo_models_lake, "CUST_XYZ_00404", config, True, NAMES)  # no data
+    assert overlap._Elsewhere(read_end, NAMES)("reconciliation") is None
+
+
+class _Planted:
+    """Another process "computing" the reconciliation: a planted body, and the names it was asked for."""
+
+    names = frozenset({"reconciliation"})
+
+    def __init__(self, body):
+        self.body, self.asked = body, []
+
+    def __call__(self, name):
+        self.asked.append(name)
+        return self.body
 
 
 def test_run_models_takes_what_was_computed_elsewhere_and_computes_the_rest(demo_models_lake, config):
-    from analytics.independent_outputs import independent_output
+    from analytics.independent_outputs import independent_outputs
     from analytics.models_registry import run_models
     from analytics.registry import OUTPUT_NAMES
     from pipeline.model_stages import _analytics_documents
@@ -206,13 +221,13 @@ def test_run_models_takes_what_was_computed_elsewhere_and_computes_the_rest(demo
     customer = "CUST_MSM_00003"
     data = load_customer_data(demo_models_lake, customer)
     docs = _analytics_documents(demo_models_lake, customer, (*OUTPUT_NAMES, "risk_model"))
-    planted = {"metrics": {}, "planted": True}
-    asked = []
-    given = run_models(data, docs, config, lambda name: asked.append(name) or (planted if name == "reconciliation"
-                                                                               else None))
-    assert asked == ["reconciliation"] and given["reconciliation"] is planted
-    alone = run_models(data, docs, config, lambda name: None)
-    assert alone["reconciliation"] == independent_output("reconciliation", data, docs, config)
+    planted = _Planted({"metrics": {}, "planted": True})
+    given = run_models(data, docs, config, planted)
+    assert planted.asked == ["reconciliation"] and given["reconciliation"] is planted.body
+    never_came = run_models(data, docs, config, _Planted(None))   # the other process sent nothing: computed here
+    alone = run_models(data, docs, config)
+    assert never_came["reconciliation"] == alone["reconciliation"]
+    assert alone["reconciliation"] == independent_outputs(("reconciliation",), data, docs, config)["reconciliation"]
     assert _as_written(alone["cashflow_forecast"]) == _as_written(given["cashflow_forecast"])
     assert list(alone) == ["cashflow_forecast", "reconciliation", "enhanced_anomalies", "recommendations",
                            "decision", "overall_summary"]
