@@ -47,6 +47,7 @@ SHARED_IMPORTS = {"analyze": ("analytics.registry",)}
 # first process, idle once the data steps are done, while the second scores (a third process, forked from the
 # warm second for the ML anomalies, was measured too: +0.35 s of CPU and no sooner on two shared cores)
 FIRST_PROCESS_OUTPUTS = ("reconciliation",)
+DATA_STEP = "clean"   # once it is done, the clean layer the model steps read is written
 _PR_SET_PDEATHSIG = 1
 _LENGTH = struct.Struct("<Q")
 
@@ -79,28 +80,35 @@ def run_overlapped(lake, customer_id: str, steps: list[str], config: dict, progr
     go_read, go_write = os.pipe()
     result_read, result_write = os.pipe()
     parts_read, parts_write = os.pipe() if "models" in heavy else (-1, -1)
+    # the light steps up to the one that writes the clean layer, then the rest: in between the child, its
+    # imports done, reads ahead what the model steps read first
+    cut = light.index(DATA_STEP) + 1 if DATA_STEP in light[:-1] else len(light)
+    ready_read, ready_write = os.pipe() if cut < len(light) else (-1, -1)
     parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child never returns from here
-        os.close(go_write)
-        os.close(result_read)
+        _close(go_write, result_read, parts_write, ready_write)
         heavy_options = dict(options or {})
         if parts_read >= 0:
-            os.close(parts_write)
             heavy_options["models"] = {**heavy_options.get("models", {}),
                                        "computed_elsewhere": _Elsewhere(parts_read, FIRST_PROCESS_OUTPUTS)}
         _heavy_child(parent, go_read, result_write, lambda: walk_steps(
-            lake, customer_id, heavy, config, progress, heavy_options, first=split + 1, total=len(steps)), heavy)
-    os.close(go_read)
-    os.close(result_write)
-    if parts_read >= 0:
-        os.close(parts_read)
+            lake, customer_id, heavy, config, progress, heavy_options, first=split + 1, total=len(steps)), heavy,
+            ready_read, lambda: _read_ahead(lake, customer_id))
+    _close(go_read, result_write, parts_read, ready_read)
     try:
-        outcome = walk_steps(lake, customer_id, light, config, progress, options, total=len(steps))
+        outcome = walk_steps(lake, customer_id, light[:cut], config, progress, options, total=len(steps))
+        if ready_write >= 0:
+            if outcome["status"] == "done":
+                _send(ready_write, b"1")
+            _close(ready_write)
+            ready_write = -1
+            if outcome["status"] == "done":
+                rest = walk_steps(lake, customer_id, light[cut:], config, progress, options, first=cut + 1,
+                                  total=len(steps))
+                outcome = {**rest, "results": {**outcome["results"], **rest["results"]}}
     except BaseException:
-        os.close(go_write)  # the child reads end of file and stops
-        if parts_write >= 0:
-            os.close(parts_write)
+        _close(go_write, parts_write, ready_write)  # the child reads end of file and stops
         os.waitpid(pid, 0)
         raise
     _flush()
@@ -118,12 +126,17 @@ def run_overlapped(lake, customer_id: str, steps: list[str], config: dict, progr
     return outcome
 
 
-def _heavy_child(parent: int, go_read: int, result_write: int, run, heavy: list[str]) -> None:
-    """Import the heavy steps' modules, wait for the go, run them, send the outcome, and end the process."""
+def _heavy_child(parent: int, go_read: int, result_write: int, run, heavy: list[str], ready_read: int = -1,
+                 read_ahead=None) -> None:
+    """Import the heavy steps' modules, read ahead once the clean layer is written (if the go has not come
+    yet), wait for the go, run them, send the outcome, and end the process."""
     status = 0
     try:
         _die_with(parent)
         _warm(heavy, go_read)
+        if ready_read >= 0 and go_read not in select.select([go_read, ready_read], [], [])[0]:
+            if os.read(ready_read, 1) == b"1":
+                read_ahead()
         go = os.read(go_read, 1)
         if go == b"1":
             _adopt(pickle.loads(_receive(go_read, _LENGTH.unpack(_receive(go_read, _LENGTH.size))[0])))
@@ -156,6 +169,28 @@ def _collector_paused():
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+def _read_ahead(lake, customer_id: str) -> None:
+    """Read what the model steps read first while the first process still analyses: the clean layer
+    (:func:`pipeline.stages.load_customer_data`, kept by :mod:`pipeline.reuse`) and the saved risk model (kept
+    by :func:`analytics.risk.model.load_risk_model`). Both are keyed by their files, so the steps take them only
+    if nothing changed; any failure is left for the steps to meet and report."""
+    try:
+        from analytics.risk.model import load_risk_model
+        from pipeline.stages import load_customer_data
+
+        load_customer_data(lake, customer_id)
+        load_risk_model(lake)
+    except Exception:  # noqa: BLE001 - the steps read them again and report their own errors
+        pass
+
+
+def _close(*fds: int) -> None:
+    """Close the pipe ends given (-1: none)."""
+    for fd in fds:
+        if fd >= 0:
+            os.close(fd)
 
 
 def _import_shared(light: list[str]) -> None:

@@ -80,6 +80,7 @@ def test_a_failure_in_the_data_half_never_starts_the_model_half(model_lakes):
                    lake=lake.root)
     assert done.returncode == 1 and "no raw data for CUST_MSM_00004" in done.stderr
     assert "[1/3] clean: failed" in done.stdout and "score" not in done.stdout
+    assert "analyze: started" not in done.stdout   # the run stops at the first failure, across the cut too
 
 
 def _children(pid: int) -> list[int]:
@@ -231,3 +232,22 @@ def test_run_models_takes_what_was_computed_elsewhere_and_computes_the_rest(demo
     assert _as_written(alone["cashflow_forecast"]) == _as_written(given["cashflow_forecast"])
     assert list(alone) == ["cashflow_forecast", "reconciliation", "enhanced_anomalies", "recommendations",
                            "decision", "overall_summary"]
+
+
+def test_reading_ahead_leaves_the_clean_layer_and_the_model_where_the_steps_take_them(demo_models_lake):
+    from analytics.risk.model import load_risk_model
+    from pipeline import overlap
+    from pipeline.reuse import forget_all, held
+    from pipeline.stages import load_customer_data
+
+    forget_all()
+    try:
+        overlap._read_ahead(demo_models_lake, "CUST_MSM_00003")
+        assert "customer data" in held()
+        data = load_customer_data(demo_models_lake, "CUST_MSM_00003")
+        forget_all()
+        assert load_customer_data(demo_models_lake, "CUST_MSM_00003") == data   # what was read ahead is the layer
+        assert load_risk_model(demo_models_lake) is load_risk_model(demo_models_lake)   # kept, not read twice
+        overlap._read_ahead(demo_models_lake, "CUST_XYZ_00404")   # nothing to read: left for the steps to report
+    finally:
+        forget_all()
