@@ -2,10 +2,10 @@
 
 The ``models`` step computes them with the rest (:func:`analytics.models_registry.run_models`), but because they
 depend only on the clean records and the ``analyze`` documents, other processes may compute them at the same
-time as one scores: a ``run`` split over processes (:mod:`pipeline.overlap`) has its first process, idle once
-the data steps are done, compute the reconciliation, and a third compute the ML anomalies, while the second
-scores and forecasts. Each output imports its libraries only when computed, so importing this module costs
-only pandas: the first process never pays for scikit-learn or statsmodels.
+time as one scores: a ``run`` split over two processes (:mod:`pipeline.overlap`) has its first process, idle
+once the data steps are done, compute the reconciliation (pandas only) while the second scores. Each output
+imports its library only when computed, so importing this module costs only pandas: the first process never
+pays for scikit-learn or statsmodels.
 """
 from __future__ import annotations
 

@@ -12,8 +12,7 @@ import gc
 import multiprocessing
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
@@ -22,6 +21,7 @@ from typing import Any
 import orjson
 from fastjsonschema import JsonSchemaValueException
 
+from generators.gc_pause import cycle_collection_paused
 from pipeline.fastcheck import compile_check
 from pipeline.fastpath import compile_normalizer
 from pipeline.normalize import CANONICAL_PATTERNS
@@ -225,24 +225,13 @@ class SourceCleaner:
 
     def clean(self, lines: list[bytes]) -> CleanResult:
         """Clean one source's raw lines in this process; never raises on bad records, it quarantines them."""
-        with _no_cyclic_gc():
+        with cycle_collection_paused():   # no cycles, only many short-lived dicts and key tuples
             kept = _Kept(self.key_of)
             part = self.process(lines, kept=kept)
             return self._result(bytes(kept.buffer), kept.written, part.repairs, part.missing, part.by_reason,
                                 part.quarantine, part.read, kept.duplicates, kept.examples)
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cycle collector while cleaning: it creates no cycles, only many short-lived dicts and
-    a growing list of key tuples, which the collector would otherwise scan again and again (~10% of the time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _key_function(key_fields: tuple[str, ...], schema: dict) -> Callable[[dict], tuple]:

@@ -12,7 +12,6 @@ notices (end of file on its pipe; the child also gets SIGKILL when its parent di
 """
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 import select
@@ -21,11 +20,11 @@ import signal
 import struct
 import sys
 import time
-from contextlib import contextmanager
 from typing import Any
 
 import orjson
 
+from generators.gc_pause import cycle_collection_paused
 from pipeline.runner import record_run, walk_steps
 from pipeline.stages import Progress
 
@@ -139,7 +138,7 @@ def _heavy_child(parent: int, go_read: int, result_write: int, run, heavy: list[
                 read_ahead()
         go = os.read(go_read, 1)
         if go == b"1":
-            _adopt(pickle.loads(_receive(go_read, _LENGTH.unpack(_receive(go_read, _LENGTH.size))[0])))
+            _adopt(_unpacked(go_read))
             _send(result_write, orjson.dumps(run(), default=str))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which reports it to the user
         status = 1
@@ -151,24 +150,6 @@ def _heavy_child(parent: int, go_read: int, result_write: int, run, heavy: list[
     finally:
         _flush()
         os._exit(status)  # no interpreter teardown: everything is written, and it would cost ~0.6 s
-
-
-@contextmanager
-def _collector_paused():
-    """Pause the cyclic garbage collector while importing, then freeze what was imported.
-
-    Imports allocate hundreds of thousands of long-lived objects and free almost none, so the collector's passes
-    over them are wasted: ~15 % of the model libraries' import time here (``python -m bench speed``). Frozen, the
-    imported objects are skipped by every later collection (and, before a fork, stay shared with the child).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def _read_ahead(lake, customer_id: str) -> None:
@@ -195,7 +176,7 @@ def _close(*fds: int) -> None:
 
 def _import_shared(light: list[str]) -> None:
     """Import :data:`SHARED_IMPORTS` for the data steps about to run (a failure is left for the step to report)."""
-    with _collector_paused():
+    with cycle_collection_paused(freeze=True):
         for step in light:
             for name in SHARED_IMPORTS.get(step, ()):
                 try:
@@ -238,8 +219,7 @@ class _Elsewhere:
     def __call__(self, name: str) -> dict | None:
         if self._bodies is None:
             try:
-                size = _LENGTH.unpack(_receive(self._fd, _LENGTH.size))[0]
-                self._bodies = pickle.loads(_receive(self._fd, size))
+                self._bodies = _unpacked(self._fd)
             except (EOFError, OSError, pickle.UnpicklingError):
                 self._bodies = {}
             finally:
@@ -269,6 +249,11 @@ def _send(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
+def _unpacked(fd: int) -> Any:
+    """The next message :func:`_packed` made, read from ``fd`` (EOFError if the writer stopped before its end)."""
+    return pickle.loads(_receive(fd, _LENGTH.unpack(_receive(fd, _LENGTH.size))[0]))
+
+
 def _receive(fd: int, size: int) -> bytes:
     chunks, left = [], size
     while left:
@@ -296,7 +281,7 @@ def _warm(heavy: list[str], go_read: int) -> None:
     """Import what ``heavy`` will import, in the order the steps need it, until the go arrives: from then on
     the steps import the rest themselves as they reach it. A module that fails to import is left for its
     step to report."""
-    with _collector_paused():
+    with cycle_collection_paused(freeze=True):
         for step in heavy:
             for name in WARM_IMPORTS.get(step, ()):
                 if select.select([go_read], [], [], 0)[0]:

@@ -17,7 +17,6 @@ Values are shared, not copied: whoever takes one treats it as read-only (or copi
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -64,13 +63,18 @@ def held() -> list[str]:
     return [memo.name for memo in _ALL if memo.holds]
 
 
-def file_identity(path: Path) -> tuple:
-    """What says a file is unchanged: its path, inode, modification time (ns) and size; None fields when absent.
+def file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """What says a file is unchanged: its inode, modification time (ns) and size; None when it is absent.
 
     Every lake write replaces the file (temp file, then ``os.replace``), so a rewritten file has a new inode and
     modification time even when its size is the same."""
     try:
-        stat = os.stat(path)
+        stat = path.stat()
     except FileNotFoundError:
-        return (str(path), None, None, None)
-    return (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def file_identity(path: Path) -> tuple:
+    """A file's path and :func:`file_stamp` (None fields when absent), for keys over several files."""
+    return (str(path), *(file_stamp(path) or (None, None, None)))

@@ -126,13 +126,12 @@ def load_risk_model(lake) -> dict | None:
     Callers treat it as read-only.
     """
     from pipeline.lake import LakeError
+    from pipeline.reuse import file_stamp
 
     path = lake.model_path(MODEL_NAME)
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
+    stamp = file_stamp(path)
+    if stamp is None:
         return None
-    stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
     cached = _LOADED.get(str(path))
     if cached is not None and cached[0] == stamp:
         return cached[1]

@@ -118,11 +118,11 @@ def reference_bytes(features: pd.DataFrame, pd_values, oof_values, max_rows: int
 
 
 def _cached(path, read):
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
+    from pipeline.reuse import file_stamp
+
+    stamp = file_stamp(path)
+    if stamp is None:
         return None
-    stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
     hit = _CACHE.get(str(path))
     if hit is not None and hit[0] == stamp:
         return hit[1]

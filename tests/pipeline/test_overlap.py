@@ -144,7 +144,7 @@ def test_the_categorisers_decisions_cross_to_the_second_process_through_the_go_p
         engine._DECISIONS.clear()
         overlap._adopt(__import__("pickle").loads(overlap._receive(read_end, size)))
         os.close(read_end)
-        assert engine._decide(*key) == planted
+        assert engine.decide(*key) == planted
     finally:
         engine._DECISIONS.clear()
         engine.remember_decisions(saved)

@@ -194,9 +194,11 @@ _DECISIONS: dict[tuple[str, str, str, bool], tuple[str, str | None, float, int]]
 _DECISIONS_KEPT = 32768
 
 
-def _decide(key: str, txn_type: str, mode: str, small: bool) -> tuple[str, str | None, float, int]:
-    """:func:`_decide_line`, remembered per distinct (folded narration, type, mode, small): a statement
-    repeats its narrations, and a process categorising many statements repeats them across customers."""
+def decide(key: str, txn_type: str, mode: str, small: bool) -> tuple[str, str | None, float, int]:
+    """``(leaf, counterparty, confidence, rule)`` of a line key: a narration folded by
+    :func:`~analytics.bank.categorise.parties.party_key`, the upper-case type and mode, and whether the amount
+    is small (:func:`categorise` without the folding). Remembered per key: a statement repeats its narrations,
+    and a process categorising many statements repeats them across customers."""
     args = (key, txn_type, mode, small)
     found = _DECISIONS.get(args)
     if found is None:
@@ -250,12 +252,5 @@ def categorise(narration: str | None, txn_type: str, amount: float | None = None
     txn = (txn_type or "").upper()
     small = amount is not None and abs(float(amount)) < SMALL_AMOUNT
     key = party_key((narration or "").upper())
-    leaf, party, conf, rule = _decide(key, txn, (mode or "").upper(), small)
+    leaf, party, conf, rule = decide(key, txn, (mode or "").upper(), small)
     return Categorisation(group_of(leaf), leaf, party, conf, rule)
-
-
-def decide(key: str, txn_type: str, mode: str, small: bool) -> tuple[str, str | None, float, int]:
-    """``(leaf, counterparty, confidence, rule)`` of a line key: a narration folded by
-    :func:`~analytics.bank.categorise.parties.party_key`, the upper-case type and mode, and whether the amount
-    is small (:func:`categorise` without the folding; remembered per key, as a statement repeats its keys)."""
-    return _decide(key, txn_type, mode, small)
